@@ -1,0 +1,184 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from . import services
+from .forms import ReadingInlineForm, ReadingInlineFormSet
+from .models import Injection, PainReading, Patient
+
+
+def local_time(moment):
+    if moment is None:
+        return "—"
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def outcome_badge(outcome, label):
+    return format_html('<span class="si-badge si-badge-{}">{}</span>', outcome, label)
+
+
+class ClinicalRecordAdmin(admin.ModelAdmin):
+    """Clinical records are never bulk-deleted, and only a superuser deletes one."""
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class InjectionOfPatientInline(admin.TabularInline):
+    model = Injection
+    fields = ["performed_local", "side", "outcome_display", "percent_reduction"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Injections"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Performed")
+    def performed_local(self, obj):
+        return local_time(obj.performed_at)
+
+    @admin.display(description="Outcome")
+    def outcome_display(self, obj):
+        return outcome_badge(obj.outcome, obj.get_outcome_display())
+
+
+@admin.register(Patient)
+class PatientAdmin(ClinicalRecordAdmin):
+    list_display = ["mrn", "family_name", "given_name", "date_of_birth", "injection_count"]
+    search_fields = ["mrn", "family_name", "given_name"]
+    fields = ["mrn", "family_name", "given_name", "date_of_birth", "sex"]
+    inlines = [InjectionOfPatientInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(injection_total=Count("injections"))
+
+    @admin.display(description="Injections", ordering="injection_total")
+    def injection_count(self, obj):
+        return obj.injection_total
+
+
+class PainReadingInline(admin.TabularInline):
+    model = PainReading
+    form = ReadingInlineForm
+    formset = ReadingInlineFormSet
+    fields = ["recorded_at", "minutes_after", "phase", "score", "context", "source", "note"]
+    readonly_fields = ["phase"]
+    extra = 3
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description="Phase")
+    def phase(self, obj):
+        if obj.pk is None:
+            return "—"
+        window = " (20–30 min window)" if obj.in_window else ""
+        return f"{obj.phase}{window}"
+
+
+@admin.register(Injection)
+class InjectionAdmin(ClinicalRecordAdmin):
+    list_display = [
+        "__str__",
+        "patient_mrn",
+        "performed_local",
+        "side",
+        "outcome_display",
+        "percent_reduction",
+        "proceduralist",
+    ]
+    list_filter = ["outcome", "side", "guidance", "performed_at"]
+    list_select_related = ["patient", "proceduralist"]
+    date_hierarchy = "performed_at"
+    search_fields = ["patient__mrn", "patient__family_name", "patient__given_name"]
+    autocomplete_fields = ["patient"]
+    readonly_fields = ["evaluation"]
+    inlines = [PainReadingInline]
+    fieldsets = [
+        (None, {"fields": ["patient", "performed_at", "side", "proceduralist"]}),
+        ("Evaluation", {"fields": ["evaluation"]}),
+        ("Technique", {"fields": ["guidance", "contrast", "sedation"]}),
+        (
+            "Medication",
+            {
+                "fields": [
+                    ("anaesthetic_agent", "anaesthetic_concentration", "anaesthetic_volume_ml"),
+                    ("steroid_agent", "steroid_dose_mg"),
+                ]
+            },
+        ),
+        (None, {"fields": ["notes"]}),
+    ]
+
+    class Media:
+        css = {"all": ["assessments/admin.css"]}
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "proceduralist": request.user.pk,
+            "performed_at": timezone.now(),
+            **super().get_changeform_initial_data(request),
+        }
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "proceduralist":
+            kwargs["queryset"] = get_user_model().objects.filter(is_active=True, is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="MRN", ordering="patient__mrn")
+    def patient_mrn(self, obj):
+        return obj.patient.mrn
+
+    @admin.display(description="Performed", ordering="performed_at")
+    def performed_local(self, obj):
+        return local_time(obj.performed_at)
+
+    @admin.display(description="Outcome", ordering="outcome")
+    def outcome_display(self, obj):
+        text = obj.get_outcome_display()
+        if obj.at_threshold:
+            text += " (exactly at threshold)"
+        return outcome_badge(obj.outcome, text)
+
+    @admin.display(description="Evaluation")
+    def evaluation(self, obj):
+        if obj.pk is None:
+            return "Saved with the readings."
+        result = obj.evaluate()
+        return format_html(
+            "<div class='si-evaluation'><p>{}</p><p><strong>Reduction:</strong> {}"
+            " &nbsp; <strong>Decisive reading:</strong> {}</p><ul>{}</ul>"
+            "<p class='si-rule'>Rule: {}</p></div>",
+            outcome_badge(result.outcome.value, result.outcome.label),
+            result.percent_display,
+            "—"
+            if result.decisive_score is None
+            else f"{result.decisive_score}/10 at {result.decisive_minutes:.1f} min",
+            format_html_join("", "<li>{}</li>", ((reason,) for reason in result.reasons)),
+            result.rule_text,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for reading_form in formset.forms:
+            if reading_form.instance.pk is None:
+                reading_form.instance.entered_by = request.user
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.refresh_evaluation(form.instance.pk)

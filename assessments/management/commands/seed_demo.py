@@ -1,0 +1,366 @@
+"""Demo data: twenty patients covering every outcome, and a bulk mode for benchmarks."""
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import Injection, PainReading, Patient
+
+# (mrn, family, given, born, sex, side, performed minutes ago, readings as (minutes, score, context))
+# Minutes are relative to the injection; negative ones are baselines.
+DAY = 24 * 60
+SCENARIOS = [
+    (
+        "DEMO-001",
+        "Okafor",
+        "Adaeze",
+        date(1968, 3, 14),
+        "female",
+        "left",
+        3 * DAY,
+        [(-15, 8, "provoked"), (20, 2, "provoked"), (25, 1, "provoked"), (60, 2, "rest")],
+    ),
+    (
+        "DEMO-002",
+        "Lindqvist",
+        "Erik",
+        date(1955, 11, 2),
+        "male",
+        "right",
+        2 * DAY,
+        [(-10, 8, "provoked"), (25, 2, "provoked")],
+    ),  # exactly 75 %
+    (
+        "DEMO-003",
+        "Ångström-Nuñez",
+        "Zoë",
+        date(1979, 6, 30),
+        "female",
+        "left",
+        5 * DAY,
+        [(-20, 4, "provoked"), (22, 1, "provoked"), (28, 2, "rest")],
+    ),  # exactly 75 % at baseline 4
+    (
+        "DEMO-004",
+        "李",
+        "小龍",
+        date(1983, 1, 9),
+        "male",
+        "right",
+        4 * DAY,
+        [(-10, 7, "provoked"), (25, 4, "provoked")],
+    ),  # indeterminate
+    (
+        "DEMO-005",
+        "Moreau",
+        "Camille",
+        date(1990, 8, 21),
+        "female",
+        "right",
+        6 * DAY,
+        [(-5, 6, "rest"), (25, 6, "rest")],
+    ),  # no change: negative
+    (
+        "DEMO-006",
+        "Patel",
+        "Ravi",
+        date(1962, 4, 3),
+        "male",
+        "left",
+        7 * DAY,
+        [(-5, 5, "provoked"), (24, 7, "provoked")],
+    ),  # pain up: negative
+    (
+        "DEMO-007",
+        "Nowak",
+        "Agnieszka",
+        date(1971, 12, 12),
+        "female",
+        "left",
+        8 * DAY,
+        [(25, 3, "rest")],
+    ),  # no baseline
+    (
+        "DEMO-008",
+        "Silva",
+        "João",
+        date(1988, 2, 28),
+        "male",
+        "right",
+        9 * DAY,
+        [(-10, 0, "rest"), (25, 0, "rest")],
+    ),  # baseline 0
+    (
+        "DEMO-009",
+        "O'Brien",
+        "Siobhan",
+        date(1959, 9, 17),
+        "female",
+        "right",
+        10 * DAY,
+        [(-10, 7, "provoked"), (35, 1, "provoked"), (60, 1, "rest")],
+    ),  # no window reading
+    (
+        "DEMO-010",
+        "Kowalczyk",
+        "Marek",
+        date(1975, 5, 5),
+        "male",
+        "left",
+        10,
+        [(-8, 7, "provoked")],
+    ),  # performed 10 minutes ago: the window is still to come
+    (
+        "DEMO-011",
+        "Haddad",
+        "Layla",
+        date(1993, 7, 7),
+        "female",
+        "left",
+        11 * DAY,
+        [(-10, 9, "provoked"), (20, 3, "provoked"), (30, 0, "provoked")],
+    ),
+    (
+        "DEMO-012",
+        "Schmidt",
+        "Jonas",
+        date(1966, 10, 10),
+        "male",
+        "right",
+        12 * DAY,
+        [(-10, 6, "provoked"), (19.9, 0, "provoked"), (30.1, 1, "provoked")],
+    ),  # all outside window
+    (
+        "DEMO-013",
+        "Tanaka",
+        "Yui",
+        date(1985, 3, 3),
+        "female",
+        "right",
+        1 * DAY,
+        [(-10, 10, "provoked"), (26, 2, "provoked")],
+    ),
+    (
+        "DEMO-014",
+        "Mensah",
+        "Kwame",
+        date(1970, 1, 20),
+        "male",
+        "left",
+        13 * DAY,
+        [(-10, 8, "provoked"), (21, 5, "provoked"), (29, 4, "provoked")],
+    ),
+    (
+        "DEMO-015",
+        "García",
+        "Lucía",
+        date(1981, 4, 16),
+        "female",
+        "left",
+        2 * DAY,
+        [(-10, 5, "rest"), (25, 5, "rest")],
+    ),
+    (
+        "DEMO-016",
+        "Ivanova",
+        "Olga",
+        date(1958, 6, 6),
+        "female",
+        "right",
+        3 * DAY,
+        [(-10, 8, "provoked"), (25, 1, "provoked")],
+    ),
+    (
+        "DEMO-017",
+        "Cohen",
+        "David",
+        date(1964, 8, 8),
+        "male",
+        "left",
+        6 * DAY,
+        [(-10, 6, "provoked"), (25, 3, "provoked")],
+    ),
+    (
+        "DEMO-018",
+        "Nguyen",
+        "Linh",
+        date(1995, 12, 1),
+        "female",
+        "right",
+        60,
+        [(-10, 7, "provoked"), (25, 1, "provoked")],
+    ),
+    (
+        "DEMO-019",
+        "Andersen",
+        "Freja",
+        date(1977, 11, 11),
+        "female",
+        "left",
+        9 * DAY,
+        [(-10, 4, "rest"), (25, 2, "rest")],
+    ),
+    (
+        "DEMO-020",
+        "Dubois",
+        "Louis",
+        date(1950, 2, 2),
+        "male",
+        "right",
+        14 * DAY,
+        [(-10, 7, "provoked"), (25, 0, "provoked")],
+    ),
+]
+
+
+def diary(performed_minutes_ago, rng):
+    """Follow-up week entries (one or two a day) for days that have already passed."""
+    entries = []
+    for day in range(1, 8):
+        minutes = day * DAY + rng.choice([-120, 0, 240])
+        if minutes >= performed_minutes_ago - 5:
+            break
+        for extra in range(rng.choice([1, 1, 2])):
+            entries.append((minutes + extra * 360, rng.randint(1, 6), "rest", "patient"))
+    return entries
+
+
+class Command(BaseCommand):
+    help = "Load demo patients covering every outcome; --patients N adds N synthetic ones."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--patients",
+            type=int,
+            default=0,
+            help="Also make sure N synthetic patients exist, one injection and ~10 readings each.",
+        )
+
+    def handle(self, *args, **options):
+        proceduralist = self.demo_proceduralist()
+        created = self.seed_scenarios(proceduralist)
+        self.stdout.write(f"Demo scenarios: {created} new patient(s), {len(SCENARIOS)} in all.")
+        if options["patients"]:
+            added = seed_bulk(options["patients"], proceduralist, self.stdout)
+            self.stdout.write(f"Synthetic patients: {added} added.")
+
+    def demo_proceduralist(self):
+        user, created = get_user_model().objects.get_or_create(
+            username="dr.demo",
+            defaults={"first_name": "Demo", "last_name": "Proceduralist", "is_staff": True},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save()
+        return user
+
+    @transaction.atomic
+    def seed_scenarios(self, proceduralist):
+        now = timezone.now().replace(second=0, microsecond=0)
+        rng = random.Random(2026)
+        existing = set(Patient.objects.values_list("mrn", flat=True))
+        created = 0
+        for mrn, family, given, born, sex, side, ago, readings in SCENARIOS:
+            if mrn in existing:
+                continue
+            patient = Patient.objects.create(
+                mrn=mrn, family_name=family, given_name=given, date_of_birth=born, sex=sex
+            )
+            injection = Injection.objects.create(
+                patient=patient,
+                performed_at=now - timedelta(minutes=ago),
+                side=side,
+                proceduralist=proceduralist,
+                created_by=proceduralist,
+                guidance=Injection.Guidance.FLUOROSCOPY,
+                contrast=Injection.Contrast.YES,
+                anaesthetic_agent=Injection.Anaesthetic.LIDOCAINE,
+                anaesthetic_concentration=Decimal("2"),
+                anaesthetic_volume_ml=Decimal("2"),
+            )
+            rows = [(m, s, c, "staff") for m, s, c in readings] + diary(ago, rng)
+            for minutes, score, context, source in rows:
+                PainReading.objects.create(
+                    injection=injection,
+                    recorded_at=injection.performed_at + timedelta(seconds=int(minutes * 60)),
+                    score=score,
+                    context=context,
+                    source=source,
+                    entered_by=proceduralist,
+                )
+            services.refresh_evaluation(injection.pk)
+            created += 1
+        return created
+
+
+def seed_bulk(target, proceduralist, out, batch_size=2000):
+    """Bulk-insert synthetic patients until `target` exist; returns how many were added."""
+    have = Patient.objects.filter(mrn__startswith="SYN-").count()
+    rng = random.Random(have)
+    now = timezone.now().replace(second=0, microsecond=0)
+    added = 0
+    for start in range(have, target, batch_size):
+        stop = min(start + batch_size, target)
+        with transaction.atomic():
+            patients = Patient.objects.bulk_create(
+                Patient(
+                    mrn=f"SYN-{number:07d}",
+                    family_name=f"Synthetic{number}",
+                    given_name="Test",
+                    date_of_birth=date(1940 + number % 60, 1 + number % 12, 1 + number % 28),
+                )
+                for number in range(start, stop)
+            )
+            injections, readings_of = [], []
+            for patient in patients:
+                injection = Injection(
+                    patient=patient,
+                    performed_at=now - timedelta(minutes=rng.randint(60, 730 * DAY)),
+                    side=rng.choice(["left", "right"]),
+                    proceduralist=proceduralist,
+                    guidance=rng.choice(["fluoroscopy", "ct", "ultrasound"]),
+                    contrast="yes",
+                    anaesthetic_agent="bupivacaine",
+                    anaesthetic_concentration=Decimal("0.5"),
+                    anaesthetic_volume_ml=Decimal("2"),
+                )
+                readings = synthetic_readings(injection, rng, now)
+                injection.__dict__.update(services.evaluation_fields(injection.evaluate(readings)))
+                injections.append(injection)
+                readings_of.append(readings)
+            Injection.objects.bulk_create(injections)
+            for injection, readings in zip(injections, readings_of, strict=True):
+                for reading in readings:
+                    reading.injection = injection
+            PainReading.objects.bulk_create(
+                [reading for readings in readings_of for reading in readings]
+            )
+        added += stop - start
+        out.write(f"  {stop}/{target} synthetic patients")
+    return added
+
+
+def synthetic_readings(injection, rng, now):
+    baseline = rng.randint(3, 10)
+    decisive = rng.randint(0, baseline + 1) if rng.random() < 0.9 else None
+    minutes = [(-rng.randint(5, 60), baseline)]
+    minutes += [(m, min(10, (decisive or baseline) + rng.randint(0, 2))) for m in (15, 45, 90)]
+    if decisive is not None:
+        minutes.append((rng.randint(20, 30), decisive))
+    minutes += [(day * DAY + rng.randint(0, 600), rng.randint(0, 10)) for day in range(1, 6)]
+    return [
+        PainReading(
+            recorded_at=injection.performed_at + timedelta(minutes=m),
+            score=score,
+            context=rng.choice(["rest", "provoked"]),
+            source="patient" if m > DAY else "staff",
+        )
+        for m, score in minutes
+        if injection.performed_at + timedelta(minutes=m) <= now
+    ]

@@ -1,0 +1,70 @@
+"""Small builders shared by the tests. Each returns saved, valid rows."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import count
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import Injection, PainReading, Patient
+
+_numbers = count(1)
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username=None, **fields):
+        fields.setdefault("is_staff", True)
+        user = get_user_model().objects.create_user(
+            username or f"user{next(_numbers)}", password="pw-for-tests-1", **fields
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff_user(make_user):
+    return make_user("nurse", is_superuser=True)
+
+
+@pytest.fixture
+def make_patient(db):
+    def make(**fields):
+        number = next(_numbers)
+        fields.setdefault("mrn", f"MRN{number:05d}")
+        fields.setdefault("family_name", "Testperson")
+        fields.setdefault("given_name", "Alex")
+        fields.setdefault("date_of_birth", date(1970, 1, 1))
+        return Patient.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_injection(db, make_patient, make_user):
+    def make(readings=(), *, patient=None, minutes_ago=24 * 60, **fields):
+        """readings: (minutes after the injection, score) pairs; negative ones are baselines."""
+        fields.setdefault("performed_at", timezone.now() - timedelta(minutes=minutes_ago))
+        fields.setdefault("side", "left")
+        fields.setdefault("guidance", "fluoroscopy")
+        fields.setdefault("anaesthetic_agent", "lidocaine")
+        fields.setdefault("anaesthetic_concentration", Decimal("2"))
+        fields.setdefault("anaesthetic_volume_ml", Decimal("2"))
+        if "proceduralist" not in fields:
+            fields["proceduralist"] = make_user()
+        injection = Injection.objects.create(patient=patient or make_patient(), **fields)
+        for minutes, score in readings:
+            PainReading.objects.create(
+                injection=injection,
+                recorded_at=injection.performed_at + timedelta(seconds=int(minutes * 60)),
+                score=score,
+            )
+        services.refresh_evaluation(injection.pk)
+        injection.refresh_from_db()
+        return injection
+
+    return make
