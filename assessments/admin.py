@@ -57,10 +57,12 @@ class PatientAdmin(ClinicalRecordAdmin):
     list_display = ["mrn", "family_name", "given_name", "date_of_birth", "injection_count"]
     search_fields = ["mrn", "family_name", "given_name"]
     fields = ["mrn", "family_name", "given_name", "date_of_birth", "sex"]
+    ordering = ["mrn"]
     inlines = [InjectionOfPatientInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(injection_total=Count("injections"))
+        queryset = super().get_queryset(request)
+        return queryset.annotate(injection_total=Count("injections")).order_by("mrn")
 
     @admin.display(description="Injections", ordering="injection_total")
     def injection_count(self, obj):

@@ -238,6 +238,7 @@ class Injection(models.Model):
                 condition=Q(steroid_agent="none", steroid_dose_mg__isnull=True)
                 | Q(
                     steroid_agent__in=choice_values(Steroid)[1:],
+                    steroid_dose_mg__isnull=False,
                     steroid_dose_mg__gt=0,
                 ),
                 name="assessments_injection_steroid_agent_and_dose",

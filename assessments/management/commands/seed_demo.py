@@ -348,7 +348,7 @@ def seed_bulk(target, proceduralist, out, batch_size=2000):
 
 def synthetic_readings(injection, rng, now):
     baseline = rng.randint(3, 10)
-    decisive = rng.randint(0, baseline + 1) if rng.random() < 0.9 else None
+    decisive = rng.randint(0, min(10, baseline + 1)) if rng.random() < 0.9 else None
     minutes = [(-rng.randint(5, 60), baseline)]
     minutes += [(m, min(10, (decisive or baseline) + rng.randint(0, 2))) for m in (15, 45, 90)]
     if decisive is not None:

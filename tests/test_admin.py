@@ -1,0 +1,321 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Injection, PainReading, Patient
+
+ADD_URL = reverse("admin:assessments_injection_add")
+CHANGELIST_URL = reverse("admin:assessments_injection_changelist")
+
+
+@pytest.fixture
+def admin_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+def local_parts(moment):
+    local = timezone.localtime(moment)
+    return local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S")
+
+
+def injection_post(patient, proceduralist, performed_at, readings=(), **overrides):
+    """An admin add/change POST body; readings are dicts of inline fields."""
+    day, time = local_parts(performed_at)
+    body = {
+        "patient": patient.pk,
+        "performed_at_0": day,
+        "performed_at_1": time,
+        "side": "left",
+        "proceduralist": proceduralist.pk,
+        "guidance": "fluoroscopy",
+        "contrast": "yes",
+        "sedation": "none",
+        "anaesthetic_agent": "lidocaine",
+        "anaesthetic_concentration": "2",
+        "anaesthetic_volume_ml": "2",
+        "steroid_agent": "none",
+        "steroid_dose_mg": "",
+        "notes": "",
+        "readings-TOTAL_FORMS": str(len(readings)),
+        "readings-INITIAL_FORMS": "0",
+        "readings-MIN_NUM_FORMS": "0",
+        "readings-MAX_NUM_FORMS": "1000",
+    }
+    for index, reading in enumerate(readings):
+        fields = {
+            "recorded_at_0": "",
+            "recorded_at_1": "",
+            "minutes_after": "",
+            "context": "provoked",
+            "source": "staff",
+            "note": "",
+            **reading,
+        }
+        body.update({f"readings-{index}-{name}": value for name, value in fields.items()})
+    body.update(overrides)
+    return body
+
+
+def test_staff_adds_a_patient_in_the_admin(admin_client):
+    response = admin_client.post(
+        reverse("admin:assessments_patient_add"),
+        {
+            "mrn": "  NEW-1 ",
+            "family_name": "Ångström",
+            "given_name": "Zoë",
+            "date_of_birth": "1980-02-03",
+            "sex": "female",
+            "injections-TOTAL_FORMS": "0",
+            "injections-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert Patient.objects.get().mrn == "NEW-1"
+
+
+def test_staff_adds_an_injection_with_readings_and_sees_the_outcome(
+    admin_client, staff_user, make_patient
+):
+    patient = make_patient()
+    performed = timezone.now() - timedelta(hours=2)
+    before_day, before_time = local_parts(performed - timedelta(minutes=10))
+    body = injection_post(
+        patient,
+        staff_user,
+        performed,
+        readings=[
+            {"recorded_at_0": before_day, "recorded_at_1": before_time, "score": "8"},
+            {"minutes_after": "25", "score": "1"},
+            {"minutes_after": "45", "score": "0"},
+        ],
+    )
+    response = admin_client.post(ADD_URL, body)
+    assert response.status_code == 302, response.context["errors"]
+    injection = Injection.objects.get()
+    assert injection.created_by == staff_user
+    assert injection.outcome == "positive"
+    assert str(injection.percent_reduction) == "87.5"
+    assert injection.readings.count() == 3
+    assert {r.entered_by for r in injection.readings.all()} == {staff_user}
+
+    page = admin_client.get(reverse("admin:assessments_injection_change", args=[injection.pk]))
+    text = page.content.decode()
+    assert "Positive: consistent with SI joint involvement" in text
+    assert "87.5 %" in text
+    assert "1/10 at 25.0 min" in text
+    assert "Rule: Positive when pain falls by more than 75 %" in text
+
+    listing = admin_client.get(CHANGELIST_URL).content.decode()
+    assert patient.mrn in listing
+    assert "Positive: consistent with SI joint involvement" in listing
+
+
+def test_exactly_at_threshold_is_said_in_words_on_the_change_page(admin_client, make_injection):
+    injection = make_injection([(-5, 8), (25, 2)])
+    page = admin_client.get(reverse("admin:assessments_injection_change", args=[injection.pk]))
+    text = page.content.decode()
+    assert "Exactly 75 %: meets &#x27;at least 75 %&#x27; criteria" in text
+    assert "(exactly at threshold)" in admin_client.get(CHANGELIST_URL).content.decode()
+
+
+@pytest.mark.parametrize(
+    "reading, field, message",
+    [
+        ({"minutes_after": "25", "score": "11"}, "score", "less than or equal to 10"),
+        ({"minutes_after": "25", "score": "-1"}, "score", "greater than or equal to 0"),
+        ({"minutes_after": "25", "score": "abc"}, "score", "Enter a whole number"),
+        ({"minutes_after": "25", "score": ""}, "score", "This field is required"),
+        ({"score": "3"}, "recorded_at", "Enter the time of the reading, or minutes after."),
+        ({"minutes_after": "abc", "score": "3"}, "minutes_after", "Enter a number"),
+        ({"minutes_after": "300", "score": "3"}, "recorded_at", "cannot be in the future"),
+        ({"minutes_after": "-1441", "score": "3"}, "minutes_after", "greater than or equal to"),
+    ],
+)
+def test_bad_reading_shows_the_error_on_its_field_and_saves_nothing(
+    admin_client, staff_user, make_patient, reading, field, message
+):
+    patient = make_patient()
+    performed = timezone.now() - timedelta(hours=1)
+    body = injection_post(patient, staff_user, performed, readings=[reading])
+    response = admin_client.post(ADD_URL, body)
+    assert response.status_code == 200
+    form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert message in " ".join(form.errors[field]), form.errors
+    assert Injection.objects.count() == 0
+    assert PainReading.objects.count() == 0
+
+
+def test_bad_injection_field_saves_neither_the_injection_nor_its_readings(
+    admin_client, staff_user, make_patient
+):
+    patient = make_patient()
+    future = timezone.now() + timedelta(days=1)
+    body = injection_post(
+        patient, staff_user, future, readings=[{"minutes_after": "25", "score": "2"}]
+    )
+    response = admin_client.post(ADD_URL, body)
+    assert response.status_code == 200
+    assert "performed_at" in response.context["adminform"].form.errors
+    assert Injection.objects.count() == 0
+    assert PainReading.objects.count() == 0
+
+
+def test_one_bad_reading_among_good_ones_saves_none(admin_client, staff_user, make_injection):
+    injection = make_injection([(-5, 8)], minutes_ago=120)
+    url = reverse("admin:assessments_injection_change", args=[injection.pk])
+    body = injection_post(
+        injection.patient,
+        staff_user,
+        injection.performed_at,
+        readings=[{"minutes_after": "25", "score": "1"}, {"minutes_after": "28", "score": "12"}],
+    )
+    response = admin_client.post(url, body)
+    assert response.status_code == 200
+    assert injection.readings.count() == 1
+
+
+def test_clock_time_and_minutes_together_are_refused(admin_client, staff_user, make_patient):
+    performed = timezone.now() - timedelta(hours=1)
+    day, time = local_parts(performed + timedelta(minutes=25))
+    body = injection_post(
+        make_patient(),
+        staff_user,
+        performed,
+        readings=[
+            {"recorded_at_0": day, "recorded_at_1": time, "minutes_after": "25", "score": "3"}
+        ],
+    )
+    response = admin_client.post(ADD_URL, body)
+    form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert form.errors["minutes_after"] == ["Give the clock time or the minutes, not both."]
+
+
+def test_editing_a_reading_updates_the_stored_outcome(admin_client, staff_user, make_injection):
+    injection = make_injection([(-5, 8), (25, 1)], minutes_ago=120)
+    assert injection.outcome == "positive"
+    reading_before, reading_after = injection.readings.order_by("recorded_at")
+    url = reverse("admin:assessments_injection_change", args=[injection.pk])
+    body = injection_post(injection.patient, staff_user, injection.performed_at)
+    for index, reading in enumerate([reading_before, reading_after]):
+        day, time = local_parts(reading.recorded_at)
+        body.update(
+            {
+                f"readings-{index}-id": reading.pk,
+                f"readings-{index}-injection": injection.pk,
+                f"readings-{index}-recorded_at_0": day,
+                f"readings-{index}-recorded_at_1": time,
+                f"readings-{index}-minutes_after": "",
+                f"readings-{index}-score": reading.score,
+                f"readings-{index}-context": "provoked",
+                f"readings-{index}-source": "staff",
+                f"readings-{index}-note": "",
+            }
+        )
+    body.update(
+        {"readings-TOTAL_FORMS": "2", "readings-INITIAL_FORMS": "2", "readings-1-score": "6"}
+    )
+    response = admin_client.post(url, body)
+    assert response.status_code == 302, response.context["errors"]
+    injection.refresh_from_db()
+    assert injection.outcome == "indeterminate"
+    assert str(injection.percent_reduction) == "25.0"
+
+
+def test_moving_the_injection_time_reevaluates(admin_client, staff_user, make_injection):
+    injection = make_injection([(-5, 8), (25, 1)], minutes_ago=120)
+    url = reverse("admin:assessments_injection_change", args=[injection.pk])
+    body = injection_post(
+        injection.patient, staff_user, injection.performed_at - timedelta(minutes=20)
+    )
+    assert admin_client.post(url, body).status_code == 302
+    injection.refresh_from_db()
+    assert injection.outcome == "non_diagnostic"
+
+
+def test_outcome_filter_lists_only_that_outcome(admin_client, make_injection):
+    positive = make_injection([(-5, 8), (25, 0)])
+    negative = make_injection([(-5, 8), (25, 8)])
+    listing = admin_client.get(CHANGELIST_URL, {"outcome__exact": "negative"})
+    shown = [row.pk for row in listing.context["cl"].result_list]
+    assert shown == [negative.pk]
+    assert positive.pk not in shown
+
+
+def test_changelist_sorts_by_outcome_in_the_database(admin_client, make_injection):
+    make_injection([(-5, 8), (25, 0)])
+    make_injection([(-5, 8), (25, 8)])
+    listing = admin_client.get(CHANGELIST_URL, {"o": "5"})
+    outcomes = [row.outcome for row in listing.context["cl"].result_list]
+    assert outcomes == sorted(outcomes)
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_changelist_runs_a_constant_number_of_queries(
+    admin_client, make_injection, make_patient, make_user, django_assert_max_num_queries, rows
+):
+    proceduralist = make_user()
+    patient = make_patient()
+    for _ in range(rows):
+        make_injection([(-5, 7), (25, 2)], patient=patient, proceduralist=proceduralist)
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(CHANGELIST_URL, {"all": ""})
+    assert response.status_code == 200
+
+
+def test_patient_changelist_counts_injections_in_constant_queries(
+    admin_client, make_injection, make_patient, django_assert_max_num_queries
+):
+    for _ in range(30):
+        make_injection(patient=make_patient())
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(reverse("admin:assessments_patient_changelist"))
+    assert '<td class="field-injection_count">1</td>' in response.content.decode()
+
+
+def test_patient_search_finds_by_mrn_and_name(admin_client, make_patient):
+    make_patient(mrn="ZX-77", family_name="Nuñez")
+    make_patient(mrn="AB-11", family_name="Smith")
+    for query in ("ZX-77", "Nuñez"):
+        listing = admin_client.get(reverse("admin:assessments_patient_changelist"), {"q": query})
+        assert [p.mrn for p in listing.context["cl"].result_list] == ["ZX-77"]
+
+
+def test_patient_page_lists_injections_with_links(admin_client, make_injection):
+    injection = make_injection([(-5, 8), (25, 1)])
+    page = admin_client.get(
+        reverse("admin:assessments_patient_change", args=[injection.patient.pk])
+    )
+    assert reverse("admin:assessments_injection_change", args=[injection.pk]) in (
+        page.content.decode()
+    )
+
+
+def test_patient_autocomplete_finds_by_mrn(admin_client, make_patient):
+    make_patient(mrn="AUTO-5")
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "AUTO",
+            "app_label": "assessments",
+            "model_name": "injection",
+            "field_name": "patient",
+        },
+    )
+    assert [item["text"] for item in response.json()["results"]] == ["MRN AUTO-5"]
+
+
+def test_non_superuser_has_no_delete_or_bulk_delete(client, make_user, make_injection):
+    from django.contrib.auth.models import Permission
+
+    nurse = make_user(is_superuser=False)
+    nurse.user_permissions.set(Permission.objects.filter(content_type__app_label="assessments"))
+    client.force_login(nurse)
+    injection = make_injection([(-5, 8)])
+    listing = client.get(CHANGELIST_URL)
+    assert "delete_selected" not in listing.content.decode()
+    delete_url = reverse("admin:assessments_injection_delete", args=[injection.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert Injection.objects.filter(pk=injection.pk).exists()

@@ -1,0 +1,89 @@
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from assessments.models import Injection, Patient
+from assessments.rules import Outcome
+
+
+def run(*args):
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_covers_every_outcome_and_runs_twice_without_duplicates(db):
+    assert "20 new patient(s)" in run("seed_demo")
+    counts = (Patient.objects.count(), Injection.objects.count())
+    assert "0 new patient(s)" in run("seed_demo")
+    assert (Patient.objects.count(), Injection.objects.count()) == counts == (20, 20)
+    outcomes = set(Injection.objects.values_list("outcome", flat=True))
+    assert outcomes == {outcome.value for outcome in Outcome}
+    assert Injection.objects.filter(at_threshold=True, percent_reduction=75).exists()
+
+
+def test_seed_demo_has_one_injection_performed_minutes_ago(db):
+    from django.utils import timezone
+
+    run("seed_demo")
+    recent = Injection.objects.filter(
+        performed_at__gte=timezone.now() - timezone.timedelta(minutes=15)
+    )
+    assert recent.count() == 1
+
+
+def test_seed_demo_stores_the_same_evaluation_the_rule_gives(db):
+    run("seed_demo", "--patients", "300")
+    assert Injection.objects.count() == 320
+    for injection in Injection.objects.prefetch_related("readings")[:320]:
+        evaluation = injection.evaluate(injection.readings.all())
+        assert injection.outcome == evaluation.outcome.value
+
+
+def test_seed_demo_bulk_mode_tops_up_to_the_requested_size(db):
+    run("seed_demo", "--patients", "50")
+    run("seed_demo", "--patients", "80")
+    assert Patient.objects.filter(mrn__startswith="SYN-").count() == 80
+
+
+def test_create_demo_superuser_only_when_no_user_exists(db, django_user_model):
+    first = run("create_demo_superuser")
+    assert "Demo superuser created: demo / " in first
+    assert "Users already exist" in run("create_demo_superuser")
+    assert django_user_model.objects.filter(is_superuser=True).count() == 1
+
+
+def test_recompute_evaluations_applies_changed_rule_settings(make_injection, settings):
+    injection = make_injection([(-5, 8), (25, 2)])
+    assert injection.outcome == "indeterminate"
+    settings.SI_THRESHOLD_COMPARATOR = "at_least"
+    assert "Recomputed 1 injection(s) with the rule: at least 75 %." in run("recompute_evaluations")
+    injection.refresh_from_db()
+    assert injection.outcome == "positive"
+    assert "Recomputed 0 injection(s)" in run("recompute_evaluations")
+    assert "Recomputed 1 injection(s)" in run("recompute_evaluations", "--all")
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"DEBUG": "0", "SECRET_KEY": ""}, "SECRET_KEY is required when DEBUG is off."),
+        ({"DEBUG": "maybe", "SECRET_KEY": "x"}, "DEBUG must be 1/0"),
+        ({"SECRET_KEY": "x", "SI_THRESHOLD_PERCENT": "100"}, "SI_THRESHOLD_PERCENT must be"),
+        ({"SECRET_KEY": "x", "SI_THRESHOLD_COMPARATOR": "over"}, "SI_THRESHOLD_COMPARATOR must"),
+    ],
+)
+def test_settings_fail_closed_on_bad_environment(env, message):
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "clinic.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
