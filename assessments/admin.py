@@ -19,6 +19,14 @@ def outcome_badge(outcome, label):
     return format_html('<span class="si-badge si-badge-{}">{}</span>', outcome, label)
 
 
+SHORT_OUTCOME = {
+    "positive": "Positive",
+    "indeterminate": "Indeterminate",
+    "negative": "Negative",
+    "non_diagnostic": "Non-diagnostic",
+}
+
+
 class ClinicalRecordAdmin(admin.ModelAdmin):
     """Clinical records are never bulk-deleted, and only a superuser deletes one."""
 
@@ -91,23 +99,24 @@ class PainReadingInline(admin.TabularInline):
 @admin.register(Injection)
 class InjectionAdmin(ClinicalRecordAdmin):
     list_display = [
-        "__str__",
-        "patient_mrn",
         "performed_local",
+        "patient_mrn",
+        "patient_name",
         "side",
         "outcome_display",
         "percent_reduction",
-        "proceduralist",
+        "proceduralist_name",
     ]
+    list_display_links = ["performed_local"]
     list_filter = ["outcome", "side", "guidance", "performed_at"]
     list_select_related = ["patient", "proceduralist"]
     date_hierarchy = "performed_at"
     search_fields = ["patient__mrn", "patient__family_name", "patient__given_name"]
     autocomplete_fields = ["patient"]
-    readonly_fields = ["evaluation"]
+    readonly_fields = ["patient_details", "evaluation"]
     inlines = [PainReadingInline]
     fieldsets = [
-        (None, {"fields": ["patient", "performed_at", "side", "proceduralist"]}),
+        (None, {"fields": ["patient", "patient_details", "performed_at", "side", "proceduralist"]}),
         ("Evaluation", {"fields": ["evaluation"]}),
         ("Technique", {"fields": ["guidance", "contrast", "sedation"]}),
         (
@@ -141,15 +150,30 @@ class InjectionAdmin(ClinicalRecordAdmin):
     def patient_mrn(self, obj):
         return obj.patient.mrn
 
+    @admin.display(description="Name", ordering="patient__family_name")
+    def patient_name(self, obj):
+        return f"{obj.patient.family_name}, {obj.patient.given_name}"
+
+    @admin.display(description="Proceduralist", ordering="proceduralist__last_name")
+    def proceduralist_name(self, obj):
+        return obj.proceduralist.get_full_name() or obj.proceduralist.get_username()
+
+    @admin.display(description="Patient details")
+    def patient_details(self, obj):
+        if obj.pk is None:
+            return "Shown once saved."
+        patient = obj.patient
+        return f"{patient.full_name}, born {patient.date_of_birth:%Y-%m-%d}"
+
     @admin.display(description="Performed", ordering="performed_at")
     def performed_local(self, obj):
         return local_time(obj.performed_at)
 
     @admin.display(description="Outcome", ordering="outcome")
     def outcome_display(self, obj):
-        text = obj.get_outcome_display()
+        text = SHORT_OUTCOME[obj.outcome]
         if obj.at_threshold:
-            text += " (exactly at threshold)"
+            text += ", exactly at threshold"
         return outcome_badge(obj.outcome, text)
 
     @admin.display(description="Evaluation")
