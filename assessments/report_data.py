@@ -1,0 +1,254 @@
+"""The facts a PDF report prints, gathered with a fixed number of queries.
+
+No drawing here: `gather_report` turns an injection into plain frozen dataclasses, and
+`reports.py` draws them. Every outcome and percentage comes from `rules.py`.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from . import rules
+from .models import Injection, PainReading
+
+FOLLOW_UP_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Signature:
+    signed_by: str
+    signed_at: str
+
+
+@dataclass(frozen=True)
+class ReadingRow:
+    phase: str
+    local_time: str
+    minutes: Decimal
+    score: int
+    change_points: str
+    reduction: str
+    context: str
+    source: str
+    is_baseline: bool
+    is_decisive: bool
+    in_window: bool
+    recalled: bool
+    note: str
+
+    @property
+    def marks(self):
+        """Short words for the table's last column, most important first."""
+        words = []
+        if self.is_decisive:
+            words.append("Decisive")
+        elif not self.is_baseline and not self.in_window:
+            words.append("Outside window")
+        if self.recalled:
+            words.append("Recalled")
+        return ", ".join(words)
+
+
+@dataclass(frozen=True)
+class FollowUpDay:
+    day: int
+    entries: int
+    mean: str
+    lowest: int | None
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    report_id: str
+    generated: str
+    archival: bool
+    clinic_name: str
+    clinic_address: str
+    time_zone: str
+    injection_id: int
+    patient_name: str
+    mrn: str
+    date_of_birth: str
+    age_at_injection: int
+    sex: str
+    performed_at: str
+    performed_on: date
+    side: str
+    proceduralist: str
+    guidance: str
+    contrast: str
+    anaesthetic: str
+    steroid: str
+    sedation: str
+    notes: str
+    evaluation: rules.Evaluation
+    meets_rule_score: int | None
+    readings: tuple[ReadingRow, ...]
+    follow_up: tuple[FollowUpDay, ...]
+    signature: Signature | None = None
+
+    @property
+    def follow_up_days_with_data(self):
+        return sum(1 for day in self.follow_up if day.entries)
+
+    @property
+    def outcome_label(self):
+        return self.evaluation.outcome.label
+
+
+def report_queryset():
+    """Injections with everything a report prints: two queries per chunk of injections."""
+    return Injection.objects.select_related("patient", "proceduralist").prefetch_related(
+        Prefetch("readings", queryset=PainReading.objects.order_by("recorded_at", "pk"))
+    )
+
+
+def local(moment, pattern="%Y-%m-%d %H:%M %Z"):
+    return timezone.localtime(moment, timezone.get_default_timezone()).strftime(pattern)
+
+
+def report_filename(mrn, performed_on, injection_id, extension="pdf"):
+    """MRN, date and id only: a file name never carries the patient's name."""
+    safe_mrn = re.sub(r"[^A-Za-z0-9._-]+", "-", mrn).strip("-.") or "no-mrn"
+    return f"si-report-{safe_mrn}-{performed_on:%Y-%m-%d}-injection-{injection_id}.{extension}"
+
+
+def reduction_if_decisive(evaluation, score):
+    """The rule's own reduction for `score`, as if it were the decisive reading."""
+    return rules.evaluate(
+        evaluation.baseline,
+        [(rules.WINDOW_START_MINUTES, score)],
+        threshold=evaluation.threshold,
+        inclusive=evaluation.inclusive,
+    )
+
+
+def meets_rule_score(evaluation):
+    """The highest window score the rule would call positive, or None without a baseline."""
+    for score in range(10, -1, -1):
+        if reduction_if_decisive(evaluation, score).outcome == rules.Outcome.POSITIVE:
+            return score
+    return None
+
+
+def reading_rows(readings, evaluation):
+    decisive_found = False
+    rows = []
+    for reading in readings:
+        minutes = reading.minutes_after_injection
+        baseline = reading.is_baseline
+        decisive = (
+            not decisive_found
+            and not baseline
+            and minutes == evaluation.decisive_minutes
+            and reading.score == evaluation.decisive_score
+        )
+        decisive_found = decisive_found or decisive
+        compared = not baseline and evaluation.baseline is not None
+        rows.append(
+            ReadingRow(
+                phase=reading.phase,
+                local_time=local(reading.recorded_at, "%d %b %H:%M %Z"),
+                minutes=minutes,
+                score=reading.score,
+                change_points=f"{reading.score - evaluation.baseline:+d}" if compared else "",
+                reduction=(
+                    reduction_if_decisive(evaluation, reading.score).percent_display
+                    if compared and evaluation.baseline
+                    else ""
+                ),
+                context=reading.get_context_display(),
+                source=reading.get_source_display(),
+                is_baseline=baseline,
+                is_decisive=decisive,
+                in_window=rules.in_window(minutes),
+                recalled=reading.recalled,
+                note=reading.note,
+            )
+        )
+    return tuple(rows)
+
+
+def follow_up_days(readings):
+    scores = {day: [] for day in range(1, FOLLOW_UP_DAYS + 1)}
+    for reading in readings:
+        if not reading.is_baseline and reading.follow_up_day in scores:
+            scores[reading.follow_up_day].append(reading.score)
+    return tuple(
+        FollowUpDay(
+            day=day,
+            entries=len(values),
+            mean=(
+                str((Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+                if values
+                else "—"
+            ),
+            lowest=min(values) if values else None,
+        )
+        for day, values in scores.items()
+    )
+
+
+def medication(injection):
+    anaesthetic = (
+        f"{injection.get_anaesthetic_agent_display()} "
+        f"{injection.anaesthetic_concentration.normalize():f} %, "
+        f"{injection.anaesthetic_volume_ml.normalize():f} mL"
+    )
+    steroid = injection.get_steroid_agent_display()
+    if injection.steroid_dose_mg is not None:
+        steroid += f" {injection.steroid_dose_mg.normalize():f} mg"
+    return anaesthetic, steroid
+
+
+def gather_report(injection, *, generated_at=None, archival=False, signature=None):
+    """Everything the report prints about `injection`.
+
+    An injection loaded through `report_queryset()` costs no query; any other is
+    fetched again with it (two queries), whatever the number of readings.
+    """
+    if "readings" not in getattr(injection, "_prefetched_objects_cache", {}):
+        injection = report_queryset().get(pk=injection.pk)
+    readings = list(injection.readings.all())
+    evaluation = injection.evaluate(readings)
+    patient = injection.patient
+    performed_local = timezone.localtime(injection.performed_at, timezone.get_default_timezone())
+    # An archival copy must be byte-identical when re-rendered, so it is stamped with
+    # the record's last change instead of the clock.
+    stamp = injection.updated_at if archival else (generated_at or timezone.now())
+    proceduralist = injection.proceduralist
+    anaesthetic, steroid = medication(injection)
+    return ReportFacts(
+        report_id=f"SIR-{injection.pk}-{local(stamp, '%Y%m%d%H%M%S')}",
+        generated=local(stamp),
+        archival=archival,
+        clinic_name=settings.CLINIC_NAME,
+        clinic_address=settings.CLINIC_ADDRESS,
+        time_zone=str(timezone.get_default_timezone()),
+        injection_id=injection.pk,
+        patient_name=f"{patient.family_name.upper()}, {patient.given_name}",
+        mrn=patient.mrn,
+        date_of_birth=f"{patient.date_of_birth:%d %b %Y}",
+        age_at_injection=patient.age_on(performed_local.date()),
+        sex=patient.get_sex_display() or "Not recorded",
+        performed_at=local(injection.performed_at),
+        performed_on=performed_local.date(),
+        side=injection.get_side_display(),
+        proceduralist=proceduralist.get_full_name() or proceduralist.get_username(),
+        guidance=injection.get_guidance_display(),
+        contrast=injection.get_contrast_display(),
+        anaesthetic=anaesthetic,
+        steroid=steroid,
+        sedation=injection.get_sedation_display(),
+        notes=injection.notes,
+        evaluation=evaluation,
+        meets_rule_score=meets_rule_score(evaluation),
+        readings=reading_rows(readings, evaluation),
+        follow_up=follow_up_days(readings),
+        signature=signature,
+    )

@@ -1,0 +1,277 @@
+"""The report's sections as Platypus flowables, built fresh for each report."""
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from . import rules
+from .report_chart import DECISIVE, GRID, INK, MUTED, WINDOW, PainChart
+from .report_fonts import BOLD, REGULAR, markup, needs_fallback
+
+DISCLAIMER = "Supports documentation; does not replace clinical judgement."
+DRAFT = "DRAFT — not signed"
+LABEL = colors.HexColor("#52606D")
+HEAD_FILL = colors.HexColor("#EEF1F4")
+OUTCOME_COLOURS = {
+    rules.Outcome.POSITIVE: (colors.HexColor("#2E7D32"), colors.HexColor("#EDF7EE")),
+    rules.Outcome.INDETERMINATE: (colors.HexColor("#B7791F"), colors.HexColor("#FDF6E3")),
+    rules.Outcome.NEGATIVE: (colors.HexColor("#1F4E79"), colors.HexColor("#EBF2F9")),
+    rules.Outcome.NON_DIAGNOSTIC: (colors.HexColor("#616E7C"), colors.HexColor("#F1F3F5")),
+}
+CONTEXT_SHORT = {"At rest": "At rest", "During provoking activity": "Provoked"}
+SOURCE_SHORT = {"Staff": "Staff", "Patient-reported": "Patient"}
+
+
+def styles():
+    body = ParagraphStyle("body", fontName=REGULAR, fontSize=8.5, leading=11, textColor=INK)
+    return {
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=9.5),
+        "cell_bold": ParagraphStyle(
+            "cell_bold", parent=body, fontName=BOLD, fontSize=8, leading=9.5
+        ),
+        "heading": ParagraphStyle(
+            "heading", parent=body, fontName=BOLD, fontSize=9.5, leading=12, spaceBefore=2
+        ),
+        "outcome": ParagraphStyle(
+            "outcome", parent=body, fontName=BOLD, fontSize=11, leading=14, alignment=TA_LEFT
+        ),
+        "emphasis": ParagraphStyle("emphasis", parent=body, fontName=BOLD),
+    }
+
+
+def text_cell(text, style):
+    """A plain string where the cell font has every glyph (fast), else a Paragraph."""
+    return Paragraph(markup(text), style) if needs_fallback(text) else text
+
+
+def story(facts, frame_width):
+    style = styles()
+    flow = [details_table(facts, frame_width, style), Spacer(0, 7)]
+    flow += [interpretation_box(facts, frame_width, style), Spacer(0, 8)]
+    flow += [PainChart(facts, frame_width), Spacer(0, 8)]
+    flow += readings_section(facts, frame_width, style)
+    flow += [Spacer(0, 8), follow_up_section(facts, frame_width, style), Spacer(0, 10)]
+    flow.append(signature_block(facts, frame_width, style))
+    return flow
+
+
+def details_table(facts, frame_width, style):
+    label_width = 62
+    value_width = frame_width / 2 - label_width
+    notes = [("Notes", Paragraph(markup(facts.notes), style["cell"]))] if facts.notes else []
+    patient = [
+        ("Patient", text_cell(facts.patient_name, style["cell_bold"])),
+        ("MRN", facts.mrn),
+        ("Date of birth", facts.date_of_birth),
+        ("Age", f"{facts.age_at_injection} years at injection"),
+        ("Sex", facts.sex),
+        ("Injection", f"#{facts.injection_id}"),
+    ]
+    procedure = [
+        ("Performed", facts.performed_at),
+        ("Side", facts.side),
+        ("Proceduralist", text_cell(facts.proceduralist, style["cell"])),
+        ("Guidance", facts.guidance),
+        ("Contrast", facts.contrast),
+        ("Anaesthetic", facts.anaesthetic),
+        ("Corticosteroid", facts.steroid),
+        ("Sedation", facts.sedation),
+    ] + notes
+    rows = []
+    for index in range(max(len(patient), len(procedure))):
+        left = patient[index] if index < len(patient) else ("", "")
+        right = procedure[index] if index < len(procedure) else ("", "")
+        rows.append([left[0], left[1], right[0], right[1]])
+    table = Table(
+        [["PATIENT", "", "PROCEDURE", ""], *rows],
+        colWidths=[label_width, value_width, label_width + 12, value_width - 12],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), REGULAR, 8),
+                ("FONT", (0, 0), (-1, 0), BOLD, 7.5),
+                ("TEXTCOLOR", (0, 0), (-1, 0), MUTED),
+                ("TEXTCOLOR", (0, 1), (0, -1), LABEL),
+                ("TEXTCOLOR", (2, 1), (2, -1), LABEL),
+                ("FONT", (1, 1), (1, 2), BOLD, 8),
+                ("LINEBELOW", (0, 0), (1, 0), 0.6, GRID),
+                ("LINEBELOW", (2, 0), (3, 0), 0.6, GRID),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("LEFTPADDING", (2, 0), (2, -1), 12),
+            ]
+        )
+    )
+    return table
+
+
+def interpretation_box(facts, frame_width, style):
+    evaluation = facts.evaluation
+    line, fill = OUTCOME_COLOURS[evaluation.outcome]
+    headline = facts.outcome_label
+    if evaluation.percent_reduction is not None:
+        headline += f" — reduction {evaluation.percent_display}"
+    content = [Paragraph(markup(headline), style["outcome"])]
+    if evaluation.at_threshold:
+        content.append(Paragraph(markup(evaluation.at_threshold_sentence), style["emphasis"]))
+    for reason in evaluation.reasons:
+        if reason != evaluation.at_threshold_sentence:
+            content.append(Paragraph(markup(reason), style["body"]))
+    if evaluation.decisive_score is not None:
+        decisive = next(row for row in facts.readings if row.is_decisive)
+        content.append(
+            Paragraph(
+                markup(
+                    f"Decisive reading: {decisive.score}/10, {decisive.phase.lower()} "
+                    f"({decisive.local_time})."
+                ),
+                style["body"],
+            )
+        )
+    content.append(Paragraph(markup(f"Rule as configured: {evaluation.rule_text}"), style["small"]))
+    box = Table([[content]], colWidths=[frame_width])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), fill),
+                ("LINEBEFORE", (0, 0), (0, -1), 4, line),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return box
+
+
+def readings_section(facts, frame_width, style):
+    heading = Paragraph("Pain readings (0–10 numeric rating scale)", style["heading"])
+    if not facts.readings:
+        return [heading, Paragraph("No pain readings recorded.", style["body"])]
+    widths = [70, 84, 34, 40, 52, 54, 44]
+    widths.append(frame_width - sum(widths))
+    header = ["Phase", "Clock time", "Score", "Change", "Reduction"]
+    header += ["Context", "Source", "Marks"]
+    rows = [header]
+    commands = [
+        ("FONT", (0, 0), (-1, -1), REGULAR, 8),
+        ("FONT", (0, 0), (-1, 0), BOLD, 7.5),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+        ("ALIGN", (2, 0), (4, -1), "RIGHT"),
+        ("RIGHTPADDING", (4, 0), (4, -1), 10),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.35, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+    ]
+    for index, row in enumerate(facts.readings, start=1):
+        marks = row.marks
+        if row.note:
+            marks = Paragraph(markup(f"{marks}. {row.note}" if marks else row.note), style["cell"])
+        rows.append(
+            [
+                row.phase,
+                row.local_time,
+                f"{row.score}/10",
+                row.change_points.replace("-", "−"),
+                row.reduction,
+                CONTEXT_SHORT.get(row.context, row.context),
+                SOURCE_SHORT.get(row.source, row.source),
+                marks,
+            ]
+        )
+        if row.in_window and not row.is_baseline:
+            commands.append(("BACKGROUND", (0, index), (-1, index), WINDOW))
+        if row.is_decisive:
+            commands.append(("FONT", (0, index), (-1, index), BOLD, 8))
+            commands.append(("TEXTCOLOR", (7, index), (7, index), DECISIVE))
+        elif row.is_baseline:
+            commands.append(("TEXTCOLOR", (0, index), (0, index), LABEL))
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle(commands))
+    key = Paragraph(
+        "Shaded rows fall in the 20–30 minute window; the decisive reading is the lowest score "
+        "in it. Reduction is from the baseline, as the rule computes it.",
+        style["small"],
+    )
+    return [heading, table, Spacer(0, 2), key]
+
+
+def follow_up_section(facts, frame_width, style):
+    days = facts.follow_up
+    header = ["Day after injection", *[str(day.day) for day in days]]
+    rows = [
+        header,
+        ["Entries", *[str(day.entries) for day in days]],
+        ["Mean score", *[day.mean for day in days]],
+        ["Lowest score", *["—" if day.lowest is None else str(day.lowest) for day in days]],
+    ]
+    first = 96
+    table = Table(rows, colWidths=[first] + [(frame_width - first) / len(days)] * len(days))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), REGULAR, 8),
+                ("FONT", (0, 0), (-1, 0), BOLD, 7.5),
+                ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+                ("TEXTCOLOR", (0, 1), (0, -1), LABEL),
+                ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.35, GRID),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    heading = Paragraph(
+        f"Follow-up week: days with data {facts.follow_up_days_with_data} of {len(days)} "
+        "(days counted in the clinic's time zone)",
+        style["heading"],
+    )
+    return KeepTogether([heading, table])
+
+
+def signature_block(facts, frame_width, style):
+    signature = facts.signature
+    if signature is None:
+        signed_by, signed_on = "_" * 30, "_" * 20
+        status = Paragraph(f'<font color="#B42318"><b>{DRAFT}</b></font>', style["body"])
+    else:
+        signed_by, signed_on = signature.signed_by, signature.signed_at
+        status = Paragraph("<b>Signed</b>", style["body"])
+    line = Table(
+        [
+            [
+                "Interpretation signed by",
+                text_cell(signed_by, style["body"]),
+                "on",
+                signed_on,
+                status,
+            ]
+        ],
+        colWidths=[104, 160, 16, 100, frame_width - 380],
+    )
+    line.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), REGULAR, 8.5),
+                ("TEXTCOLOR", (0, 0), (0, 0), LABEL),
+                ("TEXTCOLOR", (2, 0), (2, 0), LABEL),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("ALIGN", (4, 0), (4, 0), "RIGHT"),
+            ]
+        )
+    )
+    note = Paragraph(
+        "A positive block is consistent with SI joint pain; it is not a diagnosis on its own. "
+        "The clinician signs the interpretation.",
+        style["small"],
+    )
+    return KeepTogether([Spacer(0, 6), line, Spacer(0, 4), note])

@@ -1,0 +1,175 @@
+"""The per-injection PDF report: draws the facts that report_data.gather_report collects.
+
+Every ReportLab document, canvas and flowable is built inside the call, so renders in
+several threads do not share state; only the parsed fonts are shared (read-only).
+"""
+
+import io
+
+from django.conf import settings
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    PageTemplate,
+)
+
+from .report_chart import GRID, INK, MUTED
+from .report_data import gather_report
+from .report_fonts import BOLD, REGULAR, draw_text, register_fonts
+from .report_sections import DISCLAIMER, DRAFT, story
+
+PAGE_SIZES = {"A4": A4, "LETTER": LETTER}
+MARGIN = 16 * mm
+FIRST_HEADER = 27 * mm
+LATER_HEADER = 10 * mm
+FOOTER = 12 * mm
+TITLE = "SI joint diagnostic injection — pain response report"
+DRAFT_RED = colors.HexColor("#B42318")
+
+
+def render_report(injection, *, invariant=False, signature=None):
+    """The PDF of one injection's report, as bytes.
+
+    invariant=True gives identical bytes for identical records (ReportLab's invariant
+    mode, stamped with the record's last change instead of the clock): for tests and
+    archives. `signature` (report_data.Signature) fills the signature block once
+    sign-off exists; without it the report is marked as a draft.
+    """
+    facts = gather_report(injection, archival=invariant, signature=signature)
+    return draw_report(facts, invariant=invariant)
+
+
+def page_size():
+    return PAGE_SIZES[settings.REPORT_PAGE_SIZE]
+
+
+def draw_report(facts, *, invariant=False):
+    register_fonts()
+    width, height = page_size()
+    buffer = io.BytesIO()
+    frame_width = width - 2 * MARGIN
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=(width, height),
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=f"SI joint injection report {facts.report_id}",
+        author=facts.clinic_name,
+        subject=TITLE,
+        creator="SI joint injections",
+        invariant=int(invariant),
+    )
+
+    def frame(header):
+        return Frame(
+            MARGIN,
+            MARGIN + FOOTER,
+            frame_width,
+            height - 2 * MARGIN - FOOTER - header,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+
+    def first_page(canvas, doc):
+        draw_first_header(canvas, facts, width, height)
+        draw_footer(canvas, facts, width)
+
+    def later_page(canvas, doc):
+        draw_later_header(canvas, facts, width, height)
+        draw_footer(canvas, facts, width)
+
+    doc.addPageTemplates(
+        [
+            PageTemplate(
+                "first", [frame(FIRST_HEADER)], onPage=first_page, autoNextPageTemplate="later"
+            ),
+            PageTemplate("later", [frame(LATER_HEADER)], onPage=later_page),
+        ]
+    )
+    doc.build(story(facts, frame_width), canvasmaker=NumberedCanvas)
+    return buffer.getvalue()
+
+
+class NumberedCanvas(Canvas):
+    """Holds pages back until the end so each can say "Page N of M"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._held_pages = []
+
+    def showPage(self):
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._held_pages)
+        for number, state in enumerate(self._held_pages, start=1):
+            self.__dict__.update(state)
+            width = self._pagesize[0]
+            self.setFont(REGULAR, 7.5)
+            self.setFillColor(MUTED)
+            self.drawRightString(width - MARGIN, MARGIN, f"Page {number} of {total}")
+            super().showPage()
+        super().save()
+
+
+def draw_first_header(canvas, facts, width, height):
+    canvas.saveState()
+    top = height - MARGIN
+    canvas.setFillColor(INK)
+    draw_text(canvas, MARGIN, top - 9, facts.clinic_name, BOLD, 11)
+    canvas.setFillColor(MUTED)
+    draw_text(canvas, MARGIN, top - 20, facts.clinic_address, REGULAR, 8)
+    right = width - MARGIN
+    canvas.setFont(REGULAR, 7.5)
+    canvas.drawRightString(right, top - 8, f"Report {facts.report_id}")
+    stamp = "Record as of" if facts.archival else "Generated"
+    canvas.drawRightString(right, top - 18, f"{stamp} {facts.generated}")
+    if facts.signature is None:
+        canvas.setFillColor(DRAFT_RED)
+        canvas.setFont(BOLD, 8)
+        canvas.drawRightString(right, top - 29, DRAFT)
+    canvas.setFillColor(INK)
+    canvas.setFont(BOLD, 13.5)
+    canvas.drawString(MARGIN, top - 44, TITLE)
+    canvas.setStrokeColor(INK)
+    canvas.setLineWidth(1)
+    canvas.line(MARGIN, top - 51, right, top - 51)
+    canvas.restoreState()
+
+
+def draw_later_header(canvas, facts, width, height):
+    canvas.saveState()
+    top = height - MARGIN
+    canvas.setFillColor(MUTED)
+    canvas.setFont(REGULAR, 7.5)
+    canvas.drawString(
+        MARGIN, top - 8, f"MRN {facts.mrn} · Injection #{facts.injection_id} · continued"
+    )
+    if facts.signature is None:
+        canvas.setFillColor(DRAFT_RED)
+        canvas.setFont(BOLD, 7.5)
+        canvas.drawRightString(width - MARGIN, top - 8, DRAFT)
+    canvas.setStrokeColor(GRID)
+    canvas.line(MARGIN, top - 13, width - MARGIN, top - 13)
+    canvas.restoreState()
+
+
+def draw_footer(canvas, facts, width):
+    canvas.saveState()
+    canvas.setStrokeColor(GRID)
+    canvas.setLineWidth(0.5)
+    canvas.line(MARGIN, MARGIN + 10, width - MARGIN, MARGIN + 10)
+    canvas.setFillColor(MUTED)
+    canvas.setFont(REGULAR, 7.5)
+    canvas.drawString(MARGIN, MARGIN, f"MRN {facts.mrn} · Injection #{facts.injection_id}")
+    canvas.drawCentredString(width / 2, MARGIN, DISCLAIMER)
+    canvas.restoreState()
