@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import content_disposition_header
 
 from . import services
 from .forms import ReadingInlineForm, ReadingInlineFormSet
 from .models import Injection, PainReading, Patient
+from .report_bundle import report_files, stream_zip, zip_filename
 
 
 def local_time(moment):
@@ -115,6 +118,7 @@ class InjectionAdmin(ClinicalRecordAdmin):
     autocomplete_fields = ["patient"]
     readonly_fields = ["patient_details", "evaluation"]
     inlines = [PainReadingInline]
+    actions = ["download_pdf_reports"]
     fieldsets = [
         (None, {"fields": ["patient", "patient_details", "performed_at", "side", "proceduralist"]}),
         ("Evaluation", {"fields": ["evaluation"]}),
@@ -193,6 +197,15 @@ class InjectionAdmin(ClinicalRecordAdmin):
             format_html_join("", "<li>{}</li>", ((reason,) for reason in result.reasons)),
             result.rule_text,
         )
+
+    @admin.action(description="Download PDF reports", permissions=["view"])
+    def download_pdf_reports(self, request, queryset):
+        response = StreamingHttpResponse(
+            stream_zip(report_files(queryset)), content_type="application/zip"
+        )
+        response["Content-Disposition"] = content_disposition_header(True, zip_filename())
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def save_model(self, request, obj, form, change):
         if not change:

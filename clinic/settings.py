@@ -126,6 +126,9 @@ if SI_THRESHOLD_COMPARATOR not in {"more_than", "at_least"}:
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Demo Spine Clinic")
 CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "1 Example Street, Exampletown")
+REPORT_PAGE_SIZE = os.environ.get("REPORT_PAGE_SIZE", "A4").upper()
+if REPORT_PAGE_SIZE not in {"A4", "LETTER"}:
+    raise ImproperlyConfigured("REPORT_PAGE_SIZE must be 'A4' or 'LETTER'.")
 
 LOGGING = {
     "version": 1,

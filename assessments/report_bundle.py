@@ -1,0 +1,61 @@
+"""Many reports at once: rendered one by one and streamed into a zip.
+
+Memory stays bounded whatever the selection: injections are read in chunks (two queries
+per chunk), and each PDF leaves the process as soon as it is written into the archive.
+"""
+
+import zipfile
+
+from django.utils import timezone
+
+from .report_data import report_filename, report_queryset
+from .reports import render_report
+
+CHUNK_SIZE = 100
+
+
+def report_files(injections, *, invariant=False, chunk_size=CHUNK_SIZE):
+    """(file name, PDF bytes) for each injection of a queryset, in id order."""
+    queryset = report_queryset().filter(pk__in=injections.values("pk")).order_by("pk")
+    for injection in queryset.iterator(chunk_size=chunk_size):
+        performed_on = timezone.localdate(injection.performed_at, timezone.get_default_timezone())
+        name = report_filename(injection.patient.mrn, performed_on, injection.pk)
+        yield name, render_report(injection, invariant=invariant)
+
+
+class _Pipe:
+    """A write-only file whose bytes are collected until the next drain()."""
+
+    def __init__(self):
+        self.chunks = []
+
+    def write(self, data):
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self):
+        pass
+
+    def drain(self):
+        data = b"".join(self.chunks)
+        self.chunks.clear()
+        return data
+
+
+def stream_zip(named_files):
+    """Yield a zip archive's bytes as each (name, content) pair is added to it.
+
+    PDFs are already compressed, so entries are stored rather than deflated.
+    """
+    pipe = _Pipe()
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, content in named_files:
+            entry = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, content)
+            yield pipe.drain()
+    yield pipe.drain()
+
+
+def zip_filename():
+    return f"si-reports-{timezone.localtime():%Y-%m-%d-%H%M}.zip"
