@@ -3,12 +3,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.urls import path
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 from django.utils.http import content_disposition_header
 
-from . import services
+from . import admin_views, services
 from .forms import ReadingInlineForm, ReadingInlineFormSet
-from .models import Injection, PainReading, Patient
+from .models import Amendment, Injection, PainReading, Patient, ReportAccess, SignOff
 from .report_bundle import report_files, stream_zip, zip_filename
 
 
@@ -30,7 +32,7 @@ SHORT_OUTCOME = {
 }
 
 
-class ClinicalRecordAdmin(admin.ModelAdmin):
+class ClinicalRecordAdmin(SimpleHistoryAdmin):
     """Clinical records are never bulk-deleted, and only a superuser deletes one."""
 
     def has_delete_permission(self, request, obj=None):
@@ -89,7 +91,13 @@ class PainReadingInline(admin.TabularInline):
     extra = 3
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return request.user.is_superuser and not (obj and obj.is_locked)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj and obj.is_locked)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.is_locked)
 
     @admin.display(description="Phase")
     def phase(self, obj):
@@ -97,6 +105,31 @@ class PainReadingInline(admin.TabularInline):
             return "—"
         window = " (20–30 min window)" if obj.in_window else ""
         return f"{obj.phase}{window}"
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SignOffInline(ReadOnlyInline):
+    model = SignOff
+    fields = ["version", "signed_by", "signed_at", "signed_outcome", "override_reason"]
+    readonly_fields = fields
+    verbose_name_plural = "Sign-offs"
+
+
+class AmendmentInline(ReadOnlyInline):
+    model = Amendment
+    fields = ["amends_version", "opened_by", "opened_at", "reason"]
+    readonly_fields = fields
+    verbose_name_plural = "Amendments (addenda)"
 
 
 @admin.register(Injection)
@@ -117,7 +150,7 @@ class InjectionAdmin(ClinicalRecordAdmin):
     search_fields = ["patient__mrn", "patient__family_name", "patient__given_name"]
     autocomplete_fields = ["patient"]
     readonly_fields = ["patient_details", "evaluation"]
-    inlines = [PainReadingInline]
+    inlines = [PainReadingInline, SignOffInline, AmendmentInline]
     actions = ["download_pdf_reports"]
     fieldsets = [
         (None, {"fields": ["patient", "patient_details", "performed_at", "side", "proceduralist"]}),
@@ -144,6 +177,24 @@ class InjectionAdmin(ClinicalRecordAdmin):
             "performed_at": timezone.now(),
             **super().get_changeform_initial_data(request),
         }
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/sign/", view(admin_views.sign_off), name="assessments_injection_sign"),
+            path("<int:pk>/amend/", view(admin_views.amend), name="assessments_injection_amend"),
+            *super().get_urls(),
+        ]
+
+    def has_change_permission(self, request, obj=None):
+        # A signed injection is read-only here; an amendment reopens it.
+        return super().has_change_permission(request, obj) and not (obj and obj.is_locked)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_locked)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return admin_views.audit_trail(request, self, object_id)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "proceduralist":
@@ -221,3 +272,33 @@ class InjectionAdmin(ClinicalRecordAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.refresh_evaluation(form.instance.pk)
+
+
+@admin.register(ReportAccess)
+class ReportAccessAdmin(admin.ModelAdmin):
+    """The access log: read-only for everyone, superusers included."""
+
+    list_display = ["at_local", "actor", "kind", "injection_link"]
+    list_filter = ["kind", "at"]
+    search_fields = ["actor", "injection__id"]
+    list_select_related = ["injection"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="When", ordering="at")
+    def at_local(self, obj):
+        return local_time(obj.at)
+
+    @admin.display(description="Injection")
+    def injection_link(self, obj):
+        return format_html(
+            '<a href="{}">#{}</a>', obj.injection.get_absolute_url(), obj.injection_id
+        )

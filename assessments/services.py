@@ -1,9 +1,11 @@
 """Writes that span models, each in one transaction."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from . import rules
-from .models import Injection, PainReading
+from .signing import ensure_editable
+from .models import Injection, PainReading, Patient
 
 
 def evaluation_fields(evaluation):
@@ -29,13 +31,16 @@ def refresh_evaluation(injection_id):
     """
     injection = Injection.objects.select_for_update().get(pk=injection_id)
     evaluation = injection.evaluate(PainReading.objects.filter(injection_id=injection_id))
-    Injection.objects.filter(pk=injection_id).update(**evaluation_fields(evaluation))
+    if injection.locked_at is None:
+        # A signed injection keeps the evaluation it was signed with.
+        Injection.objects.filter(pk=injection_id).update(**evaluation_fields(evaluation))
     return evaluation
 
 
 @transaction.atomic
 def add_reading(injection, *, entered_by, **fields):
     """Validate and save one reading, then refresh the injection's evaluation."""
+    ensure_editable(Injection.objects.select_for_update().get(pk=injection.pk))
     reading = PainReading(injection=injection, entered_by=entered_by, **fields)
     reading.full_clean()
     reading.save()
@@ -44,6 +49,122 @@ def add_reading(injection, *, entered_by, **fields):
 
 
 def stale_injections(threshold, inclusive):
-    return Injection.objects.exclude(
-        evaluated_threshold=threshold, evaluated_inclusive=inclusive
-    ).values_list("pk", flat=True)
+    return (
+        Injection.objects.filter(locked_at__isnull=True)
+        .exclude(evaluated_threshold=threshold, evaluated_inclusive=inclusive)
+        .values_list("pk", flat=True)
+    )
+
+
+# The baseline reading's errors are reported under register_injection's own argument names.
+BASELINE_ERROR_FIELDS = {
+    "recorded_at": "baseline_at",
+    "score": "baseline_score",
+    "context": "baseline_context",
+}
+NEW_PATIENT_REQUIRED = {
+    "family_name": "family name",
+    "given_name": "given name",
+    "date_of_birth": "date of birth",
+}
+
+
+def _patient_for_registration(mrn, details, errors):
+    """The patient with this MRN, or a new unsaved one built from `details`.
+
+    Details typed for a known MRN must match the record: a mismatch usually means a
+    mistyped MRN, and the reading would land on someone else's chart.
+    """
+    details = {name: value for name, value in details.items() if value not in (None, "")}
+    patient = Patient.objects.filter(mrn=mrn).first()
+    if patient is not None:
+        for name, value in details.items():
+            stored = getattr(patient, name)
+            same = (
+                stored.casefold() == value.casefold() if isinstance(value, str) else stored == value
+            )
+            if not same:
+                errors.setdefault(name, []).append(
+                    f"MRN {mrn} is on file with a different {name.replace('_', ' ')}; "
+                    "check the MRN, or leave this empty to use the record on file."
+                )
+        return patient
+    patient = Patient(mrn=mrn, **details)
+    for name, words in NEW_PATIENT_REQUIRED.items():
+        if name not in details:
+            errors.setdefault(name, []).append(
+                f"MRN {mrn} is not on file: enter the {words} to create the patient."
+            )
+    try:
+        patient.full_clean(exclude=[name for name in NEW_PATIENT_REQUIRED if name not in details])
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    return patient
+
+
+@transaction.atomic
+def register_injection(
+    *,
+    mrn,
+    patient_details,
+    injection_fields,
+    baseline_score,
+    baseline_at,
+    baseline_context,
+    created_by,
+):
+    """Save an injection and its baseline reading, finding or creating the patient by MRN.
+
+    Every row is full_clean()ed before anything is written, and all errors come back
+    together in one ValidationError keyed by field (baseline ones as baseline_*), so
+    nothing is saved unless everything is valid.
+    """
+    errors = {}
+    mrn = (mrn or "").strip()
+    patient = _patient_for_registration(mrn, patient_details, errors)
+    injection = Injection(patient=patient, created_by=created_by, **injection_fields)
+    try:
+        injection.full_clean(exclude=["patient"])
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    baseline = PainReading(
+        recorded_at=baseline_at,
+        score=baseline_score,
+        context=baseline_context,
+        source=PainReading.Source.STAFF,
+        entered_by=created_by,
+    )
+    try:
+        baseline.check_against(injection)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(BASELINE_ERROR_FIELDS.get(name, NON_FIELD_ERRORS), []).extend(
+                messages
+            )
+    performed_at = injection.performed_at
+    if baseline_at and performed_at and baseline_at >= performed_at and "baseline_at" not in errors:
+        errors["baseline_at"] = ["The baseline is taken before the injection time."]
+    if errors:
+        raise ValidationError(errors)
+    if patient.pk is None:
+        patient.save()
+    injection.patient = patient
+    injection.save()
+    baseline.injection = injection
+    baseline.save()
+    refresh_evaluation(injection.pk)
+    return injection
+
+
+@transaction.atomic
+def update_reading(reading, **fields):
+    """Validate and save changes to one reading, then refresh its injection's evaluation."""
+    ensure_editable(Injection.objects.select_for_update().get(pk=reading.injection_id))
+    for name, value in fields.items():
+        setattr(reading, name, value)
+    reading.full_clean()
+    reading.save()
+    refresh_evaluation(reading.injection_id)
+    return reading

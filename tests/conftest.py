@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 from decimal import Decimal
+from io import StringIO
 from itertools import count
 
 import pytest
@@ -18,6 +19,28 @@ _numbers = count(1)
 def fast_password_hashing(settings):
     # The production hasher is slow by design; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def private_media_root(settings, tmp_path):
+    # Archived PDFs land in a per-test folder, never in the project's var/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def make_role_user(db, make_user):
+    """A staff user in one of the setup_roles groups (Clinician, Nurse, Auditor)."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    def make(role, **fields):
+        if not Group.objects.filter(name=role).exists():
+            call_command("setup_roles", stdout=StringIO())
+        user = make_user(f"{role.lower()}{next(_numbers)}", **fields)
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from assessments import services
 from assessments.models import Injection, PainReading, Patient
@@ -241,13 +242,23 @@ class Command(BaseCommand):
             default=0,
             help="Also make sure N synthetic patients exist, one injection and ~10 readings each.",
         )
+        parser.add_argument(
+            "--skip-history",
+            action="store_true",
+            help="Bulk-insert synthetic rows without audit history (benchmarks only; faster).",
+        )
 
     def handle(self, *args, **options):
         proceduralist = self.demo_proceduralist()
         created = self.seed_scenarios(proceduralist)
         self.stdout.write(f"Demo scenarios: {created} new patient(s), {len(SCENARIOS)} in all.")
         if options["patients"]:
-            added = seed_bulk(options["patients"], proceduralist, self.stdout)
+            added = seed_bulk(
+                options["patients"],
+                proceduralist,
+                self.stdout,
+                with_history=not options["skip_history"],
+            )
             self.stdout.write(f"Synthetic patients: {added} added.")
 
     def demo_proceduralist(self):
@@ -299,7 +310,13 @@ class Command(BaseCommand):
         return created
 
 
-def seed_bulk(target, proceduralist, out, batch_size=2000):
+def bulk_insert(model, rows, with_history):
+    if with_history:
+        return bulk_create_with_history(rows, model, default_change_reason="seed_demo bulk")
+    return model.objects.bulk_create(rows)
+
+
+def seed_bulk(target, proceduralist, out, *, with_history=True, batch_size=2000):
     """Bulk-insert synthetic patients until `target` exist; returns how many were added."""
     have = Patient.objects.filter(mrn__startswith="SYN-").count()
     rng = random.Random(have)
@@ -308,14 +325,18 @@ def seed_bulk(target, proceduralist, out, batch_size=2000):
     for start in range(have, target, batch_size):
         stop = min(start + batch_size, target)
         with transaction.atomic():
-            patients = Patient.objects.bulk_create(
-                Patient(
-                    mrn=f"SYN-{number:07d}",
-                    family_name=f"Synthetic{number}",
-                    given_name="Test",
-                    date_of_birth=date(1940 + number % 60, 1 + number % 12, 1 + number % 28),
-                )
-                for number in range(start, stop)
+            patients = bulk_insert(
+                Patient,
+                [
+                    Patient(
+                        mrn=f"SYN-{number:07d}",
+                        family_name=f"Synthetic{number}",
+                        given_name="Test",
+                        date_of_birth=date(1940 + number % 60, 1 + number % 12, 1 + number % 28),
+                    )
+                    for number in range(start, stop)
+                ],
+                with_history,
             )
             injections, readings_of = [], []
             for patient in patients:
@@ -334,12 +355,14 @@ def seed_bulk(target, proceduralist, out, batch_size=2000):
                 injection.__dict__.update(services.evaluation_fields(injection.evaluate(readings)))
                 injections.append(injection)
                 readings_of.append(readings)
-            Injection.objects.bulk_create(injections)
+            bulk_insert(Injection, injections, with_history)
             for injection, readings in zip(injections, readings_of, strict=True):
                 for reading in readings:
                     reading.injection = injection
-            PainReading.objects.bulk_create(
-                [reading for readings in readings_of for reading in readings]
+            bulk_insert(
+                PainReading,
+                [reading for readings in readings_of for reading in readings],
+                with_history,
             )
         added += stop - start
         out.write(f"  {stop}/{target} synthetic patients")

@@ -8,8 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
-from . import rules
+from .. import rules
 
 MAX_BEFORE_INJECTION = timedelta(hours=24)
 MAX_AFTER_INJECTION = timedelta(days=14)
@@ -92,6 +93,7 @@ class Patient(models.Model):
     sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["mrn"]
@@ -207,9 +209,27 @@ class Injection(models.Model):
     decisive_score = models.PositiveSmallIntegerField(null=True, editable=False)
     evaluated_threshold = models.PositiveSmallIntegerField(null=True, editable=False)
     evaluated_inclusive = models.BooleanField(null=True, editable=False)
+    # Set by a sign-off, cleared by an amendment; while set, database triggers refuse any
+    # change to the injection or its readings (see the lock migration).
+    locked_at = models.DateTimeField(null=True, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=[
+            "outcome",
+            "percent_reduction",
+            "at_threshold",
+            "baseline_score",
+            "decisive_score",
+            "evaluated_threshold",
+            "evaluated_inclusive",
+        ]
+    )
 
     class Meta:
         ordering = ["-performed_at"]
+        permissions = [
+            ("sign_injection", "Can sign off an injection's interpretation"),
+            ("amend_injection", "Can amend a signed injection"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(side__in=choice_values(Side)), name="assessments_injection_side_valid"
@@ -294,6 +314,10 @@ class Injection(models.Model):
         )
 
     @property
+    def is_locked(self):
+        return self.locked_at is not None
+
+    @property
     def outcome_label(self):
         return rules.Outcome(self.outcome).label
 
@@ -326,6 +350,7 @@ class PainReading(models.Model):
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["recorded_at", "pk"]

@@ -1,0 +1,83 @@
+"""Admin pages beyond the stock ones: sign-off, amendment and the audit trail."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+
+from . import signing
+from .audit import audit_trail as build_audit_trail
+from .models import Injection
+from .signing_forms import AmendmentForm, SignOffForm
+
+
+def admin_context(request, injection, title):
+    from django.contrib import admin
+
+    return {
+        **admin.site.each_context(request),
+        "opts": Injection._meta,
+        "original": injection,
+        "title": title,
+    }
+
+
+def apply_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def sign_off(request, pk):
+    if not request.user.has_perm("assessments.sign_injection"):
+        raise PermissionDenied
+    injection = get_object_or_404(Injection.objects.select_related("patient"), pk=pk)
+    evaluation = injection.evaluate()
+    form = SignOffForm(request.POST or None, initial={"outcome": evaluation.outcome.value})
+    if request.method == "POST" and form.is_valid():
+        try:
+            signoff = signing.sign_off(
+                pk,
+                request.user,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, f"Signed off: version {signoff.version}. The record is now locked."
+            )
+            return redirect("admin:assessments_injection_change", pk)
+    context = admin_context(request, injection, f"Sign off {injection}")
+    context.update(form=form, evaluation=evaluation)
+    return TemplateResponse(request, "admin/assessments/injection/sign_off.html", context)
+
+
+def amend(request, pk):
+    if not request.user.has_perm("assessments.amend_injection"):
+        raise PermissionDenied
+    injection = get_object_or_404(Injection, pk=pk)
+    form = AmendmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signing.open_amendment(pk, request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Amendment opened: make the change, then sign off again.")
+            return redirect("admin:assessments_injection_change", pk)
+    context = admin_context(request, injection, f"Amend {injection}")
+    context["form"] = form
+    return TemplateResponse(request, "admin/assessments/injection/amend.html", context)
+
+
+def audit_trail(request, model_admin, object_id):
+    injection = get_object_or_404(Injection, pk=object_id)
+    if not model_admin.has_view_or_change_permission(request, injection):
+        raise PermissionDenied
+    context = admin_context(request, injection, f"Audit trail of {injection}")
+    context["entries"] = build_audit_trail(injection.pk)
+    return TemplateResponse(request, "admin/assessments/injection/audit_trail.html", context)

@@ -1,0 +1,41 @@
+"""Create the Clinician, Nurse and Auditor groups with their permissions (idempotent)."""
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+
+CLINICAL_MODELS = ["patient", "injection", "painreading"]
+HISTORY_MODELS = [f"historical{model}" for model in [*CLINICAL_MODELS, "signoff", "amendment"]]
+
+
+def perms(actions, models):
+    return [f"{action}_{model}" for model in models for action in actions]
+
+
+# Nobody but a superuser deletes clinical records, so no group gets delete_*.
+ROLES = {
+    "Clinician": perms(["view", "add", "change"], CLINICAL_MODELS)
+    + perms(["view"], ["signoff", "amendment", "signedreport"])
+    + ["sign_injection", "amend_injection"],
+    "Nurse": perms(["view", "add", "change"], CLINICAL_MODELS)
+    + perms(["view"], ["signoff", "amendment"]),
+    "Auditor": perms(["view"], CLINICAL_MODELS)
+    + perms(["view"], ["signoff", "amendment", "signedreport", "reportaccess"])
+    + perms(["view"], HISTORY_MODELS),
+}
+
+
+class Command(BaseCommand):
+    help = "Create or update the Clinician, Nurse and Auditor groups. Safe to run again."
+
+    def handle(self, *args, **options):
+        for name, codenames in ROLES.items():
+            group, created = Group.objects.get_or_create(name=name)
+            permissions = Permission.objects.filter(
+                content_type__app_label="assessments", codename__in=codenames
+            )
+            missing = set(codenames) - set(permissions.values_list("codename", flat=True))
+            if missing:
+                raise RuntimeError(f"Unknown permissions for {name}: {sorted(missing)}")
+            group.permissions.set(permissions)
+            state = "created" if created else "updated"
+            self.stdout.write(f"{name}: {state}, {len(codenames)} permissions.")

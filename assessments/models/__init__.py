@@ -1,0 +1,43 @@
+from .audit import ReportAccess
+from .clinical import (
+    MAX_AFTER_INJECTION,
+    MAX_BEFORE_INJECTION,
+    Anaesthetic,
+    Context,
+    Contrast,
+    Guidance,
+    Injection,
+    OutcomeChoices,
+    PainReading,
+    Patient,
+    Sedation,
+    Sex,
+    Side,
+    Source,
+    Steroid,
+    rule_inclusive,
+)
+from .signoff import Amendment, SignedReport, SignOff
+
+__all__ = [
+    "MAX_AFTER_INJECTION",
+    "MAX_BEFORE_INJECTION",
+    "Amendment",
+    "Anaesthetic",
+    "Context",
+    "Contrast",
+    "Guidance",
+    "Injection",
+    "OutcomeChoices",
+    "PainReading",
+    "Patient",
+    "ReportAccess",
+    "Sedation",
+    "Sex",
+    "Side",
+    "SignOff",
+    "SignedReport",
+    "Source",
+    "Steroid",
+    "rule_inclusive",
+]

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.db import models
+
+from .clinical import Injection
+
+
+class ReportAccess(models.Model):
+    """Who viewed or downloaded which report or export, and when. Append-only."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", "Viewed PDF"
+        BULK = "bulk", "Bulk zip download"
+        EXPORT = "export", "Command-line export"
+        ARCHIVE = "archive", "Archived signed PDF"
+
+    injection = models.ForeignKey(Injection, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor = models.CharField(max_length=150, help_text="User name, or the command line's user.")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "report access"
+        verbose_name_plural = "report access log"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["view", "bulk", "export", "archive"]),
+                name="assessments_access_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of injection #{self.injection_id} by {self.actor}"

@@ -1,0 +1,115 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .. import rules
+from .clinical import Injection, OutcomeChoices
+
+
+class SignOff(models.Model):
+    """A clinician's signed interpretation of one injection: one version of it.
+
+    It keeps the rule settings and the evaluation's inputs, so the signed result can be
+    reproduced after the settings or the readings change.
+    """
+
+    injection = models.ForeignKey(Injection, on_delete=models.PROTECT, related_name="signoffs")
+    version = models.PositiveSmallIntegerField()
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(default=timezone.now)
+    computed_outcome = models.CharField(max_length=16, choices=OutcomeChoices.choices)
+    signed_outcome = models.CharField(max_length=16, choices=OutcomeChoices.choices)
+    override_reason = models.TextField(blank=True)
+    threshold = models.PositiveSmallIntegerField()
+    inclusive = models.BooleanField()
+    percent_reduction = models.DecimalField(max_digits=5, decimal_places=1, null=True)
+    at_threshold = models.BooleanField()
+    inputs = models.JSONField(help_text="Injection time and every reading as signed.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["injection", "version"]
+        get_latest_by = "version"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["injection", "version"], name="assessments_signoff_one_per_version"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="assessments_signoff_version"),
+            models.CheckConstraint(
+                condition=Q(signed_outcome=F("computed_outcome")) | ~Q(override_reason=""),
+                name="assessments_signoff_override_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_outcome__in=OutcomeChoices.values)
+                & Q(computed_outcome__in=OutcomeChoices.values),
+                name="assessments_signoff_outcomes_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Sign-off v{self.version} of injection #{self.injection_id}"
+
+    @property
+    def is_override(self):
+        return self.signed_outcome != self.computed_outcome
+
+    @property
+    def signed_outcome_label(self):
+        return rules.Outcome(self.signed_outcome).label
+
+    def reproduce(self):
+        """Re-run the rule on the stored inputs and settings."""
+        readings = [(Decimal(minutes), score) for minutes, score in self.inputs["readings"]]
+        return rules.evaluate_readings(readings, threshold=self.threshold, inclusive=self.inclusive)
+
+
+class Amendment(models.Model):
+    """Reopens a signed injection for a change; the reason is kept as an addendum."""
+
+    injection = models.ForeignKey(Injection, on_delete=models.PROTECT, related_name="amendments")
+    amends_version = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["injection", "opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="assessments_amendment_reason_required"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Amendment of injection #{self.injection_id} v{self.amends_version}"
+
+
+class SignedReport(models.Model):
+    """The exact PDF produced at sign-off, archived once and never overwritten."""
+
+    signoff = models.OneToOneField(
+        SignOff, on_delete=models.PROTECT, related_name="archived_report"
+    )
+    file = models.FileField(upload_to="signed-reports/")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="assessments_report_sha256"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Archived report of {self.signoff}"

@@ -1,0 +1,163 @@
+import hashlib
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from assessments import services, signing
+from assessments.models import Amendment, Injection, PainReading, SignOff
+
+
+@pytest.fixture
+def clinician(make_role_user):
+    return make_role_user("Clinician")
+
+
+@pytest.fixture
+def signed(make_injection, clinician):
+    injection = make_injection([(-5, 8), (25, 2)])
+    signing.sign_off(injection.pk, clinician)
+    injection.refresh_from_db()
+    return injection
+
+
+def test_sign_off_confirms_the_computed_outcome_and_stores_its_inputs(signed, clinician):
+    signoff = signed.signoffs.get()
+    assert (signoff.version, signoff.signed_by) == (1, clinician)
+    assert signoff.signed_outcome == signoff.computed_outcome == "indeterminate"
+    assert (signoff.threshold, signoff.inclusive, signoff.at_threshold) == (75, False, True)
+    assert [score for _, score in signoff.inputs["readings"]] == [8, 2]
+    assert signed.is_locked
+
+
+def test_signed_result_reproduces_after_the_settings_change(signed, settings):
+    settings.SI_THRESHOLD_COMPARATOR = "at_least"
+    signoff = signed.signoffs.get()
+    assert signoff.reproduce().outcome.value == signoff.computed_outcome == "indeterminate"
+    assert signed.evaluate().outcome.value == "positive"
+    call_command("recompute_evaluations", "--all", stdout=None)
+    signed.refresh_from_db()
+    assert signed.outcome == "indeterminate"
+
+
+def test_override_needs_a_reason(make_injection, clinician):
+    injection = make_injection([(-5, 8), (25, 2)])
+    with pytest.raises(ValidationError) as raised:
+        signing.sign_off(injection.pk, clinician, outcome="positive")
+    assert "reason" in raised.value.message_dict
+    assert not SignOff.objects.exists()
+    signoff = signing.sign_off(
+        injection.pk, clinician, outcome="positive", reason="Provoked pain fully relieved."
+    )
+    assert signoff.is_override and signoff.signed_outcome == "positive"
+
+
+def test_database_refuses_an_override_without_reason(signed):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SignOff.objects.filter(injection=signed).update(signed_outcome="positive")
+
+
+def test_a_nurse_cannot_sign_off(make_injection, make_role_user):
+    injection = make_injection([(-5, 8), (25, 2)])
+    with pytest.raises(PermissionDenied):
+        signing.sign_off(injection.pk, make_role_user("Nurse"))
+
+
+def test_service_refuses_a_reading_on_a_signed_injection(signed, clinician):
+    with pytest.raises(ValidationError, match="signed and locked"):
+        services.add_reading(signed, entered_by=clinician, recorded_at=signed.performed_at, score=3)
+    assert signed.readings.count() == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda i: PainReading.objects.create(injection=i, recorded_at=i.performed_at, score=1),
+        lambda i: PainReading.objects.filter(injection=i).update(score=0),
+        lambda i: PainReading.objects.filter(injection=i).delete(),
+        lambda i: Injection.objects.filter(pk=i.pk).update(side="right"),
+        lambda i: Injection.objects.filter(pk=i.pk)._raw_delete("default"),
+    ],
+    ids=["insert reading", "update reading", "delete reading", "update injection", "delete"],
+)
+def test_database_refuses_any_change_to_a_signed_injection(signed, change):
+    with pytest.raises(IntegrityError, match="signed and locked"), transaction.atomic():
+        change(signed)
+
+
+def test_admin_shows_a_signed_injection_read_only_and_refuses_a_post(client, signed, clinician):
+    client.force_login(clinician)
+    url = reverse("admin:assessments_injection_change", args=[signed.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="side"' not in page.content.decode()
+    assert client.post(url, {"side": "right"}).status_code == 403
+    assert Injection.objects.get(pk=signed.pk).side == "left"
+
+
+def test_amendment_needs_a_reason_then_unlocks_and_re_signing_makes_version_2(signed, clinician):
+    with pytest.raises(ValidationError):
+        signing.open_amendment(signed.pk, clinician, "  ")
+    signing.open_amendment(signed.pk, clinician, "Day-3 diary arrived late.")
+    services.add_reading(
+        signed,
+        entered_by=clinician,
+        recorded_at=signed.performed_at + timedelta(minutes=28),
+        score=1,
+    )
+    second = signing.sign_off(signed.pk, clinician)
+    assert second.version == 2
+    assert second.computed_outcome == "positive"
+    assert Amendment.objects.get().amends_version == 1
+    assert signed.signoffs.get(version=1).computed_outcome == "indeterminate"
+
+
+def test_signing_twice_without_amendment_is_refused(signed, clinician):
+    with pytest.raises(ValidationError, match="signed and locked"):
+        signing.sign_off(signed.pk, clinician)
+
+
+def test_signed_pdf_is_archived_with_its_checksum_and_never_overwritten(signed, clinician):
+    first = signed.signoffs.get().archived_report
+    content = first.file.read()
+    assert hashlib.sha256(content).hexdigest() == first.sha256
+    assert content.startswith(b"%PDF")
+    signing.open_amendment(signed.pk, clinician, "Correction.")
+    second = signing.sign_off(signed.pk, clinician).archived_report
+    assert second.file.name != first.file.name
+    first.file.open()
+    assert hashlib.sha256(first.file.read()).hexdigest() == first.sha256
+
+
+def test_admin_sign_off_page_signs_with_override_reason(client, make_injection, clinician):
+    injection = make_injection([(-5, 8), (25, 2)])
+    client.force_login(clinician)
+    url = reverse("admin:assessments_injection_sign", args=[injection.pk])
+    page = client.get(url)
+    assert "Exactly 75 %" in page.content.decode()
+    response = client.post(url, {"outcome": "positive", "reason": ""})
+    assert response.status_code == 200
+    assert "Give the reason for overriding" in response.content.decode()
+    response = client.post(url, {"outcome": "positive", "reason": "Clinically convincing."})
+    assert response.status_code == 302
+    assert SignOff.objects.get().override_reason == "Clinically convincing."
+
+
+def test_admin_sign_off_is_forbidden_to_a_nurse(client, make_injection, make_role_user):
+    injection = make_injection([(-5, 8), (25, 2)])
+    client.force_login(make_role_user("Nurse"))
+    url = reverse("admin:assessments_injection_sign", args=[injection.pk])
+    assert client.post(url, {"outcome": "negative"}).status_code == 403
+    assert not SignOff.objects.exists()
+
+
+def test_admin_amend_page_reopens_the_injection(client, signed, clinician):
+    client.force_login(clinician)
+    url = reverse("admin:assessments_injection_amend", args=[signed.pk])
+    assert client.post(url, {"reason": ""}).status_code == 200
+    assert client.post(url, {"reason": "Wrong side recorded."}).status_code == 302
+    signed.refresh_from_db()
+    assert not signed.is_locked
