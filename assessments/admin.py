@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 from django.utils.http import content_disposition_header
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import admin_views, services
 from .forms import ReadingInlineForm, ReadingInlineFormSet
