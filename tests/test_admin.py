@@ -43,6 +43,11 @@ def injection_post(patient, proceduralist, performed_at, readings=(), **override
         "readings-INITIAL_FORMS": "0",
         "readings-MIN_NUM_FORMS": "0",
         "readings-MAX_NUM_FORMS": "1000",
+        # The read-only sign-off and amendment inlines send empty management forms.
+        "signoffs-TOTAL_FORMS": "0",
+        "signoffs-INITIAL_FORMS": "0",
+        "amendments-TOTAL_FORMS": "0",
+        "amendments-INITIAL_FORMS": "0",
     }
     for index, reading in enumerate(readings):
         fields = {
