@@ -1,10 +1,15 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 
-from .models import MAX_AFTER_INJECTION, MAX_BEFORE_INJECTION, PainReading
+from .models import MAX_AFTER_INJECTION, MAX_BEFORE_INJECTION, Injection, PainReading, Patient
 
 MINUTES_MIN = -Decimal(MAX_BEFORE_INJECTION // timedelta(minutes=1))
 MINUTES_MAX = Decimal(MAX_AFTER_INJECTION // timedelta(minutes=1))
@@ -69,3 +74,260 @@ class ReadingInlineFormSet(BaseInlineFormSet):
         if self.instance.pk is not None:
             form.instance.injection = self.instance
         return form
+
+
+# Bedside pages (assessments/views.py). These forms check the shape of what was typed;
+# clinical validity comes from the models' clean() (via ModelForm) and the services.
+
+SCORE_CHOICES = [(score, str(score)) for score in range(11)]
+SCORE_ERRORS = {
+    "required": "Choose a score from 0 to 10.",
+    "invalid_choice": "Choose a whole number from 0 to 10.",
+}
+BUTTON_CHOICES_TEMPLATE = "assessments/fields/button_choices.html"
+
+
+def zone_label(moment=None):
+    """The clinic's time zone as staff read it, e.g. "Europe/Paris (CET)"."""
+    name = timezone.get_current_timezone_name()
+    abbreviation = timezone.localtime(moment).tzname()
+    return name if abbreviation == name else f"{name} ({abbreviation})"
+
+
+def local_now():
+    return timezone.localtime().replace(microsecond=0)
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker, in clinic local time to the second."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"step": "1", **(attrs or {})}, format="%Y-%m-%dT%H:%M:%S")
+
+
+def score_field(label="Pain score (0–10)", **kwargs):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages=SCORE_ERRORS,
+        **kwargs,
+    )
+
+
+def local_time_field(label="Time", **kwargs):
+    return forms.DateTimeField(label=label, widget=LocalDateTimeInput, **kwargs)
+
+
+def add_service_errors(form, error):
+    """Put a service's ValidationError on the form's fields, or above the form."""
+    for name, messages in error.message_dict.items():
+        form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None, messages)
+
+
+class QuickReadingForm(forms.ModelForm):
+    """One reading after the injection, entered from the board with a few taps."""
+
+    score = score_field()
+    recorded_at = local_time_field()
+    context = forms.ChoiceField(
+        label="Context", choices=PainReading.Context.choices, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = PainReading
+        fields = ["score", "recorded_at", "context"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recorded_at"].help_text = f"Defaults to now. Clinic time, {zone_label()}."
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_id = "quick-reading"
+        self.helper.layout = Layout(
+            Field("score", template=BUTTON_CHOICES_TEMPLATE, wrapper_class="score-buttons"),
+            Row(
+                Column("recorded_at", css_class="col-sm-6"),
+                Column(Field("context", template=BUTTON_CHOICES_TEMPLATE), css_class="col-sm-6"),
+            ),
+            Submit("save", "Save reading", css_class="btn-lg w-100"),
+        )
+
+
+def staff_choices():
+    return get_user_model().objects.filter(is_active=True, is_staff=True).order_by("username")
+
+
+class ProceduralistField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class NewInjectionForm(forms.ModelForm):
+    """An injection with its baseline score; the patient is found by MRN or created."""
+
+    mrn = forms.CharField(
+        label="MRN",
+        max_length=Patient._meta.get_field("mrn").max_length,
+        help_text="A known MRN uses the record on file; a new one needs the name and birth date.",
+    )
+    family_name = forms.CharField(
+        max_length=Patient._meta.get_field("family_name").max_length, required=False
+    )
+    given_name = forms.CharField(
+        max_length=Patient._meta.get_field("given_name").max_length, required=False
+    )
+    date_of_birth = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    sex = forms.ChoiceField(choices=[("", "—"), *Patient.Sex.choices], required=False)
+    performed_at = local_time_field("Injection time")
+    proceduralist = ProceduralistField(queryset=staff_choices())
+    baseline_score = score_field("Baseline pain score (0–10)")
+    baseline_at = local_time_field("Baseline time")
+    baseline_context = forms.ChoiceField(
+        label="Baseline context",
+        choices=PainReading.Context.choices,
+        initial=PainReading.Context.PROVOKED,
+        widget=forms.RadioSelect,
+        help_text="Ideally during the activity or manoeuvre that reproduces the usual pain.",
+    )
+
+    class Meta:
+        model = Injection
+        fields = [
+            "performed_at",
+            "side",
+            "proceduralist",
+            "guidance",
+            "contrast",
+            "sedation",
+            "anaesthetic_agent",
+            "anaesthetic_concentration",
+            "anaesthetic_volume_ml",
+            "steroid_agent",
+            "steroid_dose_mg",
+            "notes",
+        ]
+        widgets = {"side": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    patient_fields = ["family_name", "given_name", "date_of_birth", "sex"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        now = local_now()
+        self.fields["proceduralist"].queryset = staff_choices()
+        self.fields["side"].choices = Injection.Side.choices
+        self.initial.setdefault("performed_at", now)
+        self.initial.setdefault("baseline_at", now - timedelta(minutes=5))
+        for name in ["performed_at", "baseline_at"]:
+            self.fields[name].help_text = f"Clinic time, {zone_label()}."
+        if user is not None:
+            self.initial.setdefault("proceduralist", user.pk)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_id = "new-injection"
+        self.helper.layout = Layout(
+            Fieldset(
+                "Patient",
+                Row(
+                    Column("mrn", css_class="col-md-4"),
+                    Column("family_name", css_class="col-md-4"),
+                    Column("given_name", css_class="col-md-4"),
+                ),
+                Row(
+                    Column("date_of_birth", css_class="col-md-4"),
+                    Column("sex", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                "Injection",
+                Row(
+                    Column("performed_at", css_class="col-md-4"),
+                    Column(Field("side", template=BUTTON_CHOICES_TEMPLATE), css_class="col-md-4"),
+                    Column("proceduralist", css_class="col-md-4"),
+                ),
+                Row(
+                    Column("guidance", css_class="col-md-4"),
+                    Column("contrast", css_class="col-md-4"),
+                    Column("sedation", css_class="col-md-4"),
+                ),
+                Row(
+                    Column("anaesthetic_agent", css_class="col-md-4"),
+                    Column("anaesthetic_concentration", css_class="col-6 col-md-4"),
+                    Column("anaesthetic_volume_ml", css_class="col-6 col-md-4"),
+                ),
+                Row(
+                    Column("steroid_agent", css_class="col-md-4"),
+                    Column("steroid_dose_mg", css_class="col-md-4"),
+                ),
+                "notes",
+            ),
+            Fieldset(
+                "Baseline pain, before the injection",
+                Field(
+                    "baseline_score",
+                    template=BUTTON_CHOICES_TEMPLATE,
+                    wrapper_class="score-buttons",
+                ),
+                Row(
+                    Column("baseline_at", css_class="col-md-6"),
+                    Column(
+                        Field("baseline_context", template=BUTTON_CHOICES_TEMPLATE),
+                        css_class="col-md-6",
+                    ),
+                ),
+            ),
+            Submit("register", "Register injection", css_class="btn-lg"),
+        )
+
+    def patient_details(self):
+        return {name: self.cleaned_data[name] for name in self.patient_fields}
+
+    def injection_fields(self):
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class FollowUpEntryForm(forms.ModelForm):
+    """One diary entry on a given follow-up day: the day is fixed, staff type the time."""
+
+    recorded_at = forms.TimeField(
+        label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    score = forms.IntegerField(
+        label="Score", min_value=0, max_value=10, widget=forms.NumberInput(attrs={"step": "1"})
+    )
+
+    class Meta:
+        model = PainReading
+        fields = ["recorded_at", "score", "context", "source"]
+
+    def __init__(self, *args, day_date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.day_date = day_date
+        if self.instance.pk is not None:
+            self.initial["recorded_at"] = timezone.localtime(self.instance.recorded_at).time()
+        else:
+            self.initial.setdefault("source", PainReading.Source.PATIENT)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(
+                Column("recorded_at", css_class="col-6 col-md-3"),
+                Column("score", css_class="col-6 col-md-2"),
+                Column("context", css_class="col-6 col-md-3"),
+                Column("source", css_class="col-6 col-md-2"),
+                Column(
+                    Submit("save", "Save" if self.instance.pk else "Add", css_class="w-100"),
+                    css_class="col-12 col-md-2 mb-3 d-flex align-items-end",
+                ),
+                css_class="g-2",
+            )
+        )
+
+    def clean_recorded_at(self):
+        local = datetime.combine(self.day_date, self.cleaned_data["recorded_at"])
+        return timezone.make_aware(local)

@@ -80,6 +80,8 @@ def _patient_for_registration(mrn, details, errors):
     if patient is not None:
         for name, value in details.items():
             stored = getattr(patient, name)
+            if stored in (None, ""):
+                continue  # Nothing on file to contradict; the record is not changed here.
             same = (
                 stored.casefold() == value.casefold() if isinstance(value, str) else stored == value
             )

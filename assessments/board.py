@@ -1,0 +1,133 @@
+"""Where each of today's injections stands against its 20–30 minute window.
+
+Pure Python and no clock of its own: the caller passes `now`, so the boundaries
+(19.9 / 20 / 30 / 30.1 minutes) are plain unit tests. The browser only counts
+down to the moments this module names; it never re-classifies.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import IntEnum
+
+from . import rules
+
+WINDOW_OPENS_AFTER = timedelta(minutes=rules.WINDOW_START_MINUTES)
+WINDOW_CLOSES_AFTER = timedelta(minutes=rules.WINDOW_END_MINUTES)
+
+
+class Status(IntEnum):
+    """Board states; the value is the sort order, most urgent first."""
+
+    DUE = 0
+    WAITING = 1
+    MISSED = 2
+    DONE = 3
+
+    @property
+    def label(self):
+        return STATUS_LABELS[self]
+
+    @property
+    def slug(self):
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class WindowStatus:
+    status: Status
+    opens_at: datetime
+    closes_at: datetime
+    # The moment the countdown runs to (waiting, due) or from (missed); None when done.
+    countdown_to: datetime | None = None
+    countdown_from: datetime | None = None
+    minutes: int | None = None
+
+    @property
+    def countdown_text(self):
+        return countdown_text(self.status, self.minutes)
+
+    @property
+    def countdown_format(self):
+        """The countdown with {n} for the minutes, for the browser to keep current."""
+        return COUNTDOWN_FORMATS.get(self.status, "")
+
+    @property
+    def changes_at(self):
+        """When the status changes by the clock alone; the board reloads then."""
+        if self.status is Status.WAITING:
+            return self.opens_at
+        if self.status is Status.DUE:
+            # 30 minutes is still inside the window, so the change is just after it.
+            return self.closes_at + timedelta(seconds=1)
+        return None
+
+
+STATUS_LABELS = {
+    Status.DUE: "Due now",
+    Status.WAITING: "Waiting",
+    Status.MISSED: "Missed",
+    Status.DONE: "Done",
+}
+
+COUNTDOWN_FORMATS = {
+    Status.WAITING: "opens in {n} min",
+    Status.DUE: "closes in {n} min",
+    Status.MISSED: "closed {n} min ago",
+}
+
+
+def minutes_until(interval):
+    """Minutes left, rounded up and never 0: "closes in 1 min" until it has closed."""
+    return max(1, math.ceil(interval.total_seconds() / 60))
+
+
+def minutes_since(interval):
+    """Minutes gone, rounded down and never 0. The browser's countdown rounds the same way."""
+    return max(1, math.floor(interval.total_seconds() / 60))
+
+
+def countdown_text(status, minutes):
+    if status is Status.DONE:
+        return ""
+    return COUNTDOWN_FORMATS[status].format(n=minutes)
+
+
+def window_status(performed_at, now, *, window_reading_recorded):
+    """Classify one injection at `now` (both aware datetimes)."""
+    opens_at = performed_at + WINDOW_OPENS_AFTER
+    closes_at = performed_at + WINDOW_CLOSES_AFTER
+    if window_reading_recorded:
+        return WindowStatus(Status.DONE, opens_at, closes_at)
+    if now < opens_at:
+        return WindowStatus(
+            Status.WAITING,
+            opens_at,
+            closes_at,
+            countdown_to=opens_at,
+            minutes=minutes_until(opens_at - now),
+        )
+    if now <= closes_at:
+        return WindowStatus(
+            Status.DUE,
+            opens_at,
+            closes_at,
+            countdown_to=closes_at,
+            minutes=minutes_until(closes_at - now),
+        )
+    return WindowStatus(
+        Status.MISSED,
+        opens_at,
+        closes_at,
+        countdown_from=closes_at,
+        minutes=minutes_since(now - closes_at),
+    )
+
+
+def urgency_key(window, performed_at):
+    """Due now (closing soonest first), waiting (opening soonest), missed (latest), done."""
+    if window.status is Status.DUE:
+        return (window.status, window.closes_at.timestamp())
+    if window.status is Status.WAITING:
+        return (window.status, window.opens_at.timestamp())
+    return (window.status, -performed_at.timestamp())

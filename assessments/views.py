@@ -1,0 +1,283 @@
+"""Bedside pages: the today board, quick score entry, new injection, follow-up week."""
+
+import copy
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from . import board, rules, services
+from .access import staff_required
+from .forms import (
+    FollowUpEntryForm,
+    NewInjectionForm,
+    QuickReadingForm,
+    add_service_errors,
+    local_now,
+)
+from .models import Injection, PainReading
+from .templatetags.bedside import local_time
+
+FOLLOW_UP_DAYS = range(1, 8)
+
+
+def local_midnight(day):
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def injections_with_readings():
+    return Injection.objects.select_related("patient").prefetch_related(
+        Prefetch("readings", queryset=PainReading.objects.order_by("recorded_at", "pk"))
+    )
+
+
+def todays_injections(now):
+    """Injections performed today in the clinic's zone, and any whose window is still open."""
+    today = timezone.localdate(now)
+    performed_today = Q(
+        performed_at__gte=local_midnight(today),
+        performed_at__lt=local_midnight(today + timedelta(days=1)),
+    )
+    window_open = Q(performed_at__gt=now - board.WINDOW_CLOSES_AFTER, performed_at__lte=now)
+    return injections_with_readings().filter(performed_today | window_open)
+
+
+@staff_required
+def today_board(request):
+    now = timezone.now()
+    rows = []
+    for injection in todays_injections(now):
+        window = board.window_status(
+            injection.performed_at,
+            now,
+            window_reading_recorded=injection.decisive_score is not None,
+        )
+        after = [reading for reading in injection.readings.all() if not reading.is_baseline]
+        rows.append((injection, window, after))
+    rows.sort(key=lambda row: board.urgency_key(row[1], row[0].performed_at))
+    return render(
+        request,
+        "assessments/board.html",
+        {"rows": rows, "now": now, "today": timezone.localdate(now)},
+    )
+
+
+def reading_saved_message(injection, reading):
+    injection.refresh_from_db()
+    text = f"MRN {injection.patient.mrn}, {injection.side}: {reading.score}/10 ({reading.phase})."
+    if not reading.in_window:
+        text += (
+            f" Outside the {rules.WINDOW_START_MINUTES}–{rules.WINDOW_END_MINUTES} minute "
+            "window, so it cannot decide the outcome."
+        )
+    text += f" Outcome: {injection.outcome_label}"
+    if injection.percent_reduction is not None:
+        text += f", reduction {injection.percent_reduction} %"
+    text += "."
+    if injection.at_threshold:
+        text += " " + rules.at_threshold_sentence(
+            injection.evaluated_threshold, injection.evaluated_inclusive
+        )
+    return text
+
+
+@staff_required
+def quick_reading(request, pk):
+    injection = get_object_or_404(injections_with_readings(), pk=pk)
+    readings = list(injection.readings.all())
+    baseline = next((r for r in reversed(readings) if r.is_baseline), None)
+    unsaved = PainReading(injection=injection, source=PainReading.Source.STAFF)
+    if request.method == "POST":
+        form = QuickReadingForm(request.POST, instance=unsaved)
+        if form.is_valid():
+            try:
+                reading = services.add_reading(
+                    injection,
+                    entered_by=request.user,
+                    source=PainReading.Source.STAFF,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, reading_saved_message(injection, reading))
+                return redirect("assessments:board")
+    else:
+        context = baseline.context if baseline else PainReading.Context.PROVOKED
+        form = QuickReadingForm(
+            instance=unsaved, initial={"recorded_at": local_now(), "context": context}
+        )
+    return render(
+        request,
+        "assessments/quick_reading.html",
+        {
+            "injection": injection,
+            "readings": readings,
+            "form": form,
+            "utc_offset_minutes": int(
+                timezone.localtime(injection.performed_at).utcoffset().total_seconds() // 60
+            ),
+            "window_start": rules.WINDOW_START_MINUTES,
+            "window_end": rules.WINDOW_END_MINUTES,
+        },
+    )
+
+
+@staff_required
+def new_injection(request):
+    form = NewInjectionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            injection = services.register_injection(
+                mrn=form.cleaned_data["mrn"],
+                patient_details=form.patient_details(),
+                injection_fields=form.injection_fields(),
+                baseline_score=form.cleaned_data["baseline_score"],
+                baseline_at=form.cleaned_data["baseline_at"],
+                baseline_context=form.cleaned_data["baseline_context"],
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Injection registered for MRN {injection.patient.mrn} ({injection.side}). "
+                f"The 20–30 minute reading is due {local_time(injection.window_opens_at)}–"
+                f"{local_time(injection.window_closes_at)}.",
+            )
+            return redirect("assessments:board")
+    return render(request, "assessments/new_injection.html", {"form": form})
+
+
+def report_url(injection):
+    # The PDF report is its own feature; link it only where it is installed.
+    try:
+        return reverse("assessments:injection_report", args=[injection.pk])
+    except NoReverseMatch:
+        return None
+
+
+def decisive_reading(injection, readings, evaluation):
+    """The reading the rule chose, found by the same minutes and score it reported."""
+    for reading in readings:
+        if (
+            not reading.is_baseline
+            and reading.score == evaluation.decisive_score
+            and injection.minutes_after(reading.recorded_at) == evaluation.decisive_minutes
+        ):
+            return reading
+    return None
+
+
+@staff_required
+def injection_detail(request, pk):
+    injection = get_object_or_404(injections_with_readings(), pk=pk)
+    readings = list(injection.readings.all())
+    evaluation = injection.evaluate(readings)
+    return render(
+        request,
+        "assessments/injection_detail.html",
+        {
+            "injection": injection,
+            "readings": readings,
+            "evaluation": evaluation,
+            "decisive": decisive_reading(injection, readings, evaluation),
+            "report_url": report_url(injection),
+            "admin_url": reverse("admin:assessments_injection_change", args=[injection.pk]),
+        },
+    )
+
+
+def follow_up_days(injection, readings, today, bound_form=None, bound_target=None):
+    """Days 1–7 with their entries and forms; `bound_form` replaces the one it was posted from."""
+    performed_day = timezone.localdate(injection.performed_at)
+    days = []
+    for number in FOLLOW_UP_DAYS:
+        date = performed_day + timedelta(days=number)
+        entries = []
+        for reading in readings:
+            if reading.follow_up_day != number:
+                continue
+            target = f"r{reading.pk}"
+            form = bound_form if target == bound_target else None
+            form = form or FollowUpEntryForm(instance=reading, day_date=date, prefix=target)
+            entries.append({"reading": reading, "form": form, "target": target})
+        target = f"d{number}"
+        add_form = None
+        if date <= today:
+            add_form = bound_form if target == bound_target else None
+            add_form = add_form or FollowUpEntryForm(day_date=date, prefix=target)
+        days.append(
+            {
+                "number": number,
+                "date": date,
+                "zone": local_midnight(date).tzname(),
+                "entries": entries,
+                "add_form": add_form,
+                "add_target": target,
+                "future": date > today,
+            }
+        )
+    return days
+
+
+def posted_entry_form(injection, readings, target, data):
+    """The bound form for a POST from the week page, or 404 for a target not on it."""
+    performed_day = timezone.localdate(injection.performed_at)
+    if target.startswith("d") and target[1:].isdigit() and int(target[1:]) in FOLLOW_UP_DAYS:
+        date = performed_day + timedelta(days=int(target[1:]))
+        unsaved = PainReading(injection=injection)
+        return FollowUpEntryForm(data, instance=unsaved, day_date=date, prefix=target), None
+    for reading in readings:
+        if f"r{reading.pk}" == target and reading.follow_up_day in FOLLOW_UP_DAYS:
+            date = performed_day + timedelta(days=reading.follow_up_day)
+            # A copy, so a rejected edit does not change the entry shown beside the form.
+            edited = copy.copy(reading)
+            return FollowUpEntryForm(data, instance=edited, day_date=date, prefix=target), reading
+    raise Http404("No such follow-up entry on this page.")
+
+
+@staff_required
+def follow_up_week(request, pk):
+    injection = get_object_or_404(injections_with_readings(), pk=pk)
+    readings = list(injection.readings.all())
+    form, target = None, None
+    if request.method == "POST":
+        target = request.POST.get("target", "")
+        form, reading = posted_entry_form(injection, readings, target, request.POST)
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+            try:
+                if reading is None:
+                    saved = services.add_reading(injection, entered_by=request.user, **fields)
+                else:
+                    saved = services.update_reading(reading, **fields)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Day {saved.follow_up_day}: {saved.score}/10 at "
+                    f"{local_time(saved.recorded_at)} {'added' if reading is None else 'saved'}.",
+                )
+                url = reverse("assessments:follow_up_week", args=[injection.pk])
+                return redirect(f"{url}#day-{saved.follow_up_day}")
+    today = timezone.localdate()
+    days = follow_up_days(injection, readings, today, form, target)
+    return render(
+        request,
+        "assessments/follow_up_week.html",
+        {
+            "injection": injection,
+            "days": days,
+            "days_with_score": sum(1 for day in days if day["entries"]),
+            "day_count": len(FOLLOW_UP_DAYS),
+            "failed_target": target if form is not None else None,
+        },
+    )
