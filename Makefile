@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 DEV_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-dev-only-insecure-key}
-TEST_ENV := SECRET_KEY=test-only-insecure-key DJANGO_ALLOW_ASYNC_UNSAFE=true
+TEST_ENV := SECRET_KEY=test-only-insecure-key HTTPS=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 .PHONY: install run test lint format bench clean
 

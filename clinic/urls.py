@@ -1,11 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from assessments import two_factor
+
 admin.site.site_header = "SI joint injections"
 admin.site.site_title = "SI joint injections"
 admin.site.index_title = "Clinic records"
+# One login page for the admin and the bedside pages, with the authenticator code.
+admin.site.login_form = two_factor.TwoFactorLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("account/two-factor/", two_factor.enrol, name=two_factor.ENROL_URL_NAME),
     path("", include("assessments.urls")),
 ]

@@ -1,0 +1,143 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+LOGIN_URL = reverse("admin:login")
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+    "ALLOWED_HOSTS": "si.example.org",
+    "HTTPS": "1",
+    "SECURE_PROXY_SSL_HEADER": "1",
+}
+
+
+def test_check_deploy_is_clean_with_the_production_variables():
+    env = {k: v for k, v in os.environ.items() if k not in {"HTTPS", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**env, **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_responses_carry_csp_frame_and_referrer_headers(client):
+    response = client.get(LOGIN_URL)
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "'unsafe-inline'" not in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_sessions_expire_after_idle_minutes(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def login(client, username, password, token="", ip="10.0.0.1"):
+    return client.post(
+        LOGIN_URL,
+        {"username": username, "password": password, "otp_token": token, "next": "/admin/"},
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_five_failed_logins_lock_that_user_at_that_address(client, make_user):
+    make_user("locky")
+    for _ in range(4):
+        assert login(client, "locky", "wrong").status_code == 200
+    assert login(client, "locky", "wrong").status_code == 429
+    locked = login(client, "locky", "pw-for-tests-1")
+    assert locked.status_code == 429
+    assert "Sign-in temporarily locked" in locked.content.decode()
+    # Another address is not locked out for the same user.
+    assert login(client, "locky", "pw-for-tests-1", ip="10.0.0.2").status_code == 302
+
+
+def test_lockout_uses_the_forwarded_address_behind_a_trusted_proxy(client, make_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    make_user("proxied")
+    for _ in range(5):
+        client.post(
+            LOGIN_URL,
+            {"username": "proxied", "password": "bad"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+    other_client = client.post(
+        LOGIN_URL,
+        {"username": "proxied", "password": "pw-for-tests-1", "next": "/admin/"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.10",
+    )
+    assert other_client.status_code == 302
+
+
+@pytest.fixture(autouse=True)
+def no_token_throttling(settings):
+    # django-otp delays retries after a wrong code; the tests try a right one at once.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+
+
+@pytest.fixture
+def enrolled(make_user):
+    user = make_user("doc", is_superuser=True)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return user, device
+
+
+def current_token(device):
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def test_user_with_an_authenticator_needs_a_valid_code(client, enrolled):
+    user, device = enrolled
+    response = login(client, "doc", "pw-for-tests-1")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert login(client, "doc", "pw-for-tests-1", token="000000").status_code == 200
+    assert login(client, "doc", "pw-for-tests-1", token=current_token(device)).status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/"])
+def test_otp_required_holds_an_unenrolled_superuser_on_enrolment(client, make_user, settings, path):
+    settings.OTP_REQUIRED = True
+    client.force_login(make_user("boss", is_superuser=True))
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("two_factor_enrol"))
+
+
+def test_otp_required_does_not_hold_a_nurse(client, make_role_user, settings):
+    settings.OTP_REQUIRED = True
+    client.force_login(make_role_user("Nurse"))
+    assert client.get("/admin/").status_code == 200
+
+
+def test_enrolment_confirms_a_device_and_verifies_the_session(client, make_user, settings):
+    settings.OTP_REQUIRED = True
+    user = make_user("newdoc", is_superuser=True)
+    client.force_login(user)
+    page = client.get(reverse("two_factor_enrol"))
+    assert page.status_code == 200
+    assert "data:image/svg+xml;base64," in page.content.decode()
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    bad = client.post(reverse("two_factor_enrol"), {"token": "123"})
+    assert "That code is not valid" in bad.content.decode()
+    response = client.post(reverse("two_factor_enrol"), {"token": current_token(device)})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/admin/").status_code == 200
