@@ -8,6 +8,8 @@ split scale (the first hour, which holds the 20–30 minute window, takes half t
 with baseline readings in a "before" strip; the right one shows the follow-up days.
 """
 
+import math
+
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
@@ -34,7 +36,7 @@ def early_end_minutes(readings):
 
 
 class PainChart(Flowable):
-    def __init__(self, facts, width, height=148):
+    def __init__(self, facts, width, height=132):
         super().__init__()
         self.facts = facts
         self.width = width
@@ -48,7 +50,8 @@ class PainChart(Flowable):
         readings = self.facts.readings
         early_end = early_end_minutes(readings)
         late = [row for row in readings if row.minutes > early_end]
-        days = 14 if any(row.minutes > 7 * MINUTES_PER_DAY for row in late) else 7
+        last_day = max((row.minutes for row in late), default=0) / MINUTES_PER_DAY
+        days = max(7, math.ceil(last_day))
 
         axis_width, gap, bottom = 22, 16, 30
         top = self.height - 26
@@ -103,10 +106,11 @@ class PainChart(Flowable):
         canvas.setFillColor(MUTED)
         canvas.setFont(REGULAR, 6.5)
         early_ticks = [(-BEFORE_SHOWN / 2, "before"), (0, "0"), (20, "20"), (30, "30"), (60, "1 h")]
-        early_ticks += [(hours * 60, f"{hours} h") for hours in range(2, early_end // 60 + 1, 2)]
+        hours = range(2, 5) if early_end == 240 else range(4, 9, 2)
+        early_ticks += [(hour * 60, f"{hour} h") for hour in hours]
         for minutes, label in early_ticks:
             canvas.drawCentredString(early_x(minutes), bottom - 9, label)
-        for day in range(0, days + 1, 1 if days == 7 else 2):
+        for day in range(0, days + 1, 1 if days <= 8 else 2):
             canvas.drawCentredString(late_x(day * MINUTES_PER_DAY), bottom - 9, str(day))
         # The split in the left panel's scale, so no one reads it as linear.
         canvas.setStrokeColor(GRID)

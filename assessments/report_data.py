@@ -17,6 +17,8 @@ from . import rules
 from .models import Injection, PainReading
 
 FOLLOW_UP_DAYS = 7
+# Only readings this close to the window could be mistaken for it, so only they are marked.
+EARLY_MINUTES = 120
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class ReadingRow:
         words = []
         if self.is_decisive:
             words.append("Decisive")
-        elif not self.is_baseline and not self.in_window:
+        elif not self.is_baseline and not self.in_window and self.minutes < EARLY_MINUTES:
             words.append("Outside window")
         if self.recalled:
             words.append("Recalled")

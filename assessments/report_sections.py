@@ -168,8 +168,8 @@ def readings_section(facts, frame_width, style):
         ("RIGHTPADDING", (4, 0), (4, -1), 10),
         ("LINEBELOW", (0, 0), (-1, -1), 0.35, GRID),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.6),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.9),
     ]
     for index, row in enumerate(facts.readings, start=1):
         marks = row.marks
@@ -197,8 +197,8 @@ def readings_section(facts, frame_width, style):
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(commands))
     key = Paragraph(
-        "Shaded rows fall in the 20–30 minute window; the decisive reading is the lowest score "
-        "in it. Reduction is from the baseline, as the rule computes it.",
+        "Shaded: the 20–30 minute window, whose lowest score is decisive. "
+        "Reduction: from the baseline, as the rule computes it.",
         style["small"],
     )
     return [heading, table, Spacer(0, 2), key]

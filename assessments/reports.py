@@ -24,7 +24,7 @@ from .report_sections import DISCLAIMER, DRAFT, story
 
 PAGE_SIZES = {"A4": A4, "LETTER": LETTER}
 MARGIN = 16 * mm
-FIRST_HEADER = 27 * mm
+FIRST_HEADER = 21 * mm
 LATER_HEADER = 10 * mm
 FOOTER = 12 * mm
 TITLE = "SI joint diagnostic injection — pain response report"
