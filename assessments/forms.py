@@ -2,13 +2,15 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.html import format_html
 
+from . import rules
 from .models import MAX_AFTER_INJECTION, MAX_BEFORE_INJECTION, Injection, PainReading, Patient
 
 MINUTES_MIN = -Decimal(MAX_BEFORE_INJECTION // timedelta(minutes=1))
@@ -150,10 +152,25 @@ class QuickReadingForm(forms.ModelForm):
         self.helper.layout = Layout(
             Field("score", template=BUTTON_CHOICES_TEMPLATE, wrapper_class="score-buttons"),
             Row(
-                Column("recorded_at", css_class="col-sm-6"),
+                Column("recorded_at", HTML(self.minutes_after_hint()), css_class="col-sm-6"),
                 Column(Field("context", template=BUTTON_CHOICES_TEMPLATE), css_class="col-sm-6"),
             ),
             Submit("save", "Save reading", css_class="btn-lg w-100"),
+        )
+
+    def minutes_after_hint(self):
+        """A live "N min after the injection" line under the time; see bedside.js."""
+        performed_at = self.instance.injection.performed_at
+        offset = timezone.localtime(performed_at).utcoffset()
+        return format_html(
+            '<p class="small mb-3 minutes-after" aria-live="polite" data-minutes-after="{}"'
+            ' data-performed-at="{}" data-utc-offset-minutes="{}" data-window-start="{}"'
+            ' data-window-end="{}"></p>',
+            self["recorded_at"].auto_id,
+            performed_at.isoformat(timespec="milliseconds"),
+            int(offset.total_seconds() // 60),
+            rules.WINDOW_START_MINUTES,
+            rules.WINDOW_END_MINUTES,
         )
 
 
@@ -316,10 +333,10 @@ class FollowUpEntryForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(
-                Column("recorded_at", css_class="col-6 col-md-3"),
+                Column("recorded_at", css_class="col-6 col-md-2"),
                 Column("score", css_class="col-6 col-md-2"),
                 Column("context", css_class="col-6 col-md-3"),
-                Column("source", css_class="col-6 col-md-2"),
+                Column("source", css_class="col-6 col-md-3"),
                 Column(
                     Submit("save", "Save" if self.instance.pk else "Add", css_class="w-100"),
                     css_class="col-12 col-md-2 mb-3 d-flex align-items-end",

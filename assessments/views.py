@@ -19,6 +19,7 @@ from .forms import (
     QuickReadingForm,
     add_service_errors,
     local_now,
+    zone_label,
 )
 from .models import Injection, PainReading
 from .templatetags.bedside import local_time
@@ -63,7 +64,7 @@ def today_board(request):
     return render(
         request,
         "assessments/board.html",
-        {"rows": rows, "now": now, "today": timezone.localdate(now)},
+        {"rows": rows, "now": now, "today": timezone.localdate(now), "zone": zone_label(now)},
     )
 
 
@@ -115,16 +116,7 @@ def quick_reading(request, pk):
     return render(
         request,
         "assessments/quick_reading.html",
-        {
-            "injection": injection,
-            "readings": readings,
-            "form": form,
-            "utc_offset_minutes": int(
-                timezone.localtime(injection.performed_at).utcoffset().total_seconds() // 60
-            ),
-            "window_start": rules.WINDOW_START_MINUTES,
-            "window_end": rules.WINDOW_END_MINUTES,
-        },
+        {"injection": injection, "readings": readings, "form": form},
     )
 
 

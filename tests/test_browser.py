@@ -1,0 +1,246 @@
+"""The bedside pages in a real browser: Debian's Chromium driven by Playwright.
+
+Skipped, with the reason printed by `pytest -ra`, when Chromium is not installed
+(`apt-get install chromium`). Screenshots land in screenshots/ (git-ignored).
+"""
+
+import os
+import re
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from assessments.models import Injection, PainReading
+
+CHROMIUM = shutil.which("chromium")
+if CHROMIUM is None:
+    pytest.skip(
+        "Chromium not found: browser tests skipped (apt-get install chromium)",
+        allow_module_level=True,
+    )
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+# Playwright's sync API keeps an event loop running in this thread; the ORM calls made
+# here between browser steps are still plain synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
+PASSWORD = "pw-for-tests-1"  # what conftest's make_user sets
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(autouse=True)
+def clinic_zone(settings):
+    # The live server runs in this process, so it sees the override too.
+    settings.TIME_ZONE = "Europe/Paris"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    args = CHROMIUM_ARGS + (["--no-sandbox"] if os.geteuid() == 0 else [])
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page_for(browser):
+    contexts = []
+
+    def open_page(width=1280, height=900, mobile=False):
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            is_mobile=mobile,
+            has_touch=mobile,
+            locale="en-GB",
+            timezone_id=settings.TIME_ZONE,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def nurse(make_user):
+    return make_user("browser-nurse")
+
+
+def shot(page, name, full_page=True):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page, animations="disabled"
+    )
+
+
+def log_in(page, live_server, user, next_path="/"):
+    page.goto(f"{live_server.url}{next_path}")
+    expect(page).to_have_url(re.compile(r"/admin/login/"))
+    page.fill("#id_username", user.get_username())
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page).to_have_url(f"{live_server.url}{next_path}")
+
+
+def local_input(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def test_nurse_logs_in_and_enters_the_due_score_from_the_board(
+    page_for, live_server, nurse, make_injection, make_patient
+):
+    due = make_injection([(-10, 8)], minutes_ago=25, patient=make_patient(mrn="BR-DUE"))
+    make_injection([(-5, 6)], minutes_ago=4, patient=make_patient(mrn="BR-WAIT"))
+    make_injection([(-5, 7), (21, 6)], minutes_ago=50, patient=make_patient(mrn="BR-DONE"))
+    page = page_for()
+
+    log_in(page, live_server, nurse)
+
+    card = page.locator(f"#injection-{due.pk}")
+    expect(page.locator("article.board-card").first).to_have_id(f"injection-{due.pk}")
+    expect(card.locator(".status-badge")).to_have_text("Due now")
+    expect(card.locator(".countdown")).to_have_text(re.compile(r"closes in [45] min"))
+    shot(page, "01-board-due-now")
+
+    card.get_by_role("link", name="Enter score").click()
+    expect(page.get_by_role("heading", name=re.compile("MRN BR-DUE"))).to_be_visible()
+    page.locator("label[for=id_score_1]").click()
+    expect(page.locator("#id_score_1")).to_be_checked()
+    expect(page.locator("[data-minutes-after]")).to_contain_text("in the 20–30 min window")
+    shot(page, "02-quick-entry")
+    page.get_by_role("button", name="Save reading").click()
+
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.locator(".alert-success")).to_contain_text("Outcome: Positive")
+    expect(card.locator(".status-badge")).to_have_text("Done")
+    expect(card.locator(".card-header")).to_contain_text("1/10")
+    expect(card.locator(".outcome-badge")).to_have_text("Positive")
+    shot(page, "03-board-after-entry")
+    due.refresh_from_db()
+    assert (due.outcome, due.decisive_score) == ("positive", 1)
+
+
+def test_a_future_time_shows_its_error_and_saves_nothing(
+    page_for, live_server, nurse, make_injection
+):
+    injection = make_injection([(-10, 8)], minutes_ago=24)
+    page = page_for()
+    log_in(page, live_server, nurse, f"/injections/{injection.pk}/reading/")
+
+    page.locator("label[for=id_score_3]").click()
+    page.fill("#id_recorded_at", local_input(timezone.now() + timedelta(hours=1)))
+    page.get_by_role("button", name="Save reading").click()
+
+    error = page.locator("#div_id_recorded_at .invalid-feedback")
+    expect(error).to_have_text("A reading cannot be in the future.")
+    expect(page.locator("#id_recorded_at")).to_have_class(re.compile("is-invalid"))
+    expect(page.locator("#id_score_3")).to_be_checked()  # the other answers are kept
+    shot(page, "04-quick-entry-future-error")
+    assert injection.readings.count() == 1
+    injection.refresh_from_db()
+    assert injection.outcome == "non_diagnostic"
+
+
+def test_the_board_turns_waiting_into_due_by_itself(page_for, live_server, nurse, make_injection):
+    performed = timezone.now() - timedelta(minutes=19, seconds=54)
+    injection = make_injection([(-10, 8)], performed_at=performed)
+    page = page_for()
+    log_in(page, live_server, nurse)
+    card = page.locator(f"#injection-{injection.pk}")
+    expect(card.locator(".status-badge")).to_have_text("Waiting")
+    expect(card.locator(".countdown")).to_have_text("opens in 1 min")
+
+    # No click: the countdown script reloads the board once the window opens.
+    expect(card.locator(".status-badge")).to_have_text("Due now", timeout=20_000)
+    expect(card.locator(".countdown")).to_have_text("closes in 10 min")
+
+
+def test_follow_up_week_takes_several_day_3_entries_and_edits_in_place(
+    page_for, live_server, nurse, make_injection
+):
+    day = timezone.localdate() - timedelta(days=10)
+    performed = timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=9))
+    injection = make_injection([(-10, 8), (25, 1)], performed_at=performed)
+    page = page_for()
+    log_in(page, live_server, nurse, f"/injections/{injection.pk}/week/")
+    expect(page.locator(".completeness")).to_have_text("0 of 7 days with a score")
+
+    day3 = page.locator("#day-3")
+    day3.locator("#id_d3-recorded_at").fill("08:30")
+    day3.locator("#id_d3-score").fill("4")
+    day3.get_by_role("button", name="Add").click()
+    expect(page.locator(".alert-success")).to_contain_text("Day 3: 4/10")
+
+    day3.locator("#id_d3-recorded_at").fill("20:15")
+    day3.locator("#id_d3-score").fill("6")
+    day3.locator("#id_d3-context").select_option("provoked")
+    day3.get_by_role("button", name="Add").click()
+    expect(day3.locator(".entry")).to_have_count(2)
+    expect(page.locator(".completeness")).to_have_text("1 of 7 days with a score")
+    expect(day3.locator(".entry").first).to_contain_text("Recalled")
+
+    # The browser itself refuses a score of 11 (min/max on the input): nothing is sent.
+    second = day3.locator(".entry").nth(1)
+    second.get_by_role("button", name="Edit").click()
+    score = second.locator("input[name$=-score]")
+    score.fill("11")
+    second.get_by_role("button", name="Save").click()
+    assert score.evaluate("input => input.validity.rangeOverflow")
+    expect(second.locator(".entry-score")).to_have_text("6/10")
+    shot(page, "05-week-edit-refused")
+
+    score.fill("5")
+    second.get_by_role("button", name="Save").click()
+    expect(page.locator("#day-3 .entry").nth(1).locator(".entry-score")).to_have_text("5/10")
+    shot(page, "06-week-day-3")
+    scores = sorted(
+        reading.score
+        for reading in PainReading.objects.filter(injection=injection)
+        if reading.follow_up_day == 3
+    )
+    assert scores == [4, 5]
+
+
+def test_the_board_fits_a_phone(page_for, live_server, nurse, make_injection, make_patient):
+    for number, minutes_ago in enumerate([25, 12, 45]):
+        make_injection(
+            [(-10, 7)], minutes_ago=minutes_ago, patient=make_patient(mrn=f"PH-{number}")
+        )
+    page = page_for(width=390, height=844, mobile=True)
+    log_in(page, live_server, nurse)
+
+    expect(page.locator("article.board-card")).to_have_count(3)
+    expect(page.locator(".navbar-toggler")).to_be_visible()
+    first = page.locator("article.board-card").first
+    expect(first.locator(".status-badge")).to_have_text("Due now")
+    button = first.get_by_role("link", name="Enter score")
+    expect(button).to_be_visible()
+    box = button.bounding_box()
+    assert box["height"] >= 44, "the main button should be easy to tap"
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, "nothing should scroll sideways on a phone"
+    shot(page, "07-board-phone")
+
+    button.click()
+    expect(page.locator("label[for=id_score_10]")).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    shot(page, "08-quick-entry-phone")
+    assert Injection.objects.count() == 3
