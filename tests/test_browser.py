@@ -25,10 +25,6 @@ if CHROMIUM is None:
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-# Playwright's sync API keeps an event loop running in this thread; the ORM calls made
-# here between browser steps are still plain synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
@@ -49,7 +45,23 @@ def clinic_zone(settings):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def async_unsafe_orm():
+    """Let the ORM run while Playwright's sync API keeps an event loop in this thread.
+
+    The ORM calls made here between browser steps are plain synchronous ones. Set only while
+    the browser is open, so it does not leak into other tests' subprocesses.
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(async_unsafe_orm):
     args = CHROMIUM_ARGS + (["--no-sandbox"] if os.geteuid() == 0 else [])
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
@@ -244,3 +256,41 @@ def test_the_board_fits_a_phone(page_for, live_server, nurse, make_injection, ma
     assert overflow <= 0
     shot(page, "08-quick-entry-phone")
     assert Injection.objects.count() == 3
+
+
+def test_new_injection_for_a_new_patient_lands_on_the_board_and_its_page(
+    page_for, live_server, nurse
+):
+    page = page_for()
+    log_in(page, live_server, nurse, "/injections/new/")
+
+    page.fill("#id_mrn", "BR-NEW-1")
+    page.locator("label[for=id_side_1]").click()
+    page.locator("#id_guidance").select_option("fluoroscopy")
+    page.locator("#id_anaesthetic_agent").select_option("bupivacaine")
+    page.fill("#id_anaesthetic_concentration", "0.5")
+    page.fill("#id_anaesthetic_volume_ml", "2")
+    page.locator("label[for=id_baseline_score_7]").click()
+    page.locator("input[type=submit][name=register]").click()
+    # A new MRN needs the patient's details; the server says so beside each field.
+    expect(page.locator("#div_id_family_name .invalid-feedback")).to_contain_text("not on file")
+    expect(page.locator("#id_baseline_score_7")).to_be_checked()
+    assert not Injection.objects.exists()
+    shot(page, "09-new-injection-errors")
+
+    page.fill("#id_family_name", "Ferreira")
+    page.fill("#id_given_name", "Inês")
+    page.fill("#id_date_of_birth", "1972-05-17")
+    page.locator("input[type=submit][name=register]").click()
+
+    expect(page.locator(".alert-success")).to_contain_text("Injection registered for MRN BR-NEW-1")
+    injection = Injection.objects.get(patient__mrn="BR-NEW-1")
+    card = page.locator(f"#injection-{injection.pk}")
+    expect(card.locator(".status-badge")).to_have_text("Waiting")
+    expect(card).to_contain_text("7/10")
+
+    card.get_by_role("link", name="Details").click()
+    expect(page.locator(".reasons")).to_contain_text("No reading was recorded 20–30 minutes")
+    expect(page.locator(".timeline")).to_contain_text("Baseline")
+    shot(page, "10-injection-page")
+    assert (injection.side, injection.baseline_score) == ("right", 7)
