@@ -144,6 +144,8 @@ class InjectionAdmin(ClinicalRecordAdmin):
         "proceduralist_name",
     ]
     list_display_links = ["performed_local"]
+    # 50 rows keep the page fast on a busy clinic's list; the admin paginates the rest.
+    list_per_page = 50
     list_filter = ["outcome", "side", "guidance", "performed_at"]
     list_select_related = ["patient", "proceduralist"]
     date_hierarchy = "performed_at"

@@ -4,8 +4,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from . import rules
-from .signing import ensure_editable
 from .models import Injection, PainReading, Patient
+from .signing import ensure_editable
 
 
 def evaluation_fields(evaluation):

@@ -269,6 +269,7 @@ class Injection(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["performed_at"]),
             models.Index(fields=["outcome", "-performed_at"]),
             models.Index(fields=["patient", "-performed_at"]),
         ]
