@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.http import StreamingHttpResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import admin_views, services
+from .access_log import record_report_access
 from .forms import ReadingInlineForm, ReadingInlineFormSet
 from .models import Amendment, Injection, PainReading, Patient, ReportAccess, SignOff
 from .report_bundle import report_files, stream_zip, zip_filename
@@ -120,9 +121,25 @@ class ReadOnlyInline(admin.TabularInline):
 
 class SignOffInline(ReadOnlyInline):
     model = SignOff
-    fields = ["version", "signed_by", "signed_at", "signed_outcome", "override_reason"]
+    fields = [
+        "version",
+        "signed_by",
+        "signed_at_local",
+        "signed_outcome",
+        "override_reason",
+        "archived_pdf",
+    ]
     readonly_fields = fields
     verbose_name_plural = "Sign-offs"
+
+    @admin.display(description="Signed at")
+    def signed_at_local(self, obj):
+        return local_time(obj.signed_at)
+
+    @admin.display(description="Archived PDF")
+    def archived_pdf(self, obj):
+        url = reverse("admin:assessments_injection_archived", args=[obj.injection_id, obj.version])
+        return format_html('<a href="{}">Signed PDF v{}</a>', url, obj.version)
 
 
 class AmendmentInline(ReadOnlyInline):
@@ -185,6 +202,11 @@ class InjectionAdmin(ClinicalRecordAdmin):
         return [
             path("<int:pk>/sign/", view(admin_views.sign_off), name="assessments_injection_sign"),
             path("<int:pk>/amend/", view(admin_views.amend), name="assessments_injection_amend"),
+            path(
+                "<int:pk>/signed/<int:version>.pdf",
+                view(admin_views.archived_report),
+                name="assessments_injection_archived",
+            ),
             *super().get_urls(),
         ]
 
@@ -253,6 +275,9 @@ class InjectionAdmin(ClinicalRecordAdmin):
 
     @admin.action(description="Download PDF reports", permissions=["view"])
     def download_pdf_reports(self, request, queryset):
+        record_report_access(
+            queryset.values_list("pk", flat=True), ReportAccess.Kind.BULK, user=request.user
+        )
         response = StreamingHttpResponse(
             stream_zip(report_files(queryset)), content_type="application/zip"
         )

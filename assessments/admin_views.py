@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from . import signing
+from .access_log import record_report_access
 from .audit import audit_trail as build_audit_trail
-from .models import Injection
+from .models import Injection, ReportAccess, SignedReport
 from .signing_forms import AmendmentForm, SignOffForm
 
 
@@ -81,3 +83,20 @@ def audit_trail(request, model_admin, object_id):
     context = admin_context(request, injection, f"Audit trail of {injection}")
     context["entries"] = build_audit_trail(injection.pk)
     return TemplateResponse(request, "admin/assessments/injection/audit_trail.html", context)
+
+
+def archived_report(request, pk, version):
+    """The exact PDF archived when this version was signed."""
+    if not request.user.has_perm("assessments.view_signedreport"):
+        raise PermissionDenied
+    archived = get_object_or_404(
+        SignedReport.objects.select_related("signoff"),
+        signoff__injection_id=pk,
+        signoff__version=version,
+    )
+    record_report_access([pk], ReportAccess.Kind.ARCHIVE, user=request.user)
+    filename = archived.file.name.rsplit("/", 1)[-1]
+    response = FileResponse(archived.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from . import rules
-from .models import Injection, PainReading
+from .models import Amendment, Injection, PainReading, SignOff
 
 FOLLOW_UP_DAYS = 7
 # Only readings this close to the window could be mistaken for it, so only they are marked.
@@ -25,6 +25,9 @@ EARLY_MINUTES = 120
 class Signature:
     signed_by: str
     signed_at: str
+    version: int = 1
+    signed_outcome: str = ""
+    override_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ class ReportFacts:
     readings: tuple[ReadingRow, ...]
     follow_up: tuple[FollowUpDay, ...]
     signature: Signature | None = None
+    addenda: tuple[str, ...] = ()
 
     @property
     def follow_up_days_with_data(self):
@@ -104,9 +108,37 @@ class ReportFacts:
 
 
 def report_queryset():
-    """Injections with everything a report prints: two queries per chunk of injections."""
+    """Injections with everything a report prints: four queries per chunk of injections."""
     return Injection.objects.select_related("patient", "proceduralist").prefetch_related(
-        Prefetch("readings", queryset=PainReading.objects.order_by("recorded_at", "pk"))
+        Prefetch("readings", queryset=PainReading.objects.order_by("recorded_at", "pk")),
+        Prefetch("signoffs", queryset=SignOff.objects.select_related("signed_by")),
+        Prefetch("amendments", queryset=Amendment.objects.select_related("opened_by")),
+    )
+
+
+def person(user):
+    return user.get_full_name() or user.get_username()
+
+
+def signature_of(injection, signoffs):
+    """The latest sign-off while the injection is locked; None while it is a draft."""
+    if injection.locked_at is None or not signoffs:
+        return None
+    latest = max(signoffs, key=lambda signoff: signoff.version)
+    return Signature(
+        signed_by=person(latest.signed_by),
+        signed_at=local(latest.signed_at),
+        version=latest.version,
+        signed_outcome=rules.Outcome(latest.signed_outcome).label,
+        override_reason=latest.override_reason if latest.is_override else "",
+    )
+
+
+def addenda_of(amendments):
+    return tuple(
+        f"{local(amendment.opened_at)}, {person(amendment.opened_by)} "
+        f"(amending version {amendment.amends_version}): {amendment.reason}"
+        for amendment in sorted(amendments, key=lambda amendment: amendment.opened_at)
     )
 
 
@@ -212,12 +244,20 @@ def gather_report(injection, *, generated_at=None, archival=False, signature=Non
     """Everything the report prints about `injection`.
 
     An injection loaded through `report_queryset()` costs no query; any other is
-    fetched again with it (two queries), whatever the number of readings.
+    fetched again with it (four queries), whatever the number of readings. A signed
+    injection prints its sign-off and the evaluation as signed (its stored settings), so
+    a later change of the rule settings does not alter a signed report.
     """
-    if "readings" not in getattr(injection, "_prefetched_objects_cache", {}):
+    if "amendments" not in getattr(injection, "_prefetched_objects_cache", {}):
         injection = report_queryset().get(pk=injection.pk)
     readings = list(injection.readings.all())
-    evaluation = injection.evaluate(readings)
+    signoffs = list(injection.signoffs.all())
+    if signature is None:
+        signature = signature_of(injection, signoffs)
+    if injection.locked_at is not None and signoffs:
+        evaluation = max(signoffs, key=lambda signoff: signoff.version).reproduce()
+    else:
+        evaluation = injection.evaluate(readings)
     patient = injection.patient
     performed_local = timezone.localtime(injection.performed_at, timezone.get_default_timezone())
     # An archival copy must be byte-identical when re-rendered, so it is stamped with
@@ -253,4 +293,5 @@ def gather_report(injection, *, generated_at=None, archival=False, signature=Non
         readings=reading_rows(readings, evaluation),
         follow_up=follow_up_days(readings),
         signature=signature,
+        addenda=addenda_of(injection.amendments.all()),
     )

@@ -244,7 +244,7 @@ def signature_block(facts, frame_width, style):
         status = Paragraph(f'<font color="#B42318"><b>{DRAFT}</b></font>', style["body"])
     else:
         signed_by, signed_on = signature.signed_by, signature.signed_at
-        status = Paragraph("<b>Signed</b>", style["body"])
+        status = Paragraph(f"<b>Signed, version {signature.version}</b>", style["body"])
     line = Table(
         [
             [
@@ -274,4 +274,15 @@ def signature_block(facts, frame_width, style):
         "The clinician signs the interpretation.",
         style["small"],
     )
-    return KeepTogether([Spacer(0, 6), line, Spacer(0, 4), note])
+    parts = [Spacer(0, 6), line, Spacer(0, 4)]
+    if signature is not None and signature.signed_outcome:
+        signed = f"<b>Signed outcome:</b> {markup(signature.signed_outcome)}"
+        if signature.override_reason:
+            signed += (
+                " <b>(overrides the computed outcome)</b>. Reason: "
+                f"{markup(signature.override_reason)}"
+            )
+        parts += [Paragraph(signed, style["body"]), Spacer(0, 3)]
+    for addendum in facts.addenda:
+        parts += [Paragraph(f"<b>Addendum:</b> {markup(addendum)}", style["small"]), Spacer(0, 2)]
+    return KeepTogether([*parts, note])

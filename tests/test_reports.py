@@ -107,7 +107,8 @@ def test_report_query_count_is_fixed_whatever_the_readings(
     )
     injection = Injection.objects.get(pk=injection.pk)
 
-    with django_assert_num_queries(2):
+    # Injection with patient and proceduralist, readings, sign-offs, amendments.
+    with django_assert_num_queries(4):
         render_report(injection)
 
 

@@ -161,3 +161,49 @@ def test_admin_amend_page_reopens_the_injection(client, signed, clinician):
     assert client.post(url, {"reason": "Wrong side recorded."}).status_code == 302
     signed.refresh_from_db()
     assert not signed.is_locked
+
+
+def test_signed_report_prints_signature_override_and_addenda(make_injection, clinician):
+    from assessments.reports import render_report
+    from tests.test_reports import pdf_text
+
+    injection = make_injection([(-5, 8), (25, 2)])
+    signing.sign_off(injection.pk, clinician, outcome="positive", reason="Full relief provoked.")
+    signing.open_amendment(injection.pk, clinician, "Diary added late.")
+    draft = pdf_text(render_report(injection))
+    assert "DRAFT — not signed" in draft
+    assert "Addendum:" in draft and "Diary added late." in draft
+    signing.sign_off(injection.pk, clinician)
+    signed = pdf_text(render_report(injection))
+    assert "DRAFT" not in signed
+    assert "Signed, version 2" in signed
+    assert clinician.get_username() in signed
+    assert "Diary added late." in signed
+
+
+def test_signed_report_keeps_the_signed_rule_after_settings_change(signed, settings):
+    from assessments.reports import render_report
+    from tests.test_reports import pdf_text
+
+    settings.SI_THRESHOLD_COMPARATOR = "at_least"
+    text = pdf_text(render_report(signed))
+    assert "more than 75 %" in text
+    assert "Indeterminate" in text
+
+
+def test_archived_pdf_download_is_logged(client, signed, clinician):
+    from assessments.models import ReportAccess
+
+    client.force_login(clinician)
+    url = reverse("admin:assessments_injection_archived", args=[signed.pk, 1])
+    response = client.get(url)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == signed.signoffs.get().archived_report.sha256
+    assert ReportAccess.objects.get().kind == "archive"
+
+
+def test_archived_pdf_is_refused_to_a_nurse(client, signed, make_role_user):
+    client.force_login(make_role_user("Nurse"))
+    url = reverse("admin:assessments_injection_archived", args=[signed.pk, 1])
+    assert client.get(url).status_code == 403

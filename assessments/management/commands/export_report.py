@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.models import Injection
+from assessments.access_log import record_report_access
+from assessments.models import Injection, ReportAccess
 from assessments.report_bundle import report_files, stream_zip
 
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             path.mkdir(parents=True, exist_ok=True)
             for name, pdf in files:
                 (path / name).write_bytes(pdf)
+        record_report_access(injections.values_list("pk", flat=True), ReportAccess.Kind.EXPORT)
         self.stdout.write(f"Wrote {total} report{'s' if total != 1 else ''} to {path}")
 
     def with_progress(self, files, total):
