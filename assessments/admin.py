@@ -91,6 +91,11 @@ class PainReadingInline(admin.TabularInline):
     readonly_fields = ["phase"]
     extra = 3
 
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.is_locked:
+            return [name for name in self.fields if name != "minutes_after"]
+        return self.fields
+
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and not (obj and obj.is_locked)
 
@@ -220,6 +225,12 @@ class InjectionAdmin(ClinicalRecordAdmin):
     def history_view(self, request, object_id, extra_context=None):
         return admin_views.audit_trail(request, self, object_id)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "performed_at":
+            formfield.help_text = f"Clinic time ({timezone.get_current_timezone_name()})."
+        return formfield
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "proceduralist":
             kwargs["queryset"] = get_user_model().objects.filter(is_active=True, is_staff=True)
@@ -259,11 +270,24 @@ class InjectionAdmin(ClinicalRecordAdmin):
     def evaluation(self, obj):
         if obj.pk is None:
             return "Saved with the readings."
-        result = obj.evaluate()
+        result = obj.current_evaluation()
+        signoff = obj.latest_signoff() if obj.is_locked else None
+        signed = ""
+        if signoff is not None:
+            signed = format_html(
+                "<p><strong>Signed v{} by {}:</strong> {}{}</p>",
+                signoff.version,
+                signoff.signed_by.get_full_name() or signoff.signed_by.get_username(),
+                outcome_badge(signoff.signed_outcome, signoff.signed_outcome_label),
+                format_html(" overrides the computed outcome: {}", signoff.override_reason)
+                if signoff.is_override
+                else "",
+            )
         return format_html(
-            "<div class='si-evaluation'><p>{}</p><p><strong>Reduction:</strong> {}"
+            "<div class='si-evaluation'>{}<p>Computed: {}</p><p><strong>Reduction:</strong> {}"
             " &nbsp; <strong>Decisive reading:</strong> {}</p><ul>{}</ul>"
             "<p class='si-rule'>Rule: {}</p></div>",
+            signed,
             outcome_badge(result.outcome.value, result.outcome.label),
             result.percent_display,
             "—"

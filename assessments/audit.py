@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .models import Amendment, Injection, PainReading, SignOff
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
-SKIPPED_FIELDS = {"updated_at", "created_at"}
+SKIPPED_FIELDS = {"updated_at", "created_at", "inputs"}
 
 
 @dataclass(frozen=True)
@@ -25,16 +26,27 @@ class AuditEntry:
         return timezone.localtime(self.at).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
-def display(record, field_name):
+def display(record, field_name, users):
     field = record._meta.get_field(field_name)
     value = getattr(record, field.attname)
     if value is None or value == "":
         return "—"
+    if field.is_relation:
+        user = users.get(value) if field.related_model is get_user_model() else None
+        return user.get_username() if user else f"#{value}"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
     return str(value)
+
+
+def tracked(record):
+    return [
+        field
+        for field in record.tracked_fields
+        if field.name not in SKIPPED_FIELDS and field.name != "id"
+    ]
 
 
 def entries_for(history, label, users):
@@ -44,24 +56,22 @@ def entries_for(history, label, users):
         previous = previous_of.get(record.id)
         previous_of[record.id] = record
         if record.history_type == "~" and previous is not None:
-            delta = record.diff_against(previous, excluded_fields=SKIPPED_FIELDS)
+            # Compared by hand: simple-history's diff skips non-editable fields such as
+            # the lock, which the trail must show.
             changes = tuple(
                 (
-                    str(record._meta.get_field(change.field).verbose_name),
-                    display(previous, change.field),
-                    display(record, change.field),
+                    str(field.verbose_name),
+                    display(previous, field.name, users),
+                    display(record, field.name, users),
                 )
-                for change in delta.changes
+                for field in tracked(record)
+                if getattr(previous, field.attname) != getattr(record, field.attname)
             )
         elif record.history_type == "+":
-            fields = [
-                f.name
-                for f in record.instance_type._meta.concrete_fields
-                if f.name not in SKIPPED_FIELDS and f.name != "id" and f.editable
-            ]
             changes = tuple(
-                (str(record._meta.get_field(name).verbose_name), "", display(record, name))
-                for name in fields
+                (str(field.verbose_name), "", display(record, field.name, users))
+                for field in tracked(record)
+                if getattr(record, field.attname) not in (None, "")
             )
         else:
             changes = ()
@@ -81,8 +91,6 @@ def entries_for(history, label, users):
 
 def audit_trail(injection_id):
     """Every recorded change to the injection and what hangs off it, oldest first."""
-    from django.contrib.auth import get_user_model
-
     histories = [
         (Injection.history.filter(id=injection_id), lambda r: f"Injection #{r.id}"),
         (
@@ -93,7 +101,21 @@ def audit_trail(injection_id):
         (Amendment.history.filter(injection_id=injection_id), lambda r: f"Amendment #{r.id}"),
     ]
     records = [(list(history.order_by("history_date")), label) for history, label in histories]
-    user_ids = {r.history_user_id for rows, _ in records for r in rows if r.history_user_id}
+    user_fields = (
+        "history_user_id",
+        "proceduralist_id",
+        "entered_by_id",
+        "signed_by_id",
+        "opened_by_id",
+        "created_by_id",
+    )
+    user_ids = {
+        getattr(r, name)
+        for rows, _ in records
+        for r in rows
+        for name in user_fields
+        if getattr(r, name, None)
+    }
     users = get_user_model().objects.in_bulk(user_ids)
     entries = [entry for rows, label in records for entry in entries_for(rows, label, users)]
     return sorted(entries, key=lambda entry: entry.at)

@@ -118,6 +118,16 @@ def interpretation_box(facts, frame_width, style):
     if evaluation.percent_reduction is not None:
         headline += f" — reduction {evaluation.percent_display}"
     content = [Paragraph(markup(headline), style["outcome"])]
+    signature = facts.signature
+    if signature is not None and signature.override_reason:
+        # The signed interpretation differs from the computed one: say so at the top.
+        content.append(
+            Paragraph(
+                f"<b>Signed interpretation (clinician override):</b> "
+                f"{markup(signature.signed_outcome)}. See the signature below.",
+                style["emphasis"],
+            )
+        )
     if evaluation.at_threshold:
         content.append(Paragraph(markup(evaluation.at_threshold_sentence), style["emphasis"]))
     for reason in evaluation.reasons:
@@ -134,7 +144,8 @@ def interpretation_box(facts, frame_width, style):
                 style["body"],
             )
         )
-    content.append(Paragraph(markup(f"Rule as configured: {evaluation.rule_text}"), style["small"]))
+    rule_words = "Rule as signed" if facts.signature is not None else "Rule as configured"
+    content.append(Paragraph(markup(f"{rule_words}: {evaluation.rule_text}"), style["small"]))
     box = Table([[content]], colWidths=[frame_width])
     box.setStyle(
         TableStyle(

@@ -171,12 +171,15 @@ def decisive_reading(injection, readings, evaluation):
 def injection_detail(request, pk):
     injection = get_object_or_404(injections_with_readings(), pk=pk)
     readings = list(injection.readings.all())
-    evaluation = injection.evaluate(readings)
+    signoff = injection.latest_signoff() if injection.is_locked else None
+    # A signed injection shows the evaluation as signed, whatever the settings are now.
+    evaluation = signoff.reproduce() if signoff else injection.evaluate(readings)
     return render(
         request,
         "assessments/injection_detail.html",
         {
             "injection": injection,
+            "signoff": signoff,
             "readings": readings,
             "evaluation": evaluation,
             "decisive": decisive_reading(injection, readings, evaluation),

@@ -177,6 +177,8 @@ def test_signed_report_prints_signature_override_and_addenda(make_injection, cli
     signed = pdf_text(render_report(injection))
     assert "DRAFT" not in signed
     assert "Signed, version 2" in signed
+    assert "Signed interpretation (clinician override)" in signed
+    assert "Rule as signed" in signed
     assert clinician.get_username() in signed
     assert "Diary added late." in signed
 

@@ -318,6 +318,17 @@ class Injection(models.Model):
     def is_locked(self):
         return self.locked_at is not None
 
+    def latest_signoff(self):
+        return self.signoffs.order_by("-version").first()
+
+    def current_evaluation(self):
+        """While signed: the evaluation as signed (its inputs and rule settings).
+
+        Otherwise the rule applied to the readings with the configured settings.
+        """
+        signoff = self.latest_signoff() if self.is_locked else None
+        return signoff.reproduce() if signoff else self.evaluate()
+
     @property
     def outcome_label(self):
         return rules.Outcome(self.outcome).label
