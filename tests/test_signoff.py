@@ -173,7 +173,7 @@ def test_signed_report_prints_signature_override_and_addenda(make_injection, cli
     draft = pdf_text(render_report(injection))
     assert "DRAFT — not signed" in draft
     assert "Addendum:" in draft and "Diary added late." in draft
-    signing.sign_off(injection.pk, clinician)
+    signing.sign_off(injection.pk, clinician, outcome="positive", reason="Still convincing.")
     signed = pdf_text(render_report(injection))
     assert "DRAFT" not in signed
     assert "Signed, version 2" in signed
