@@ -87,7 +87,7 @@ def reading_saved_message(injection, reading):
     return text
 
 
-@staff_required
+@staff_required(write=("assessments.add_painreading",))
 def quick_reading(request, pk):
     injection = get_object_or_404(injections_with_readings(), pk=pk)
     readings = list(injection.readings.all())
@@ -120,7 +120,10 @@ def quick_reading(request, pk):
     )
 
 
-@staff_required
+@staff_required(
+    read=("assessments.add_injection",),
+    write=("assessments.add_patient", "assessments.add_painreading"),
+)
 def new_injection(request):
     form = NewInjectionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -238,7 +241,7 @@ def posted_entry_form(injection, readings, target, data):
     raise Http404("No such follow-up entry on this page.")
 
 
-@staff_required
+@staff_required(write=("assessments.add_painreading", "assessments.change_painreading"))
 def follow_up_week(request, pk):
     injection = get_object_or_404(injections_with_readings(), pk=pk)
     readings = list(injection.readings.all())

@@ -33,10 +33,10 @@ def make_role_user(db, make_user):
     from django.contrib.auth.models import Group
     from django.core.management import call_command
 
-    def make(role, **fields):
+    def make(role, username=None, **fields):
         if not Group.objects.filter(name=role).exists():
             call_command("setup_roles", stdout=StringIO())
-        user = make_user(f"{role.lower()}{next(_numbers)}", **fields)
+        user = make_user(username or f"{role.lower()}{next(_numbers)}", **fields)
         user.groups.add(Group.objects.get(name=role))
         return user
 

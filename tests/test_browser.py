@@ -91,8 +91,8 @@ def page_for(browser):
 
 
 @pytest.fixture
-def nurse(make_user):
-    return make_user("browser-nurse")
+def nurse(make_role_user):
+    return make_role_user("Nurse")
 
 
 def shot(page, name, full_page=True):

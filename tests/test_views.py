@@ -13,9 +13,10 @@ from assessments.models import Injection, PainReading, Patient
 
 BOARD_URL = reverse("assessments:board")
 NEW_URL = reverse("assessments:new_injection")
-# Session and user; the injections with their patients; their readings; then the session
-# is saved (SESSION_SAVE_EVERY_REQUEST) as an UPDATE inside a savepoint pair.
-PAGE_QUERIES = 7
+# Session and user; the user's and the groups' permissions; the injections with their
+# patients; their readings; then the session is saved (SESSION_SAVE_EVERY_REQUEST) as an
+# UPDATE inside a savepoint pair.
+PAGE_QUERIES = 9
 T0 = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.get_fixed_timezone(0))
 
 
@@ -26,8 +27,8 @@ def clinic_zone(settings):
 
 
 @pytest.fixture
-def nurse_client(client, make_user):
-    client.force_login(make_user("ward-nurse"))
+def nurse_client(client, make_role_user):
+    client.force_login(make_role_user("Nurse", "ward-nurse"))
     return client
 
 
@@ -315,11 +316,11 @@ def test_quick_entry_bad_input_shows_the_error_on_the_field_and_saves_nothing(
     assert injection.outcome == "non_diagnostic"
 
 
-def test_quick_entry_requires_csrf(make_user, make_injection):
+def test_quick_entry_requires_csrf(make_role_user, make_injection):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(make_user())
+    client.force_login(make_role_user("Nurse"))
     injection = make_injection([(-5, 8)], minutes_ago=25)
     body = {"score": "2", "recorded_at": local_input(timezone.now()), "context": "rest"}
     assert client.post(quick_url(injection), body).status_code == 403
@@ -590,3 +591,23 @@ def test_injection_page_links_the_pdf_report_when_it_exists(nurse_client, make_i
         assert "PDF report" not in html
     else:
         assert f'href="{url}"' in html
+
+
+def test_an_auditor_sees_the_pages_but_cannot_record(client, make_role_user, make_injection):
+    injection = make_injection([(-5, 8)], minutes_ago=25)
+    client.force_login(make_role_user("Auditor"))
+    assert client.get(reverse("assessments:board")).status_code == 200
+    assert client.get(quick_url(injection)).status_code == 200
+    body = {"score": "2", "recorded_at": local_input(timezone.now()), "context": "rest"}
+    assert client.post(quick_url(injection), body).status_code == 403
+    assert client.get(reverse("assessments:new_injection")).status_code == 403
+    assert injection.readings.count() == 1
+
+
+def test_a_staff_user_without_permissions_is_refused(client, make_user, make_injection):
+    injection = make_injection([(-5, 8)], minutes_ago=25)
+    client.force_login(make_user("no-perms"))
+    assert client.get(reverse("assessments:board")).status_code == 403
+    assert (
+        client.get(reverse("assessments:injection_detail", args=[injection.pk])).status_code == 403
+    )
