@@ -19,6 +19,7 @@ install: $(BIN)/.installed
 
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py setup_roles
 	$(DEV_ENV) $(BIN)/python manage.py create_demo_superuser
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin at http://127.0.0.1:$(PORT)/admin/)"
