@@ -28,7 +28,7 @@ class ReadingInlineForm(forms.ModelForm):
         min_value=MINUTES_MIN,
         max_value=MINUTES_MAX,
         help_text="e.g. 25; negative for a baseline before the injection.",
-        widget=forms.NumberInput(attrs={"step": "0.1", "style": "width: 6em"}),
+        widget=forms.NumberInput(attrs={"step": "0.1", "class": "si-minutes"}),
     )
 
     class Meta:
@@ -39,7 +39,7 @@ class ReadingInlineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.injection = injection
         self.fields["recorded_at"].required = False
-        self.fields["score"].widget.attrs.update({"min": 0, "max": 10, "style": "width: 4em"})
+        self.fields["score"].widget.attrs.update({"min": 0, "max": 10, "class": "si-score"})
 
     def clean(self):
         cleaned = super().clean()

@@ -142,3 +142,29 @@ def test_enrolment_confirms_a_device_and_verifies_the_session(client, make_user,
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/admin/").status_code == 200
+
+
+def test_pages_have_no_inline_script_or_style_the_policy_would_block(
+    client, staff_user, make_injection
+):
+    import re
+
+    injection = make_injection([(-5, 8), (25, 1)])
+    client.force_login(staff_user)
+    pages = [
+        reverse("admin:assessments_injection_change", args=[injection.pk]),
+        reverse("admin:assessments_injection_add"),
+        reverse("admin:assessments_injection_changelist"),
+        reverse("admin:assessments_injection_history", args=[injection.pk]),
+        reverse("assessments:board"),
+        reverse("assessments:injection_detail", args=[injection.pk]),
+        reverse("assessments:follow_up_week", args=[injection.pk]),
+        reverse("assessments:quick_reading", args=[injection.pk]),
+        reverse("assessments:new_injection"),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert ' style="' not in html, url
+        assert not re.search(r" on[a-z]+=\"", html), url
+        for script in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in script or "nonce=" in script or "json" in script, (url, script)
