@@ -126,6 +126,10 @@ def local_time_field(label="Time", **kwargs):
 
 def add_service_errors(form, error):
     """Put a service's ValidationError on the form's fields, or above the form."""
+    if not hasattr(error, "error_dict"):
+        # A whole-record refusal, e.g. the injection is signed and locked.
+        form.add_error(None, error.messages)
+        return
     for name, messages in error.message_dict.items():
         form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None, messages)
 

@@ -611,3 +611,46 @@ def test_a_staff_user_without_permissions_is_refused(client, make_user, make_inj
     assert (
         client.get(reverse("assessments:injection_detail", args=[injection.pk])).status_code == 403
     )
+
+
+def test_bedside_writes_leave_history_naming_the_nurse(
+    nurse_client, week_injection, new_injection_body
+):
+    from assessments.models import Injection, Patient
+
+    nurse = week_injection.proceduralist.__class__.objects.get(username="ward-nurse")
+    assert (
+        nurse_client.post(week_url(week_injection), entry_body("d3", "08:30", "4")).status_code
+        == 302
+    )
+    added = week_injection.readings.get(score=4)
+    assert [row.history_user for row in added.history.all()] == [nurse]
+    assert (
+        nurse_client.post(
+            week_url(week_injection), entry_body(f"r{added.pk}", "09:00", "2")
+        ).status_code
+        == 302
+    )
+    assert added.history.count() == 2 and added.history.latest().history_user == nurse
+
+    assert nurse_client.post(NEW_URL, new_injection_body()).status_code == 302
+    patient = Patient.objects.get(mrn="NEW-777")
+    injection = Injection.objects.get(patient=patient)
+    assert patient.history.get().history_user == nurse
+    assert injection.history.get().history_user == nurse
+    assert injection.readings.get().history.get().history_user == nurse
+
+
+def test_bedside_forms_refuse_a_signed_injection(nurse_client, make_injection, make_role_user):
+    from assessments import signing
+
+    injection = make_injection([(-5, 8), (25, 2)], minutes_ago=3 * 24 * 60)
+    signing.sign_off(injection.pk, make_role_user("Clinician"))
+    body = {"score": "1", "recorded_at": local_input(timezone.now()), "context": "rest"}
+    response = nurse_client.post(quick_url(injection), body)
+    assert response.status_code == 200
+    assert "signed and locked" in response.content.decode()
+    nurse_client.post(week_url(injection), entry_body("d2", "08:30", "4"))
+    reading = injection.readings.last()
+    nurse_client.post(week_url(injection), entry_body(f"r{reading.pk}", "08:30", "0"))
+    assert sorted(injection.readings.values_list("score", flat=True)) == [2, 8]
