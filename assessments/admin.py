@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.urls import path, reverse
@@ -35,6 +36,13 @@ SHORT_OUTCOME = {
 
 class ClinicalRecordAdmin(SimpleHistoryAdmin):
     """Clinical records are never bulk-deleted, and only a superuser deletes one."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version is for reading: saving it would bypass validation, the sign-off
+        # lock and the amendment trail.
+        if request.method != "GET":
+            raise PermissionDenied("Past versions are read-only.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser

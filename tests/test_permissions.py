@@ -462,20 +462,6 @@ WRITE_MATRIX = {
     admin_revert_signed_injection: (LOGIN, LOGIN, 403, 403, 403, 403),
 }
 
-REVERT_WRITES = (
-    "BUG: simple_history's history_form_view saves a POST although "
-    "SIMPLE_HISTORY_REVERT_DISABLED=True, with the full form (get_form(change=False)) even for "
-    "an Auditor, and restoring a pre-signature version clears locked_at: a signed injection is "
-    "unlocked and changed without an amendment"
-)
-KNOWN_BUGS = {
-    **{
-        (write, role): REVERT_WRITES
-        for write in (admin_revert_patient, admin_revert_signed_injection)
-        for role in ("nurse", "clinician", "auditor", "superuser")
-    },
-}
-
 # Collected from the resolver, so a new URL becomes a test that fails until it has a row.
 PROJECT_KEYS = project_matrix_keys()
 
@@ -535,28 +521,10 @@ def post_as(role_client, role, write, records):
 def test_write_is_allowed_only_to_the_roles_the_matrix_says(records, role_client, write):
     expected, answered = {}, {}
     for role, status in zip(ROLES, WRITE_MATRIX[write], strict=True):
-        if (write, role) not in KNOWN_BUGS:
-            expected[role], answered[role] = status, post_as(role_client, role, write, records)
+        expected[role], answered[role] = status, post_as(role_client, role, write, records)
     assert answered == expected
 
 
-@pytest.mark.parametrize(
-    ("write", "role"),
-    [
-        pytest.param(
-            write,
-            role,
-            id=f"{write.__name__}-{role}",
-            marks=pytest.mark.xfail(strict=True, reason=reason),
-        )
-        for (write, role), reason in KNOWN_BUGS.items()
-    ],
-)
-def test_known_permission_bug_on_post(records, role_client, write, role):
-    assert post_as(role_client, role, write, records) == WRITE_MATRIX[write][ROLES.index(role)]
-
-
-@pytest.mark.xfail(strict=True, reason=REVERT_WRITES)
 def test_an_auditor_cannot_unlock_a_signed_injection_from_its_history(records, role_client):
     signed = records["signed"]
     url, data, _ = admin_revert_signed_injection(records)
