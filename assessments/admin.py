@@ -26,6 +26,8 @@ def outcome_badge(outcome, label):
     return format_html('<span class="si-badge si-badge-{}">{}</span>', outcome, label)
 
 
+SEARCH_ID_LIST_LIMIT = 1000
+
 SHORT_OUTCOME = {
     "positive": "Positive",
     "indeterminate": "Indeterminate",
@@ -180,6 +182,9 @@ class InjectionAdmin(ClinicalRecordAdmin):
     list_select_related = ["patient", "proceduralist"]
     date_hierarchy = "performed_at"
     search_fields = ["patient__mrn", "patient__family_name", "patient__given_name"]
+    search_help_text = "MRN, or family or given name (or part of one)."
+    # No second COUNT(*) over every injection for "N total" on each page.
+    show_full_result_count = False
     autocomplete_fields = ["patient"]
     readonly_fields = ["patient_details", "evaluation"]
     inlines = [PainReadingInline, SignOffInline, AmendmentInline]
@@ -209,6 +214,20 @@ class InjectionAdmin(ClinicalRecordAdmin):
             "performed_at": timezone.now(),
             **super().get_changeform_initial_data(request),
         }
+
+    def get_search_results(self, request, queryset, search_term):
+        # Match patients first (a subquery over the patient table), then filter injections
+        # by them: joining every injection to its patient to test a LIKE was the slow plan.
+        if not search_term.strip():
+            return queryset, False
+        patient_admin = self.admin_site.get_model_admin(Patient)
+        patients, _ = patient_admin.get_search_results(request, Patient.objects.all(), search_term)
+        # The page asks the filtered list several times (count, rows, date range): match the
+        # patients once. A very broad search keeps the subquery rather than a huge IN list.
+        matched = list(patients.values_list("pk", flat=True)[: SEARCH_ID_LIST_LIMIT + 1])
+        if len(matched) > SEARCH_ID_LIST_LIMIT:
+            return queryset.filter(patient_id__in=patients.values("pk")), False
+        return queryset.filter(patient_id__in=matched), False
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -326,3 +326,27 @@ def test_non_superuser_has_no_delete_or_bulk_delete(client, make_user, make_inje
     delete_url = reverse("admin:assessments_injection_delete", args=[injection.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     assert Injection.objects.filter(pk=injection.pk).exists()
+
+
+@pytest.mark.parametrize("term", ["ZQ-4", "Quixote", "quix", "Alonso"])
+def test_injection_search_finds_by_mrn_or_name(admin_client, make_patient, make_injection, term):
+    wanted = make_injection(
+        patient=make_patient(mrn="ZQ-4", family_name="Quixote", given_name="Alonso")
+    )
+    make_injection(patient=make_patient(mrn="AB-1", family_name="Panza", given_name="Sancho"))
+    listing = admin_client.get(CHANGELIST_URL, {"q": term})
+    assert [row.pk for row in listing.context["cl"].result_list] == [wanted.pk]
+
+
+def test_broad_injection_search_is_complete(
+    admin_client, make_patient, make_injection, monkeypatch
+):
+    import assessments.admin
+
+    monkeypatch.setattr(assessments.admin, "SEARCH_ID_LIST_LIMIT", 1)
+    found = [make_injection(patient=make_patient(family_name=f"Broad{n}")) for n in range(3)]
+    make_injection(patient=make_patient(family_name="Other"))
+    listing = admin_client.get(CHANGELIST_URL, {"q": "broad"})
+    assert sorted(row.pk for row in listing.context["cl"].result_list) == sorted(
+        i.pk for i in found
+    )

@@ -11,7 +11,6 @@ from datetime import date
 from django import template
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.contrib.admin.templatetags.base import InclusionAdminNode
-from django.db.models import Max, Min
 from django.utils import timezone
 
 register = template.Library()
@@ -31,16 +30,32 @@ def periods_between(first, last, kind):
 
 
 class RangeOnlyQuerySet:
-    """Stands in for cl.queryset: answers datetimes()/dates() from the MIN..MAX range."""
+    """Stands in for cl.queryset: answers datetimes()/dates() from the MIN..MAX range.
 
-    def __init__(self, queryset):
+    MIN and MAX are asked separately (each is one index look-up; SQLite scans the table
+    for both in one query) and once per page, however often the drill-down asks.
+    """
+
+    def __init__(self, queryset, field_name):
         self.queryset = queryset
+        self.field_name = field_name
+        self._bounds = None
+
+    def bounds(self):
+        if self._bounds is None:
+            ordered = self.queryset.order_by(self.field_name).values_list(
+                self.field_name, flat=True
+            )
+            self._bounds = {"first": ordered.first(), "last": ordered.last()}
+        return self._bounds
 
     def aggregate(self, *args, **kwargs):
+        if not args and set(kwargs) == {"first", "last"}:
+            return self.bounds()
         return self.queryset.aggregate(*args, **kwargs)
 
     def datetimes(self, field_name, kind):
-        bounds = self.queryset.aggregate(first=Min(field_name), last=Max(field_name))
+        bounds = self.bounds()
         if bounds["first"] is None:
             return []
         first, last = (timezone.localtime(bounds[key]).date() for key in ("first", "last"))
@@ -52,7 +67,7 @@ class RangeOnlyQuerySet:
 class RangeOnlyChangeList:
     def __init__(self, changelist):
         self._changelist = changelist
-        self.queryset = RangeOnlyQuerySet(changelist.queryset)
+        self.queryset = RangeOnlyQuerySet(changelist.queryset, changelist.date_hierarchy)
 
     def __getattr__(self, name):
         return getattr(self._changelist, name)
