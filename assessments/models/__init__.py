@@ -1,20 +1,22 @@
 from .audit import ReportAccess
-from .clinical import (
-    MAX_AFTER_INJECTION,
-    MAX_BEFORE_INJECTION,
+from .choices import (
     Anaesthetic,
     Context,
     Contrast,
     Guidance,
-    Injection,
     OutcomeChoices,
-    PainReading,
-    Patient,
     Sedation,
     Sex,
     Side,
     Source,
     Steroid,
+)
+from .clinical import (
+    MAX_AFTER_INJECTION,
+    MAX_BEFORE_INJECTION,
+    Injection,
+    PainReading,
+    Patient,
     rule_inclusive,
 )
 from .signoff import Amendment, SignedReport, SignOff

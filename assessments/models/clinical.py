@@ -11,6 +11,18 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .. import rules
+from .choices import (
+    Anaesthetic,
+    Context,
+    Contrast,
+    Guidance,
+    OutcomeChoices,
+    Sedation,
+    Sex,
+    Side,
+    Source,
+    Steroid,
+)
 
 MAX_BEFORE_INJECTION = timedelta(hours=24)
 MAX_AFTER_INJECTION = timedelta(days=14)
@@ -19,68 +31,6 @@ ONE_MICROSECOND = timedelta(microseconds=1)
 
 def choice_values(choices):
     return [value for value, _ in choices.choices]
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    OTHER = "other", "Other"
-    UNKNOWN = "unknown", "Unknown"
-
-
-class Side(models.TextChoices):
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
-
-
-class Guidance(models.TextChoices):
-    FLUOROSCOPY = "fluoroscopy", "Fluoroscopy"
-    CT = "ct", "CT"
-    ULTRASOUND = "ultrasound", "Ultrasound"
-    NONE = "none", "None"
-
-
-class Contrast(models.TextChoices):
-    YES = "yes", "Yes: intra-articular spread confirmed"
-    NO = "no", "No"
-    NOT_RECORDED = "not_recorded", "Not recorded"
-
-
-class Anaesthetic(models.TextChoices):
-    LIDOCAINE = "lidocaine", "Lidocaine"
-    BUPIVACAINE = "bupivacaine", "Bupivacaine"
-    LEVOBUPIVACAINE = "levobupivacaine", "Levobupivacaine"
-    ROPIVACAINE = "ropivacaine", "Ropivacaine"
-
-
-class Steroid(models.TextChoices):
-    NONE = "none", "None"
-    TRIAMCINOLONE = "triamcinolone", "Triamcinolone"
-    METHYLPREDNISOLONE = "methylprednisolone", "Methylprednisolone"
-    DEXAMETHASONE = "dexamethasone", "Dexamethasone"
-    BETAMETHASONE = "betamethasone", "Betamethasone"
-
-
-class Sedation(models.TextChoices):
-    NONE = "none", "None"
-    MINIMAL = "minimal", "Minimal"
-    MODERATE = "moderate", "Moderate"
-    DEEP = "deep", "Deep"
-
-
-class Context(models.TextChoices):
-    REST = "rest", "At rest"
-    PROVOKED = "provoked", "During provoking activity"
-
-
-class Source(models.TextChoices):
-    STAFF = "staff", "Staff"
-    PATIENT = "patient", "Patient-reported"
-
-
-OutcomeChoices = models.TextChoices(
-    "OutcomeChoices", [(outcome.name, (outcome.value, outcome.label)) for outcome in rules.Outcome]
-)
 
 
 class Patient(models.Model):

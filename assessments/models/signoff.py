@@ -7,7 +7,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .. import rules
-from .clinical import Injection, OutcomeChoices
+from .choices import OutcomeChoices
+from .clinical import Injection
 
 
 class SignOff(models.Model):
