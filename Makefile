@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Parallel test processes (pytest-xdist); "auto" is one per core.
+TEST_WORKERS ?= auto
 DEV_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-dev-only-insecure-key}
 TEST_ENV := SECRET_KEY=test-only-insecure-key HTTPS=0
 
@@ -34,7 +36,7 @@ serve: install
 
 test: install
 	@command -v chromium >/dev/null || echo "Chromium not found: browser tests will be skipped (apt-get install chromium)"
-	$(TEST_ENV) $(BIN)/pytest
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .
