@@ -297,8 +297,8 @@ class InjectionAdmin(ClinicalRecordAdmin):
     def evaluation(self, obj):
         if obj.pk is None:
             return "Saved with the readings."
-        result = obj.current_evaluation()
-        signoff = obj.latest_signoff() if obj.is_locked else None
+        signoff = obj.signoff_in_force()
+        result = obj.evaluation_in_force(signoff)
         signed = ""
         if signoff is not None:
             signed = format_html(

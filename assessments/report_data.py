@@ -120,11 +120,10 @@ def person(user):
     return user.get_full_name() or user.get_username()
 
 
-def signature_of(injection, signoffs):
-    """The latest sign-off while the injection is locked; None while it is a draft."""
-    if injection.locked_at is None or not signoffs:
+def signature_of(latest):
+    """The signature block's facts for the sign-off in force; None while a draft."""
+    if latest is None:
         return None
-    latest = max(signoffs, key=lambda signoff: signoff.version)
     return Signature(
         signed_by=person(latest.signed_by),
         signed_at=local(latest.signed_at),
@@ -251,13 +250,10 @@ def gather_report(injection, *, generated_at=None, archival=False, signature=Non
     if "amendments" not in getattr(injection, "_prefetched_objects_cache", {}):
         injection = report_queryset().get(pk=injection.pk)
     readings = list(injection.readings.all())
-    signoffs = list(injection.signoffs.all())
+    signoff = injection.signoff_in_force(list(injection.signoffs.all()))
     if signature is None:
-        signature = signature_of(injection, signoffs)
-    if injection.locked_at is not None and signoffs:
-        evaluation = max(signoffs, key=lambda signoff: signoff.version).reproduce()
-    else:
-        evaluation = injection.evaluate(readings)
+        signature = signature_of(signoff)
+    evaluation = injection.evaluation_in_force(signoff, readings)
     patient = injection.patient
     performed_local = timezone.localtime(injection.performed_at, timezone.get_default_timezone())
     # An archival copy must be byte-identical when re-rendered, so it is stamped with

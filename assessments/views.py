@@ -174,9 +174,9 @@ def decisive_reading(injection, readings, evaluation):
 def injection_detail(request, pk):
     injection = get_object_or_404(injections_with_readings(), pk=pk)
     readings = list(injection.readings.all())
-    signoff = injection.latest_signoff() if injection.is_locked else None
+    signoff = injection.signoff_in_force()
     # A signed injection shows the evaluation as signed, whatever the settings are now.
-    evaluation = signoff.reproduce() if signoff else injection.evaluate(readings)
+    evaluation = injection.evaluation_in_force(signoff, readings)
     return render(
         request,
         "assessments/injection_detail.html",

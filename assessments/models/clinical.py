@@ -33,6 +33,13 @@ def choice_values(choices):
     return [value for value, _ in choices.choices]
 
 
+def choice_constraint(name, field, choices):
+    """A CheckConstraint holding `field` to the values of a TextChoices class."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choice_values(choices)}), name=name
+    )
+
+
 class Patient(models.Model):
     Sex = Sex
 
@@ -181,25 +188,13 @@ class Injection(models.Model):
             ("amend_injection", "Can amend a signed injection"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(side__in=choice_values(Side)), name="assessments_injection_side_valid"
+            choice_constraint("assessments_injection_side_valid", "side", Side),
+            choice_constraint("assessments_injection_guidance_valid", "guidance", Guidance),
+            choice_constraint("assessments_injection_contrast_valid", "contrast", Contrast),
+            choice_constraint(
+                "assessments_injection_anaesthetic_valid", "anaesthetic_agent", Anaesthetic
             ),
-            models.CheckConstraint(
-                condition=Q(guidance__in=choice_values(Guidance)),
-                name="assessments_injection_guidance_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(contrast__in=choice_values(Contrast)),
-                name="assessments_injection_contrast_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(anaesthetic_agent__in=choice_values(Anaesthetic)),
-                name="assessments_injection_anaesthetic_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(sedation__in=choice_values(Sedation)),
-                name="assessments_injection_sedation_valid",
-            ),
+            choice_constraint("assessments_injection_sedation_valid", "sedation", Sedation),
             models.CheckConstraint(
                 condition=Q(anaesthetic_concentration__gt=0, anaesthetic_volume_ml__gt=0),
                 name="assessments_injection_anaesthetic_positive",
@@ -268,16 +263,21 @@ class Injection(models.Model):
     def is_locked(self):
         return self.locked_at is not None
 
-    def latest_signoff(self):
+    def signoff_in_force(self, signoffs=None):
+        """The latest sign-off while the injection is locked; None while it is a draft.
+
+        `signoffs`: the injection's sign-offs when already fetched (saves the query).
+        """
+        if not self.is_locked:
+            return None
+        if signoffs is not None:
+            return max(signoffs, key=lambda signoff: signoff.version, default=None)
         return self.signoffs.order_by("-version").first()
 
-    def current_evaluation(self):
-        """While signed: the evaluation as signed (its inputs and rule settings).
-
-        Otherwise the rule applied to the readings with the configured settings.
-        """
-        signoff = self.latest_signoff() if self.is_locked else None
-        return signoff.reproduce() if signoff else self.evaluate()
+    def evaluation_in_force(self, signoff, readings=None):
+        """With `signoff` (from signoff_in_force): the evaluation as signed, its inputs and
+        rule settings. Without: the rule applied to the readings with today's settings."""
+        return signoff.reproduce() if signoff else self.evaluate(readings)
 
     @property
     def outcome_label(self):
@@ -320,14 +320,8 @@ class PainReading(models.Model):
             models.CheckConstraint(
                 condition=Q(score__gte=0, score__lte=10), name="assessments_reading_score_0_10"
             ),
-            models.CheckConstraint(
-                condition=Q(context__in=choice_values(Context)),
-                name="assessments_reading_context_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(source__in=choice_values(Source)),
-                name="assessments_reading_source_valid",
-            ),
+            choice_constraint("assessments_reading_context_valid", "context", Context),
+            choice_constraint("assessments_reading_source_valid", "source", Source),
         ]
         indexes = [models.Index(fields=["injection", "recorded_at"])]
 
