@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from . import signing
 from .access_log import record_report_access
 from .audit import audit_trail as build_audit_trail
+from .forms import add_service_errors
 from .models import Injection, ReportAccess, SignedReport
 from .signing_forms import AmendmentForm, SignOffForm
 
@@ -22,14 +23,6 @@ def admin_context(request, injection, title):
         "original": injection,
         "title": title,
     }
-
-
-def apply_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def sign_off(request, pk):
@@ -47,7 +40,7 @@ def sign_off(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Signed off: version {signoff.version}. The record is now locked."
@@ -67,7 +60,7 @@ def amend(request, pk):
         try:
             signing.open_amendment(pk, request.user, form.cleaned_data["reason"])
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Amendment opened: make the change, then sign off again.")
             return redirect("admin:assessments_injection_change", pk)
