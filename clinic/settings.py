@@ -109,6 +109,16 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a real embedded database for several writers: a transaction takes the write
+    # lock when it begins (a deferred one fails at once with "database is locked" when it
+    # upgrades mid-way), a writer waits up to SQLITE_BUSY_SECONDS for the lock, and WAL
+    # lets readers go on while one writer commits (synchronous=NORMAL is durable in WAL).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_SECONDS", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,7 +1,10 @@
-"""Two staff saving readings for one injection at the same moment lose nothing."""
+"""Staff saving readings at the same moment lose nothing, on SQLite and PostgreSQL."""
 
+import subprocess
+import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection, connections
@@ -9,12 +12,14 @@ from django.db import connection, connections
 from assessments import services
 from assessments.models import Injection
 
-pytestmark = pytest.mark.skipif(
+ROOT = Path(__file__).resolve().parent.parent
+needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="row locks need PostgreSQL (SQLite serialises all writers anyway)",
 )
 
 
+@needs_postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("round_", range(3))
 def test_simultaneous_readings_are_all_kept_and_evaluated(make_injection, make_user, round_):
@@ -52,3 +57,24 @@ def test_simultaneous_readings_are_all_kept_and_evaluated(make_injection, make_u
     assert injection.outcome == "positive"
     assert injection.decisive_score == 1
     assert injection.outcome == injection.evaluate().outcome.value
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_concurrent_writers_through_gunicorn_are_all_saved(backend):
+    """The short configuration of bench/concurrency.py: 8 writers, 2 gunicorn workers."""
+    if backend == "postgresql" and connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL run of the suite covers PostgreSQL")
+    result = subprocess.run(
+        [sys.executable, "bench/concurrency.py", "--writers", "8", "--seconds", "4"]
+        + ["--backend", backend],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT"))
+    _, name, posts, saved, errors, stored = line.split()
+    assert (name, int(errors)) == (backend, 0), result.stdout
+    assert int(posts) > 8
+    assert int(saved) == int(stored) == int(posts)
