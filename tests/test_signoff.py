@@ -209,10 +209,3 @@ def test_archived_pdf_is_refused_to_a_nurse(client, signed, make_role_user):
     client.force_login(make_role_user("Nurse"))
     url = reverse("admin:assessments_injection_archived", args=[signed.pk, 1])
     assert client.get(url).status_code == 403
-
-
-def test_database_refuses_unlocking_and_changing_in_one_update(signed):
-    with pytest.raises(IntegrityError, match="signed and locked"), transaction.atomic():
-        Injection.objects.filter(pk=signed.pk).update(locked_at=None, side="right")
-    Injection.objects.filter(pk=signed.pk).update(locked_at=None)
-    assert Injection.objects.get(pk=signed.pk).locked_at is None

@@ -98,7 +98,8 @@ POSTGRES_REVERSE = [
 
 def run(statements_by_vendor):
     def apply(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+        # Another database would run unguarded: refuse it loudly.
+        for statement in statements_by_vendor[schema_editor.connection.vendor]:
             schema_editor.execute(statement)
 
     return apply

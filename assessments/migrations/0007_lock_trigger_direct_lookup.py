@@ -4,6 +4,8 @@
 re-planned for every inserted reading. Same rule, cheaper on every insert.
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
 MESSAGE = "injection is signed and locked; open an amendment to change it"
@@ -43,7 +45,14 @@ def replace_function(apps, schema_editor):
         schema_editor.execute(FUNCTION)
 
 
+def restore_0005(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        previous = import_module("assessments.migrations.0005_lock_every_clinical_column")
+        for statement in previous.POSTGRES:
+            schema_editor.execute(statement)
+
+
 class Migration(migrations.Migration):
     dependencies = [("assessments", "0006_patient_search_trigram")]
 
-    operations = [migrations.RunPython(replace_function, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(replace_function, restore_0005)]

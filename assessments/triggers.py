@@ -1,0 +1,265 @@
+"""The database triggers that guard signed records and the audit: one definition, both databases.
+
+The services check first and give people a message they can act on; these triggers make
+sure no other path (the shell, a bulk update, raw SQL, a history "revert") gets round it:
+
+- A signed injection (locked_at set) and its readings cannot change; every concrete column
+  of the injection is compared, the list taken from the model when the migration runs.
+- Only an amendment unlocks: clearing locked_at needs an amendment of the latest sign-off,
+  so every unlock leaves a reason. Only a new sign-off locks.
+- A sign-off is the next version of an unlocked injection; an amendment reopens the latest
+  sign-off of a locked one.
+- Sign-offs, archived reports, amendments, the report access log and the history tables are
+  append-only: UPDATE, DELETE (and TRUNCATE on PostgreSQL) are refused.
+
+Each guard is a condition in plain SQL that both SQLite and PostgreSQL read the same way;
+only "is distinct from" is spelt differently. Migrations call install(); a database other
+than these two fails loudly instead of running unguarded.
+"""
+
+from dataclasses import dataclass
+
+from django.db import NotSupportedError
+
+LOCKED = "injection is signed and locked; open an amendment to change it"
+UNLOCK = "only an amendment of the latest sign-off unlocks a signed injection"
+LOCK = "an injection is locked only by a new sign-off"
+SIGNOFF_ORDER = "a sign-off is the next version of an unlocked injection"
+AMENDMENT_ORDER = "an amendment reopens the latest sign-off of a signed injection"
+APPEND_ONLY = "is append-only: rows are never changed or deleted"
+
+APPEND_ONLY_TABLES = [
+    "assessments_signoff",
+    "assessments_signedreport",
+    "assessments_amendment",
+    "assessments_reportaccess",
+    "assessments_historicalpatient",
+    "assessments_historicalinjection",
+    "assessments_historicalpainreading",
+    "assessments_historicalsignoff",
+    "assessments_historicalamendment",
+]
+# Columns an unlock may touch besides locked_at itself.
+UNLOCK_MAY_CHANGE = {"locked_at", "updated_at"}
+VENDORS = ("sqlite", "postgresql")
+
+
+@dataclass(frozen=True)
+class Guard:
+    name: str
+    table: str
+    event: str  # INSERT, UPDATE or DELETE
+    condition: str  # refuse the row when true; {distinct} is the null-safe "differs"
+    message: str
+
+
+def injection_locked(column):
+    return (
+        "EXISTS (SELECT 1 FROM assessments_injection "
+        f"WHERE id = {column} AND locked_at IS NOT NULL)"
+    )
+
+
+LATEST_VERSION = "(SELECT MAX(version) FROM assessments_signoff WHERE injection_id = {id})"
+
+
+def latest_amended(injection_id):
+    return (
+        "EXISTS (SELECT 1 FROM assessments_amendment WHERE injection_id = {id} "
+        f"AND amends_version = {LATEST_VERSION})"
+    ).format(id=injection_id)
+
+
+def guards(injection_columns):
+    changed = " OR ".join(
+        f"NEW.{column} {{distinct}} OLD.{column}"
+        for column in injection_columns
+        if column not in UNLOCK_MAY_CHANGE
+    )
+    reading = "assessments_painreading"
+    injection = "assessments_injection"
+    found = [
+        Guard("reading_insert", reading, "INSERT", injection_locked("NEW.injection_id"), LOCKED),
+        Guard(
+            "reading_update",
+            reading,
+            "UPDATE",
+            f"{injection_locked('OLD.injection_id')} OR {injection_locked('NEW.injection_id')}",
+            LOCKED,
+        ),
+        Guard("reading_delete", reading, "DELETE", injection_locked("OLD.injection_id"), LOCKED),
+        Guard("injection_insert", injection, "INSERT", "NEW.locked_at IS NOT NULL", LOCK),
+        Guard(
+            "injection_locked_update",
+            injection,
+            "UPDATE",
+            f"OLD.locked_at IS NOT NULL AND (NEW.locked_at IS NOT NULL OR {changed})",
+            LOCKED,
+        ),
+        Guard(
+            "injection_unlock",
+            injection,
+            "UPDATE",
+            "OLD.locked_at IS NOT NULL AND NEW.locked_at IS NULL "
+            f"AND NOT {latest_amended('OLD.id')}",
+            UNLOCK,
+        ),
+        Guard(
+            "injection_lock",
+            injection,
+            "UPDATE",
+            "OLD.locked_at IS NULL AND NEW.locked_at IS NOT NULL AND ("
+            f"{LATEST_VERSION.format(id='OLD.id')} IS NULL OR {latest_amended('OLD.id')})",
+            LOCK,
+        ),
+        Guard("injection_delete", injection, "DELETE", "OLD.locked_at IS NOT NULL", LOCKED),
+        Guard(
+            "signoff_insert",
+            "assessments_signoff",
+            "INSERT",
+            f"{injection_locked('NEW.injection_id')} OR NEW.version {{distinct}} "
+            f"COALESCE({LATEST_VERSION.format(id='NEW.injection_id')}, 0) + 1",
+            SIGNOFF_ORDER,
+        ),
+        Guard(
+            "amendment_insert",
+            "assessments_amendment",
+            "INSERT",
+            f"NOT {injection_locked('NEW.injection_id')} OR NEW.amends_version {{distinct}} "
+            f"{LATEST_VERSION.format(id='NEW.injection_id')}",
+            AMENDMENT_ORDER,
+        ),
+    ]
+    for table in APPEND_ONLY_TABLES:
+        short = table.removeprefix("assessments_")
+        for event in ("UPDATE", "DELETE"):
+            found.append(Guard(f"{short}_{event.lower()}", table, event, "1 = 1", APPEND_ONLY))
+    return found
+
+
+def trigger_name(guard):
+    return f"assessments_guard_{guard.name}"
+
+
+def sqlite_statements(guard):
+    condition = guard.condition.replace("{distinct}", "IS NOT")
+    message = guard.message if guard.message != APPEND_ONLY else f"{guard.table} {APPEND_ONLY}"
+    return [
+        f"DROP TRIGGER IF EXISTS {trigger_name(guard)}",
+        f"CREATE TRIGGER {trigger_name(guard)} BEFORE {guard.event} ON {guard.table} "
+        f"WHEN {condition} BEGIN SELECT RAISE(ABORT, '{message}'); END",
+    ]
+
+
+def postgres_statements(guard):
+    # A row trigger's WHEN clause may not hold a subquery, so the test lives in the function.
+    name = trigger_name(guard)
+    condition = guard.condition.replace("{distinct}", "IS DISTINCT FROM")
+    message = guard.message if guard.message != APPEND_ONLY else f"{guard.table} {APPEND_ONLY}"
+    returned = "OLD" if guard.event == "DELETE" else "NEW"
+    return [
+        f"DROP TRIGGER IF EXISTS {name} ON {guard.table}",
+        f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
+        BEGIN
+            IF {condition} THEN
+                RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RETURN {returned};
+        END;
+        $$ LANGUAGE plpgsql""",
+        f"CREATE TRIGGER {name} BEFORE {guard.event} ON {guard.table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {name}()",
+    ]
+
+
+def postgres_truncate_statements():
+    statements = [
+        """CREATE OR REPLACE FUNCTION assessments_guard_no_truncate() RETURNS trigger AS $$
+        BEGIN
+            RAISE EXCEPTION '% is append-only: it is never truncated', TG_TABLE_NAME
+                USING ERRCODE = 'integrity_constraint_violation';
+        END;
+        $$ LANGUAGE plpgsql"""
+    ]
+    for table in APPEND_ONLY_TABLES:
+        name = f"assessments_guard_{table.removeprefix('assessments_')}_truncate"
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name} ON {table}",
+            f"CREATE TRIGGER {name} BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION assessments_guard_no_truncate()",
+        ]
+    return statements
+
+
+def check_vendor(connection):
+    if connection.vendor not in VENDORS:
+        raise NotSupportedError(
+            f"The record guards are written for SQLite and PostgreSQL, not {connection.vendor}: "
+            "a signed record would not be protected on this database."
+        )
+
+
+def install_statements(connection, injection_columns):
+    check_vendor(connection)
+    statements = []
+    for guard in guards(injection_columns):
+        if connection.vendor == "sqlite":
+            statements += sqlite_statements(guard)
+        else:
+            statements += postgres_statements(guard)
+    if connection.vendor == "postgresql":
+        statements += postgres_truncate_statements()
+    return statements
+
+
+def uninstall_statements(connection):
+    check_vendor(connection)
+    statements = []
+    for guard in guards(["id"]):
+        name = trigger_name(guard)
+        if connection.vendor == "sqlite":
+            statements.append(f"DROP TRIGGER IF EXISTS {name}")
+        else:
+            statements += [
+                f"DROP TRIGGER IF EXISTS {name} ON {guard.table}",
+                f"DROP FUNCTION IF EXISTS {name}()",
+            ]
+    if connection.vendor == "postgresql":
+        for table in APPEND_ONLY_TABLES:
+            name = f"assessments_guard_{table.removeprefix('assessments_')}_truncate"
+            statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        statements.append("DROP FUNCTION IF EXISTS assessments_guard_no_truncate()")
+    return statements
+
+
+def concrete_columns(model):
+    return [field.column for field in model._meta.concrete_fields]
+
+
+def install(connection, injection_model):
+    """(Re)create every guard; the injection's columns come from `injection_model`."""
+    with connection.cursor() as cursor:
+        for statement in install_statements(connection, concrete_columns(injection_model)):
+            cursor.execute(statement)
+
+
+def uninstall(connection):
+    with connection.cursor() as cursor:
+        for statement in uninstall_statements(connection):
+            cursor.execute(statement)
+
+
+def installed_names(connection):
+    """The guard triggers present in the database, for tests and checks."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'assessments_guard_%'"
+            )
+        else:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
+                "AND tgname LIKE 'assessments_guard_%'"
+            )
+        return {row[0] for row in cursor.fetchall()}
