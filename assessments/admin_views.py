@@ -1,8 +1,10 @@
 """Admin pages beyond the stock ones: sign-off, amendment and the audit trail."""
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
@@ -12,6 +14,8 @@ from .audit import audit_trail as build_audit_trail
 from .forms import add_service_errors
 from .models import Injection, ReportAccess, SignedReport
 from .signing_forms import AmendmentForm, SignOffForm
+
+log = logging.getLogger(__name__)
 
 
 def admin_context(request, injection, title):
@@ -79,17 +83,26 @@ def audit_trail(request, model_admin, object_id):
 
 
 def archived_report(request, pk, version):
-    """The exact PDF archived when this version was signed."""
+    """The exact PDF archived when this version was signed, after checking its SHA-256."""
     if not request.user.has_perm("assessments.view_signedreport"):
         raise PermissionDenied
     archived = get_object_or_404(
-        SignedReport.objects.select_related("signoff"),
+        SignedReport.objects.select_related("signoff__injection"),
         signoff__injection_id=pk,
         signoff__version=version,
     )
+    try:
+        content = signing.verified_archive(archived)
+    except signing.ArchiveMismatch as mismatch:
+        log.error("archived PDF of injection %s v%s refused: %s", pk, version, mismatch)
+        context = admin_context(request, archived.signoff.injection, "Archived PDF refused")
+        context.update(version=version, reason=str(mismatch))
+        return TemplateResponse(
+            request, "admin/assessments/injection/archive_refused.html", context, status=409
+        )
     record_report_access([pk], ReportAccess.Kind.ARCHIVE, user=request.user)
     filename = archived.file.name.rsplit("/", 1)[-1]
-    response = FileResponse(archived.file.open("rb"), content_type="application/pdf")
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response

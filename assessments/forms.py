@@ -5,13 +5,15 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.forms.utils import from_current_timezone
 from django.utils import timezone
 from django.utils.html import format_html
 
 from . import rules
 from .models import MAX_AFTER_INJECTION, MAX_BEFORE_INJECTION, Injection, PainReading, Patient
+from .models.clinical import EARLIEST_MESSAGE, too_early
 
 MINUTES_MIN = -Decimal(MAX_BEFORE_INJECTION // timedelta(minutes=1))
 MINUTES_MAX = Decimal(MAX_AFTER_INJECTION // timedelta(minutes=1))
@@ -120,8 +122,52 @@ def score_field(label="Pain score (0–10)", **kwargs):
     )
 
 
+def clock_change_message(naive):
+    """Why a local clock time cannot be stored: skipped or repeated by a clock change."""
+    zone = timezone.get_current_timezone()
+    first, second = naive.replace(fold=0, tzinfo=zone), naive.replace(fold=1, tzinfo=zone)
+    when = f"{naive:%H:%M}", f"{naive:%a} {naive.day} {naive:%b %Y} in {zone}"
+    if first.utcoffset() < second.utcoffset():
+        return (
+            f"{when[0]} does not exist on {when[1]}: the clocks went forward. "
+            "Enter the time the clock showed."
+        )
+    return (
+        f"{when[0]} happens twice on {when[1]}: the clocks went back, so it is ambiguous. "
+        "Enter a time outside the repeated hour."
+    )
+
+
+def aware_local(naive):
+    """`naive` clock time in the clinic's zone; a skipped or repeated time is a field error."""
+    try:
+        return from_current_timezone(naive)
+    except ValidationError as error:
+        if error.code != "ambiguous_timezone":
+            raise
+        raise ValidationError(clock_change_message(naive), code="clock_change") from None
+
+
+class ClinicDateTimeField(forms.DateTimeField):
+    """A date and time in clinic time, from 2000 on; a year 1 or 9999 is a field error."""
+
+    def to_python(self, value):
+        try:
+            moment = super().to_python(value)
+        except OverflowError:
+            raise ValidationError(EARLIEST_MESSAGE, code="out_of_range") from None
+        except ValidationError as error:
+            if error.code != "ambiguous_timezone":
+                raise
+            naive = error.params["datetime"]
+            raise ValidationError(clock_change_message(naive), code="clock_change") from None
+        if moment is not None and too_early(moment):
+            raise ValidationError(EARLIEST_MESSAGE, code="out_of_range")
+        return moment
+
+
 def local_time_field(label="Time", **kwargs):
-    return forms.DateTimeField(label=label, widget=LocalDateTimeInput, **kwargs)
+    return ClinicDateTimeField(label=label, widget=LocalDateTimeInput, **kwargs)
 
 
 def add_service_errors(form, error):
@@ -350,5 +396,5 @@ class FollowUpEntryForm(forms.ModelForm):
         )
 
     def clean_recorded_at(self):
-        local = datetime.combine(self.day_date, self.cleaned_data["recorded_at"])
-        return timezone.make_aware(local)
+        # Refuses a clock time that is skipped or repeated on a daylight-saving day.
+        return aware_local(datetime.combine(self.day_date, self.cleaned_data["recorded_at"]))

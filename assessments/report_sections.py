@@ -50,6 +50,7 @@ def text_cell(text, style):
 def story(facts, frame_width):
     style = styles()
     flow = [details_table(facts, frame_width, style), Spacer(0, 7)]
+    flow += notes_section(facts, style)
     flow += [interpretation_box(facts, frame_width, style), Spacer(0, 8)]
     flow += [PainChart(facts, frame_width), Spacer(0, 8)]
     flow += readings_section(facts, frame_width, style)
@@ -61,7 +62,6 @@ def story(facts, frame_width):
 def details_table(facts, frame_width, style):
     label_width = 62
     value_width = frame_width / 2 - label_width
-    notes = [("Notes", Paragraph(markup(facts.notes), style["cell"]))] if facts.notes else []
     patient = [
         ("Patient", text_cell(facts.patient_name, style["cell_bold"])),
         ("MRN", facts.mrn),
@@ -79,7 +79,7 @@ def details_table(facts, frame_width, style):
         ("Anaesthetic", facts.anaesthetic),
         ("Corticosteroid", facts.steroid),
         ("Sedation", facts.sedation),
-    ] + notes
+    ]
     rows = []
     for index in range(max(len(patient), len(procedure))):
         left = patient[index] if index < len(patient) else ("", "")
@@ -109,6 +109,22 @@ def details_table(facts, frame_width, style):
         )
     )
     return table
+
+
+def free_text(text, style):
+    """Typed prose as paragraphs that flow across pages (a table cell cannot split)."""
+    blocks = [block.strip() for block in text.replace("\r\n", "\n").split("\n\n")]
+    return [Paragraph(markup(block).replace("\n", "<br/>"), style) for block in blocks if block]
+
+
+def notes_section(facts, style):
+    if not facts.notes.strip():
+        return []
+    return [
+        Paragraph("Procedure notes", style["heading"]),
+        *free_text(facts.notes, style["body"]),
+        Spacer(0, 7),
+    ]
 
 
 def interpretation_box(facts, frame_width, style):

@@ -101,6 +101,26 @@ def open_amendment(injection_id, user, reason):
     return amendment
 
 
+class ArchiveMismatch(Exception):
+    """The archived PDF is missing or differs from the SHA-256 stored when it was signed."""
+
+
+def verified_archive(report):
+    """The archived PDF's bytes, checked against its stored SHA-256 and size."""
+    try:
+        with report.file.open("rb") as handle:
+            content = handle.read()
+    except OSError as error:
+        raise ArchiveMismatch(f"the archived file cannot be read ({error.strerror})") from None
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != report.sha256 or len(content) != report.size:
+        raise ArchiveMismatch(
+            f"the file's SHA-256 is {digest} ({len(content)} bytes), but {report.sha256} "
+            f"({report.size} bytes) was recorded when it was signed"
+        )
+    return content
+
+
 def archive_signed_report(signoff):
     """Render the signed PDF once and store it with its SHA-256; never overwritten."""
     from .reports import render_report

@@ -1,6 +1,7 @@
 from django import forms
 
 from . import rules
+from .models.clinical import REASON_MAX
 
 
 class SignOffForm(forms.Form):
@@ -12,6 +13,7 @@ class SignOffForm(forms.Form):
     reason = forms.CharField(
         label="Reason for override",
         required=False,
+        max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text="Required only when overriding the computed outcome.",
     )
@@ -20,6 +22,7 @@ class SignOffForm(forms.Form):
 class AmendmentForm(forms.Form):
     reason = forms.CharField(
         label="Reason for the amendment",
+        max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text="Kept as an addendum on the record and printed on the report.",
     )

@@ -19,7 +19,7 @@ than these two fails loudly instead of running unguarded.
 
 from dataclasses import dataclass
 
-from django.db import NotSupportedError
+from django.db import NotSupportedError, migrations
 
 LOCKED = "injection is signed and locked; open an amendment to change it"
 UNLOCK = "only an amendment of the latest sign-off unlocks a signed injection"
@@ -263,3 +263,25 @@ def installed_names(connection):
                 "AND tgname LIKE 'assessments_guard_%'"
             )
         return {row[0] for row in cursor.fetchall()}
+
+
+def install_for_migration(apps, schema_editor):
+    install(schema_editor.connection, apps.get_model("assessments", "Injection"))
+
+
+def uninstall_for_migration(apps, schema_editor):
+    uninstall(schema_editor.connection)
+
+
+def around(*operations):
+    """A migration's operations with the guards lifted before them and put back after.
+
+    SQLite rebuilds a table to alter it: the rebuilt table has lost its triggers, and the
+    rename refuses while another table's trigger names the one being rebuilt. A new column
+    must also join the lock's column list. So: lift, change, put back, in both directions.
+    """
+    return [
+        migrations.RunPython(uninstall_for_migration, install_for_migration),
+        *operations,
+        migrations.RunPython(install_for_migration, uninstall_for_migration),
+    ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from assessments import services, triggers
 from assessments.models import Injection, PainReading, Patient
+from tests import builders
 
 _numbers = count(1)
 _flush_tables = TransactionTestCase._fixture_teardown
@@ -119,3 +120,10 @@ def make_injection(db, make_patient, make_user):
         return injection
 
     return make
+
+
+@pytest.fixture
+def new_injection_body(make_user):
+    """new_injection_body(**overrides): a valid bedside new-injection POST."""
+    proceduralist = make_user("dr-who")
+    return lambda **overrides: builders.new_injection_body(proceduralist, **overrides)

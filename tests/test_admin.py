@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Injection, PainReading, Patient
+from tests.builders import injection_post, local_parts
 
 ADD_URL = reverse("admin:assessments_injection_add")
 CHANGELIST_URL = reverse("admin:assessments_injection_changelist")
@@ -14,54 +15,6 @@ CHANGELIST_URL = reverse("admin:assessments_injection_changelist")
 def admin_client(client, staff_user):
     client.force_login(staff_user)
     return client
-
-
-def local_parts(moment):
-    local = timezone.localtime(moment)
-    return local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S")
-
-
-def injection_post(patient, proceduralist, performed_at, readings=(), **overrides):
-    """An admin add/change POST body; readings are dicts of inline fields."""
-    day, time = local_parts(performed_at)
-    body = {
-        "patient": patient.pk,
-        "performed_at_0": day,
-        "performed_at_1": time,
-        "side": "left",
-        "proceduralist": proceduralist.pk,
-        "guidance": "fluoroscopy",
-        "contrast": "yes",
-        "sedation": "none",
-        "anaesthetic_agent": "lidocaine",
-        "anaesthetic_concentration": "2",
-        "anaesthetic_volume_ml": "2",
-        "steroid_agent": "none",
-        "steroid_dose_mg": "",
-        "notes": "",
-        "readings-TOTAL_FORMS": str(len(readings)),
-        "readings-INITIAL_FORMS": "0",
-        "readings-MIN_NUM_FORMS": "0",
-        "readings-MAX_NUM_FORMS": "1000",
-        # The read-only sign-off and amendment inlines send empty management forms.
-        "signoffs-TOTAL_FORMS": "0",
-        "signoffs-INITIAL_FORMS": "0",
-        "amendments-TOTAL_FORMS": "0",
-        "amendments-INITIAL_FORMS": "0",
-    }
-    for index, reading in enumerate(readings):
-        fields = {
-            "recorded_at_0": "",
-            "recorded_at_1": "",
-            "minutes_after": "",
-            "context": "provoked",
-            "source": "staff",
-            "note": "",
-            **reading,
-        }
-        body.update({f"readings-{index}-{name}": value for name, value in fields.items()})
-    body.update(overrides)
-    return body
 
 
 def test_staff_adds_a_patient_in_the_admin(admin_client):

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from assessments.models import Injection, PainReading
+from tests.builders import local_input
 
 CHROMIUM = shutil.which("chromium")
 if CHROMIUM is None:
@@ -109,10 +110,6 @@ def log_in(page, live_server, user, next_path="/"):
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     expect(page).to_have_url(f"{live_server.url}{next_path}")
-
-
-def local_input(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def test_nurse_logs_in_and_enters_the_due_score_from_the_board(

@@ -232,3 +232,18 @@ def test_a_sign_off_is_the_next_version_of_an_unlocked_injection(signed, clinici
     signing.open_amendment(signed.pk, clinician, "Reopened.")
     with refused("next version of an unlocked injection"):
         SignOff.objects.create(version=5, **fields)
+
+
+def test_a_missing_guard_fails_the_database_check_until_reinstalled(db):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DROP TRIGGER IF EXISTS assessments_guard_signoff_update"
+            + (" ON assessments_signoff" if connection.vendor == "postgresql" else "")
+        )
+    with pytest.raises(SystemCheckError, match="assessments_guard_signoff_update"):
+        call_command("check", databases=["default"])
+    call_command("install_guards", stdout=None)
+    call_command("check", databases=["default"])

@@ -10,7 +10,7 @@ from django.utils import timezone
 from assessments import services, signing
 from assessments.audit import audit_trail
 from assessments.models import Injection, PainReading, Patient
-from tests.test_admin import injection_post
+from tests.builders import injection_post
 
 
 def test_admin_add_records_history_for_the_injection_and_each_inline_reading(

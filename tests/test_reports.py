@@ -12,18 +12,10 @@ from assessments.models import Injection
 from assessments.report_bundle import report_files, stream_zip
 from assessments.report_data import Signature, gather_report, report_filename
 from assessments.reports import draw_report, render_report
+from tests.builders import pdf_pages, pdf_text
 
 DAY = 24 * 60
 POSITIVE = [(-10, 8), (25, 1), (60, 2)]
-
-
-def pdf_pages(pdf):
-    reader = PdfReader(io.BytesIO(pdf))
-    return [" ".join(page.extract_text().split()) for page in reader.pages]
-
-
-def pdf_text(pdf):
-    return " ".join(pdf_pages(pdf))
 
 
 def test_report_text_holds_mrn_scores_outcome_rule_and_page_number(make_injection, make_patient):

@@ -1,5 +1,6 @@
 import hashlib
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from assessments import services, signing
 from assessments.models import Amendment, Injection, PainReading, SignOff
+from tests.builders import pdf_text
 
 
 @pytest.fixture
@@ -165,7 +167,6 @@ def test_admin_amend_page_reopens_the_injection(client, signed, clinician):
 
 def test_signed_report_prints_signature_override_and_addenda(make_injection, clinician):
     from assessments.reports import render_report
-    from tests.test_reports import pdf_text
 
     injection = make_injection([(-5, 8), (25, 2)])
     signing.sign_off(injection.pk, clinician, outcome="positive", reason="Full relief provoked.")
@@ -185,7 +186,6 @@ def test_signed_report_prints_signature_override_and_addenda(make_injection, cli
 
 def test_signed_report_keeps_the_signed_rule_after_settings_change(signed, settings):
     from assessments.reports import render_report
-    from tests.test_reports import pdf_text
 
     settings.SI_THRESHOLD_COMPARATOR = "at_least"
     text = pdf_text(render_report(signed))
@@ -200,7 +200,7 @@ def test_archived_pdf_download_is_logged(client, signed, clinician):
     url = reverse("admin:assessments_injection_archived", args=[signed.pk, 1])
     response = client.get(url)
     assert response.status_code == 200
-    body = b"".join(response.streaming_content)
+    body = response.content
     assert hashlib.sha256(body).hexdigest() == signed.signoffs.get().archived_report.sha256
     assert ReportAccess.objects.get().kind == "archive"
 
@@ -209,3 +209,19 @@ def test_archived_pdf_is_refused_to_a_nurse(client, signed, make_role_user):
     client.force_login(make_role_user("Nurse"))
     url = reverse("admin:assessments_injection_archived", args=[signed.pk, 1])
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "tamper", [lambda path: path.write_bytes(path.read_bytes() + b"%"), lambda path: path.unlink()]
+)
+def test_a_tampered_archived_pdf_is_refused_and_logged(client, signed, clinician, tamper, caplog):
+    from assessments.models import ReportAccess
+
+    archived = signed.signoffs.get().archived_report
+    tamper(Path(archived.file.path))
+    client.force_login(clinician)
+    response = client.get(reverse("admin:assessments_injection_archived", args=[signed.pk, 1]))
+    assert response.status_code == 409
+    assert "was not served" in response.content.decode()
+    assert f"archived PDF of injection {signed.pk} v1 refused" in caplog.text
+    assert not ReportAccess.objects.exists()

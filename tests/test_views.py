@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from assessments import board, services
 from assessments.models import Injection, PainReading, Patient
+from tests.builders import local_input
 
 BOARD_URL = reverse("assessments:board")
 NEW_URL = reverse("assessments:new_injection")
@@ -42,10 +43,6 @@ def week_url(injection):
 
 def detail_url(injection):
     return reverse("assessments:injection_detail", args=[injection.pk])
-
-
-def local_input(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def field_errors(response, form_name, field):
@@ -328,40 +325,6 @@ def test_quick_entry_requires_csrf(make_role_user, make_injection):
 
 
 # --- new injection -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def new_injection_body(make_user):
-    proceduralist = make_user("dr-who")
-    now = timezone.now()
-
-    def body(**overrides):
-        fields = {
-            "mrn": " NEW-777 ",
-            "family_name": "Nakamura",
-            "given_name": "Aiko",
-            "date_of_birth": "1961-07-04",
-            "sex": "female",
-            "performed_at": local_input(now - timedelta(minutes=2)),
-            "side": "right",
-            "proceduralist": proceduralist.pk,
-            "guidance": "fluoroscopy",
-            "contrast": "yes",
-            "sedation": "none",
-            "anaesthetic_agent": "lidocaine",
-            "anaesthetic_concentration": "2",
-            "anaesthetic_volume_ml": "1.5",
-            "steroid_agent": "none",
-            "steroid_dose_mg": "",
-            "notes": "",
-            "baseline_score": "7",
-            "baseline_at": local_input(now - timedelta(minutes=8)),
-            "baseline_context": "provoked",
-        }
-        fields.update(overrides)
-        return fields
-
-    return body
 
 
 def test_new_injection_creates_the_patient_injection_and_baseline(nurse_client, new_injection_body):

@@ -1,11 +1,13 @@
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -27,6 +29,27 @@ from .choices import (
 MAX_BEFORE_INJECTION = timedelta(hours=24)
 MAX_AFTER_INJECTION = timedelta(days=14)
 ONE_MICROSECOND = timedelta(microseconds=1)
+# Clinical times are from 2000 on; birth dates from 1900. The database's bound is a day
+# looser, so a local time just after midnight on 1 January 2000 east of UTC still fits.
+EARLIEST_YEAR = 2000
+EARLIEST_STORED = datetime(EARLIEST_YEAR - 1, 12, 31, tzinfo=UTC)
+EARLIEST_BIRTH = date(1900, 1, 1)
+NOTES_MAX = 10_000
+REASON_MAX = 5_000
+
+
+def too_early(moment):
+    """Before 2000 on the clock it was typed in; checked before any comparison, since an
+    aware datetime in year 1 overflows when converted to UTC."""
+    return moment.year < EARLIEST_YEAR
+
+
+EARLIEST_MESSAGE = f"Enter a date from 1 January {EARLIEST_YEAR} on."
+
+
+def length_constraint(name, field, limit):
+    """SQLite ignores a column's declared length; this holds it on every database."""
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
 
 
 def choice_values(choices):
@@ -60,6 +83,13 @@ class Patient(models.Model):
                 condition=Q(sex="") | Q(sex__in=choice_values(Sex)),
                 name="assessments_patient_sex_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(date_of_birth__gte=EARLIEST_BIRTH),
+                name="assessments_patient_born_from_1900",
+            ),
+            length_constraint("assessments_patient_mrn_length", "mrn", 32),
+            length_constraint("assessments_patient_family_name_length", "family_name", 100),
+            length_constraint("assessments_patient_given_name_length", "given_name", 100),
         ]
         indexes = [models.Index(fields=["family_name", "given_name"])]
 
@@ -77,8 +107,20 @@ class Patient(models.Model):
         self.mrn = (self.mrn or "").strip()
         if not self.mrn:
             raise ValidationError({"mrn": "Enter the medical record number."})
-        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+        born = self.date_of_birth
+        if born is None:
+            return
+        if born < EARLIEST_BIRTH:
+            raise ValidationError({"date_of_birth": "Enter a date of birth from 1900 on."})
+        if born > timezone.localdate():
             raise ValidationError({"date_of_birth": "Date of birth cannot be in the future."})
+        if self.pk is not None:
+            first = self.injections.order_by("performed_at").values_list("performed_at", flat=True)
+            first = first.first()
+            if first is not None and born > timezone.localdate(first):
+                raise ValidationError(
+                    {"date_of_birth": "Date of birth cannot be after the patient's injections."}
+                )
 
     def age_on(self, day):
         before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
@@ -138,7 +180,9 @@ class Injection(models.Model):
         validators=[MinValueValidator(Decimal("0.1"))],
     )
     sedation = models.CharField(max_length=10, choices=Sedation.choices, default=Sedation.NONE)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(
+        blank=True, max_length=NOTES_MAX, validators=[MaxLengthValidator(NOTES_MAX)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -212,6 +256,11 @@ class Injection(models.Model):
                 condition=Q(outcome__in=[outcome.value for outcome in rules.Outcome]),
                 name="assessments_injection_outcome_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(performed_at__gte=EARLIEST_STORED),
+                name="assessments_injection_performed_from_2000",
+            ),
+            length_constraint("assessments_injection_notes_length", "notes", NOTES_MAX),
         ]
         indexes = [
             models.Index(fields=["performed_at"]),
@@ -228,14 +277,29 @@ class Injection(models.Model):
 
     def clean(self):
         errors = {}
-        if self.performed_at and self.performed_at > timezone.now() + timedelta(minutes=5):
+        performed_at = self.performed_at
+        if performed_at and too_early(performed_at):
+            errors["performed_at"] = EARLIEST_MESSAGE
+        elif performed_at and performed_at > timezone.now() + timedelta(minutes=5):
             errors["performed_at"] = "The injection time cannot be in the future."
+        elif self.born_after(performed_at):
+            errors["performed_at"] = "The injection cannot be before the patient's birth."
         if self.steroid_agent == self.Steroid.NONE and self.steroid_dose_mg is not None:
             errors["steroid_dose_mg"] = "Leave the dose empty when no corticosteroid was given."
         if self.steroid_agent != self.Steroid.NONE and self.steroid_dose_mg is None:
             errors["steroid_dose_mg"] = "Enter the corticosteroid dose."
         if errors:
             raise ValidationError(errors)
+
+    def born_after(self, moment):
+        """The patient was born after `moment` (False while either is unknown)."""
+        # The patient may be new and unsaved (registered together with the injection).
+        patient = self._meta.get_field("patient").get_cached_value(self, default=None)
+        if patient is None and self.patient_id is not None:
+            patient = self.patient
+        if moment is None or patient is None or patient.date_of_birth is None:
+            return False
+        return timezone.localdate(moment) < patient.date_of_birth
 
     @property
     def window_opens_at(self):
@@ -322,6 +386,11 @@ class PainReading(models.Model):
             ),
             choice_constraint("assessments_reading_context_valid", "context", Context),
             choice_constraint("assessments_reading_source_valid", "source", Source),
+            models.CheckConstraint(
+                condition=Q(recorded_at__gte=EARLIEST_STORED),
+                name="assessments_reading_recorded_from_2000",
+            ),
+            length_constraint("assessments_reading_note_length", "note", 200),
         ]
         indexes = [models.Index(fields=["injection", "recorded_at"])]
 
@@ -334,6 +403,8 @@ class PainReading(models.Model):
         )
         if self.recorded_at is None:
             return
+        if too_early(self.recorded_at):
+            raise ValidationError({"recorded_at": EARLIEST_MESSAGE})
         if self.recorded_at > timezone.now():
             raise ValidationError({"recorded_at": "A reading cannot be in the future."})
         if injection is None or injection.performed_at is None:

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from .. import rules
 from .choices import OutcomeChoices
-from .clinical import Injection
+from .clinical import REASON_MAX, Injection, length_constraint
 
 
 class SignOff(models.Model):
@@ -26,7 +26,7 @@ class SignOff(models.Model):
     signed_at = models.DateTimeField(default=timezone.now)
     computed_outcome = models.CharField(max_length=16, choices=OutcomeChoices.choices)
     signed_outcome = models.CharField(max_length=16, choices=OutcomeChoices.choices)
-    override_reason = models.TextField(blank=True)
+    override_reason = models.TextField(blank=True, max_length=REASON_MAX)
     threshold = models.PositiveSmallIntegerField()
     inclusive = models.BooleanField()
     percent_reduction = models.DecimalField(max_digits=5, decimal_places=1, null=True)
@@ -51,6 +51,7 @@ class SignOff(models.Model):
                 & Q(computed_outcome__in=OutcomeChoices.values),
                 name="assessments_signoff_outcomes_valid",
             ),
+            length_constraint("assessments_signoff_reason_length", "override_reason", REASON_MAX),
         ]
 
     def __str__(self):
@@ -75,7 +76,7 @@ class Amendment(models.Model):
 
     injection = models.ForeignKey(Injection, on_delete=models.PROTECT, related_name="amendments")
     amends_version = models.PositiveSmallIntegerField()
-    reason = models.TextField()
+    reason = models.TextField(max_length=REASON_MAX)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -88,6 +89,11 @@ class Amendment(models.Model):
             models.CheckConstraint(
                 condition=~Q(reason=""), name="assessments_amendment_reason_required"
             ),
+            models.UniqueConstraint(
+                fields=["injection", "amends_version"],
+                name="assessments_amendment_one_per_version",
+            ),
+            length_constraint("assessments_amendment_reason_length", "reason", REASON_MAX),
         ]
 
     def __str__(self):

@@ -38,11 +38,16 @@ class Command(BaseCommand):
         if total == 0:
             raise CommandError("There are no injections to export.")
         path = Path(output)
-        files = self.with_progress(report_files(injections, invariant=invariant), total)
+        failed = []
+        rendered = report_files(injections, invariant=invariant, failed=failed)
+        files = self.with_progress(rendered, total)
         if path.suffix.lower() == ".pdf":
             if total != 1:
                 raise CommandError(f"A .pdf holds one report; {total} were asked for.")
-            path.write_bytes(next(files)[1])
+            name, pdf = next(files)
+            if failed:
+                raise CommandError(f"The report of injection {failed[0]} could not be drawn.")
+            path.write_bytes(pdf)
         elif path.suffix.lower() == ".zip":
             with path.open("wb") as archive:
                 for chunk in stream_zip(files):
@@ -51,8 +56,16 @@ class Command(BaseCommand):
             path.mkdir(parents=True, exist_ok=True)
             for name, pdf in files:
                 (path / name).write_bytes(pdf)
-        record_report_access(injections.values_list("pk", flat=True), ReportAccess.Kind.EXPORT)
-        self.stdout.write(f"Wrote {total} report{'s' if total != 1 else ''} to {path}")
+        written = set(injections.values_list("pk", flat=True)) - set(failed)
+        record_report_access(sorted(written), ReportAccess.Kind.EXPORT)
+        self.stdout.write(
+            f"Wrote {len(written)} report{'s' if len(written) != 1 else ''} to {path}"
+        )
+        if failed:
+            raise CommandError(
+                f"{len(failed)} report(s) could not be drawn and were left out: "
+                + ", ".join(f"#{pk}" for pk in failed)
+            )
 
     def with_progress(self, files, total):
         """Pass files through, drawing a bar on stderr when it is a terminal."""
