@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import StreamingHttpResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -12,7 +13,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import admin_views, services
 from .access_log import record_report_access
 from .forms import ReadingInlineForm, ReadingInlineFormSet
-from .models import Amendment, Injection, PainReading, Patient, ReportAccess, SignOff
+from .models import (
+    Amendment,
+    EnrolmentCode,
+    Injection,
+    PainReading,
+    Patient,
+    ReportAccess,
+    SignOff,
+)
 from .report_bundle import report_files, stream_zip, zip_filename
 
 
@@ -380,3 +389,55 @@ class ReportAccessAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">#{}</a>', obj.injection.get_absolute_url(), obj.injection_id
         )
+
+
+@admin.register(EnrolmentCode)
+class EnrolmentCodeAdmin(admin.ModelAdmin):
+    """Superusers issue one-time enrolment codes; the code is shown once, then only its hash
+    is kept. The list says who issued which, and whether it was used."""
+
+    list_display = ["user", "issued_by", "issued_local", "expires_local", "state"]
+    list_select_related = ["user", "issued_by"]
+    fields = ["user"]
+    autocomplete_fields = ["user"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        obj.issued_by = request.user
+        obj.plain_code = obj.prepare()
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Enrolment code issued",
+            "code": obj.plain_code,
+            "issued": obj,
+        }
+        return TemplateResponse(request, "admin/assessments/enrolmentcode/issued.html", context)
+
+    @admin.display(description="Issued", ordering="issued_at")
+    def issued_local(self, obj):
+        return local_time(obj.issued_at)
+
+    @admin.display(description="Expires", ordering="expires_at")
+    def expires_local(self, obj):
+        return local_time(obj.expires_at)
+
+    @admin.display(description="State")
+    def state(self, obj):
+        if obj.used_at is not None:
+            return f"Used {local_time(obj.used_at)}"
+        return "Open" if obj.is_usable else "Expired"

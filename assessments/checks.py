@@ -1,7 +1,14 @@
-"""System checks: `manage.py check --database default` (run by `make serve`) fails when a
-record guard is missing, e.g. after a hand-written migration rebuilt a table on SQLite."""
+"""System checks.
 
-from django.core.checks import Error, Tags, register
+`manage.py check --database default` (run by `make serve`) fails when a record guard is
+missing, e.g. after a hand-written migration rebuilt a table on SQLite; `check --deploy`
+warns when the proxy setting would let a client forge its address.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -32,3 +39,25 @@ def record_guards_installed(app_configs, databases=None, **kwargs):
                 )
             )
     return errors
+
+
+LOOPBACK = ("127.", "localhost", "[::1]", "::1", "unix:")
+
+
+@register(Tags.security, deploy=True)
+def trusted_proxy_only_behind_a_proxy(app_configs, **kwargs):
+    """TRUSTED_PROXY_COUNT trusts X-Forwarded-For: safe only when gunicorn cannot be reached
+    except through that proxy, or anyone could pick the address the lockout sees."""
+    bind = os.environ.get("BIND", "127.0.0.1:8000")
+    if settings.TRUSTED_PROXY_COUNT and not bind.startswith(LOOPBACK):
+        return [
+            Warning(
+                f"TRUSTED_PROXY_COUNT={settings.TRUSTED_PROXY_COUNT} trusts X-Forwarded-For, "
+                f"but gunicorn binds {bind}, beyond loopback: a client that reaches it "
+                "directly can forge its address for the login lockout.",
+                hint="Bind gunicorn to 127.0.0.1 (or a private address only the proxy "
+                "reaches, then firewall it) and set BIND accordingly.",
+                id="assessments.W001",
+            )
+        ]
+    return []

@@ -5,21 +5,15 @@ token there. When OTP_REQUIRED is on, superusers and clinicians (anyone who can 
 who have not enrolled are held on the enrolment page until they do.
 """
 
-import base64
-from io import BytesIO
 
-import qrcode
-import qrcode.image.svg
+from axes.helpers import get_credentials
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.contrib.auth.signals import user_login_failed
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import devices_for_user
-from django_otp import login as otp_login
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -46,7 +40,12 @@ def has_authenticator(user):
 
 
 class TwoFactorLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
-    """The admin login, asking for a token from users who have an authenticator."""
+    """The admin login, asking for a token from users who have an authenticator.
+
+    A wrong password and a wrong (or missing) code get the same message, so the page never
+    tells an attacker that the password was right; a wrong code counts towards the lockout
+    like a wrong password.
+    """
 
     otp_device = forms.CharField(required=False, widget=forms.HiddenInput)
     otp_challenge = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -56,6 +55,14 @@ class TwoFactorLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         help_text="Six digits from your authenticator app, if you have enrolled one.",
     )
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": (
+            "Please enter a correct username and password, and your authenticator code if "
+            "you have enrolled one. Note that both fields may be case-sensitive."
+        ),
+        "inactive": AdminAuthenticationForm.error_messages["invalid_login"],
+    }
 
     def _chosen_device(self, user):
         # Users enrol one authenticator here, so no device picker is needed.
@@ -72,7 +79,15 @@ class TwoFactorLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
         cleaned = super().clean()
         user = self.get_user()
         if user is not None and has_authenticator(user):
-            self.clean_otp(user)
+            try:
+                self.clean_otp(user)
+            except forms.ValidationError:
+                user_login_failed.send(
+                    sender=__name__,
+                    credentials=get_credentials(user.get_username()),
+                    request=self.request,
+                )
+                raise self.get_invalid_login_error() from None
         return cleaned
 
 
@@ -100,55 +115,3 @@ class RequireTwoFactorMiddleware:
             path.startswith(prefix if prefix.startswith("/") else f"/{prefix}")
             for prefix in allowed
         )
-
-
-class TokenForm(forms.Form):
-    token = forms.CharField(
-        label="Code from your authenticator app",
-        max_length=8,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
-
-
-def qr_data_uri(text):
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buffer = BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
-@login_required
-def enrol(request):
-    """Add a TOTP authenticator: scan the code, confirm one token, and you are verified."""
-    target = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = "/"
-    if request.user.is_verified():
-        return render(request, "registration/two_factor_done.html", {"next": target})
-    if has_authenticator(request.user):
-        # Enrolled, but this session was not verified: sign in again with a code.
-        messages.info(request, "Sign in again with your authenticator code.")
-        return redirect(f"{reverse('admin:logout')}")
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=request.user, confirmed=False, defaults={"name": "Authenticator"}
-    )
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save()
-            otp_login(request, device)
-            messages.success(request, "Two-factor sign-in is set up.")
-            return redirect(target)
-        form.add_error(
-            "token", "That code is not valid. Check the time on your phone and try again."
-        )
-    secret = base64.b32encode(device.bin_key).decode()
-    context = {
-        "form": form,
-        "secret": secret,
-        "qr": qr_data_uri(device.config_url),
-        "required": settings.OTP_REQUIRED and needs_two_factor(request.user),
-        "next": target,
-    }
-    return render(request, "registration/two_factor_enrol.html", context)

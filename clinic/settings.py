@@ -177,10 +177,16 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login throttling: 5 failures for one username from one address lock it for 15 minutes.
-AXES_FAILURE_LIMIT = 5
+# Login throttling: a username is locked for 15 minutes after 5 failures from one address,
+# and from every address after 20 (a wrong authenticator code counts as a failure).
+AXES_HANDLER = "assessments.login_limits.PerParameterLimitHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_FAILURE_LIMITS = [
+    env_int("LOGIN_FAILURES_PER_ADDRESS", 5),
+    env_int("LOGIN_FAILURES_PER_ACCOUNT", 20),
+]
+AXES_FAILURE_LIMIT = min(AXES_FAILURE_LIMITS)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind N reverse proxies, the client address is the Nth from the right in X-Forwarded-For.
@@ -189,6 +195,8 @@ AXES_CLIENT_IP_CALLABLE = "assessments.two_factor.client_ip"
 
 # Two-factor (TOTP): required for superusers and clinicians when OTP_REQUIRED=1.
 OTP_REQUIRED = env_bool("OTP_REQUIRED")
+# With OTP_REQUIRED, a first authenticator needs a one-time code from an administrator.
+ENROLMENT_CODE_HOURS = env_int("ENROLMENT_CODE_HOURS", 24)
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "SI joint injections")
 
 LOGIN_URL = "admin:login"

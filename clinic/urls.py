@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from assessments import two_factor
+from assessments import enrolment, two_factor
 
 admin.site.site_header = "SI joint injections"
 admin.site.site_title = "SI joint injections"
@@ -11,6 +11,6 @@ admin.site.login_form = two_factor.TwoFactorLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("account/two-factor/", two_factor.enrol, name=two_factor.ENROL_URL_NAME),
+    path("account/two-factor/", enrolment.enrol, name=two_factor.ENROL_URL_NAME),
     path("", include("assessments.urls")),
 ]

@@ -20,7 +20,15 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments import signing
-from assessments.models import Amendment, Injection, PainReading, Patient, ReportAccess, SignOff
+from assessments.models import (
+    Amendment,
+    EnrolmentCode,
+    Injection,
+    PainReading,
+    Patient,
+    ReportAccess,
+    SignOff,
+)
 
 FAMILY_NAME = "Zyxwvutsson"
 GIVEN_NAME = "Qoppavelia"
@@ -124,6 +132,7 @@ def world(make_user, make_patient, make_injection, make_role_user):
             injection=injection, user=bystander, actor="bystander", kind="view"
         ).pk,
         "user": bystander.pk,
+        "enrolmentcode": EnrolmentCode.issue(bystander)[0].pk,
         "group": Group.objects.get(name="Nurse").pk,
         "totpdevice": device.pk,
         "accessattempt": AccessAttempt.objects.create(
@@ -303,6 +312,11 @@ def admin_change_signed_injection(records):
     return url, body, history_count(Injection, signed.pk)
 
 
+def admin_issue_enrolment_code(records):
+    url = reverse("admin:assessments_enrolmentcode_add")
+    return url, {"user": records["proceduralist"].pk}, EnrolmentCode.objects.count
+
+
 def admin_delete_draft_injection(records):
     url = reverse("admin:assessments_injection_delete", args=[records["empty_draft"].pk])
     return url, {"post": "yes"}, Injection.objects.count
@@ -389,6 +403,13 @@ MATRIX = {
         200,
         200,
     ),  # noqa: E501
+    # Enrolment codes: issued and listed by superusers only; never changed or deleted.
+    "/admin/assessments/enrolmentcode/": (LOGIN, LOGIN, 403, 403, 403, 200),
+    "/admin/assessments/enrolmentcode/add/": (LOGIN, LOGIN, 403, 403, 403, 200),
+    "/admin/assessments/enrolmentcode/<enrolmentcode>/": (LOGIN, LOGIN, 302, 302, 302, 302),
+    "/admin/assessments/enrolmentcode/<enrolmentcode>/change/": (LOGIN, LOGIN, 403, 403, 403, 200),
+    "/admin/assessments/enrolmentcode/<enrolmentcode>/delete/": (LOGIN, LOGIN, 403, 403, 403, 403),
+    "/admin/assessments/enrolmentcode/<enrolmentcode>/history/": (LOGIN, LOGIN, 403, 403, 403, 200),
     "/admin/assessments/reportaccess/": (LOGIN, LOGIN, 403, 403, 200, 200),
     "/admin/assessments/reportaccess/add/": (LOGIN, LOGIN, 403, 403, 403, 403),
     "/admin/assessments/reportaccess/<reportaccess>/": (LOGIN, LOGIN, 302, 302, 302, 302),
@@ -456,6 +477,8 @@ WRITE_MATRIX = {
     admin_change_draft_injection: (LOGIN, LOGIN, SAVED, SAVED, 403, SAVED),
     admin_change_signed_injection: (LOGIN, LOGIN, 403, 403, 403, 403),
     admin_delete_draft_injection: (LOGIN, LOGIN, 403, 403, 403, SAVED),
+    # The code is shown once on the page that answers the POST, so no redirect.
+    admin_issue_enrolment_code: (LOGIN, LOGIN, 403, 403, 403, "200, written"),
     admin_delete_patient: (LOGIN, LOGIN, 403, 403, 403, SAVED),
     # SIMPLE_HISTORY_REVERT_DISABLED is set: the history version pages are for reading only.
     admin_revert_patient: (LOGIN, LOGIN, 403, 403, 403, 403),

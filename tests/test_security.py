@@ -127,9 +127,8 @@ def test_otp_required_does_not_hold_a_nurse(client, make_role_user, settings):
     assert client.get("/admin/").status_code == 200
 
 
-def test_enrolment_confirms_a_device_and_verifies_the_session(client, make_user, settings):
-    settings.OTP_REQUIRED = True
-    user = make_user("newdoc", is_superuser=True)
+def test_enrolment_confirms_a_device_and_verifies_the_session(client, make_user):
+    user = make_user("newdoc", is_staff=True)
     client.force_login(user)
     page = client.get(reverse("two_factor_enrol"))
     assert page.status_code == 200
@@ -142,6 +141,202 @@ def test_enrolment_confirms_a_device_and_verifies_the_session(client, make_user,
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/admin/").status_code == 200
+
+
+ENROL_URL = reverse("two_factor_enrol")
+
+
+def test_a_stolen_password_cannot_enrol_a_clinicians_first_authenticator(
+    client, make_role_user, settings
+):
+    """Finding 6: with OTP_REQUIRED, the secret appears only after an administrator's code."""
+    settings.OTP_REQUIRED = True
+    clinician = make_role_user("Clinician", "dr-new")
+    client.force_login(clinician)
+
+    page = client.get(ENROL_URL).content.decode()
+
+    assert "Enrolment code from your administrator" in page
+    assert "data:image/svg+xml" not in page
+    assert not TOTPDevice.objects.filter(user=clinician).exists()
+    wrong = client.post(ENROL_URL, {"code": "AAAA-BBBB-CCCC"})
+    assert "not valid" in wrong.content.decode()
+    assert not TOTPDevice.objects.filter(user=clinician).exists()
+
+
+def test_an_enrolment_code_unlocks_enrolment_once(client, make_role_user, make_user, settings):
+    from assessments.models import EnrolmentCode
+
+    settings.OTP_REQUIRED = True
+    clinician = make_role_user("Clinician", "dr-new")
+    row, code = EnrolmentCode.issue(clinician, issued_by=make_user("admin", is_superuser=True))
+    client.force_login(clinician)
+
+    assert client.post(ENROL_URL, {"code": code.lower()}).status_code == 302
+    page = client.get(ENROL_URL).content.decode()
+    assert "data:image/svg+xml" in page
+    device = TOTPDevice.objects.get(user=clinician, confirmed=False)
+    assert client.post(ENROL_URL, {"token": current_token(device)}).status_code == 302
+
+    row.refresh_from_db()
+    assert row.used_at is not None and not row.is_usable
+    assert EnrolmentCode.valid_for(clinician, code) is None
+    assert client.get("/admin/").status_code == 200
+
+
+def test_an_enrolment_code_expires_and_a_new_one_replaces_the_old(make_role_user, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import EnrolmentCode
+
+    clinician = make_role_user("Clinician")
+    first, first_code = EnrolmentCode.issue(clinician)
+    second, second_code = EnrolmentCode.issue(clinician)
+    assert EnrolmentCode.valid_for(clinician, first_code) is None
+    assert EnrolmentCode.valid_for(clinician, second_code) == second
+    EnrolmentCode.objects.filter(pk=second.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1), issued_at=timezone.now() - timedelta(1)
+    )
+    assert EnrolmentCode.valid_for(clinician, second_code) is None
+
+
+def test_wrong_enrolment_codes_count_towards_the_lockout(client, make_role_user, settings):
+    settings.OTP_REQUIRED = True
+    clinician = make_role_user("Clinician", "dr-guess")
+    client.force_login(clinician)
+    for _ in range(4):
+        assert client.post(ENROL_URL, {"code": "AAAA-BBBB-CCCC"}).status_code == 200
+    assert client.post(ENROL_URL, {"code": "AAAA-BBBB-CCCC"}).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_superuser_issues_a_code_in_the_admin_and_sees_it_once(client, make_user, make_role_user):
+    from assessments.models import EnrolmentCode
+
+    admin_user = make_user("root", is_superuser=True)
+    clinician = make_role_user("Clinician", "dr-issue")
+    client.force_login(admin_user)
+
+    response = client.post(reverse("admin:assessments_enrolmentcode_add"), {"user": clinician.pk})
+
+    assert response.status_code == 200
+    code = response.context["code"]
+    assert code in response.content.decode()
+    row = EnrolmentCode.objects.get(user=clinician)
+    assert row.issued_by == admin_user and EnrolmentCode.valid_for(clinician, code) == row
+    listing = client.get(reverse("admin:assessments_enrolmentcode_changelist")).content.decode()
+    assert "dr-issue" in listing and code not in listing
+
+
+def test_only_a_superuser_issues_enrolment_codes(client, make_role_user):
+    client.force_login(make_role_user("Clinician"))
+    url = reverse("admin:assessments_enrolmentcode_add")
+    assert client.get(url).status_code == 403
+
+
+def test_enrolment_code_command_prints_a_working_code(make_role_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from assessments.models import EnrolmentCode
+
+    clinician = make_role_user("Clinician", "dr-cli")
+    out = StringIO()
+    call_command("enrolment_code", "dr-cli", stdout=out)
+    code = out.getvalue().strip().splitlines()[-1]
+    assert EnrolmentCode.valid_for(clinician, code) is not None
+
+
+# --- login throttling and generic errors ---------------------------------------------------
+
+
+def test_forged_forwarded_addresses_hit_the_per_account_limit(client, make_user, settings):
+    """Finding 5: a new X-Forwarded-For on every attempt is still locked after 20."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    make_user("target")
+    for number in range(20):
+        client.post(
+            LOGIN_URL,
+            {"username": "target", "password": "guess"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+        )
+    fresh = client.post(
+        LOGIN_URL,
+        {"username": "target", "password": "pw-for-tests-1", "next": "/admin/"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.250",
+    )
+    assert fresh.status_code == 429
+
+
+def test_nineteen_failures_from_many_addresses_do_not_lock_the_account(client, make_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    make_user("typo")
+    for number in range(19):
+        client.post(
+            LOGIN_URL,
+            {"username": "typo", "password": "guess"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+        )
+    response = client.post(
+        LOGIN_URL,
+        {"username": "typo", "password": "pw-for-tests-1", "next": "/admin/"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.250",
+    )
+    assert response.status_code == 302
+
+
+def login_error(response):
+    return [str(error) for error in response.context["form"].non_field_errors()]
+
+
+def test_wrong_password_and_wrong_code_get_the_same_message(client, enrolled, make_user):
+    user, device = enrolled
+    make_user("nocode")
+    wrong_password = login(client, "doc", "wrong", token=current_token(device))
+    wrong_code = login(client, "doc", "pw-for-tests-1", token="000000")
+    missing_code = login(client, "doc", "pw-for-tests-1")
+    no_such_user = login(client, "nobody", "wrong")
+    messages = {
+        tuple(login_error(r)) for r in [wrong_password, wrong_code, missing_code, no_such_user]
+    }
+    assert len(messages) == 1
+    assert "authenticator code" in messages.pop()[0]
+
+
+def test_wrong_codes_count_towards_the_lockout(client, enrolled):
+    user, device = enrolled
+    for _ in range(4):
+        assert login(client, "doc", "pw-for-tests-1", token="000000").status_code == 200
+    assert login(client, "doc", "pw-for-tests-1", token="000000").status_code == 429
+    right = login(client, "doc", "pw-for-tests-1", token=current_token(device))
+    assert right.status_code == 429
+
+
+@pytest.mark.parametrize(
+    "bind, warned",
+    [("0.0.0.0:8000", True), ("10.0.0.5:8000", True), ("127.0.0.1:8000", False), ("", False)],
+)
+def test_check_deploy_warns_when_the_proxy_count_meets_a_public_bind(bind, warned):
+    skipped = {"HTTPS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "BIND"}
+    env = {k: v for k, v in os.environ.items() if k not in skipped}
+    env.update(PRODUCTION_ENV, TRUSTED_PROXY_COUNT="1")
+    if bind:
+        env["BIND"] = bind
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ("assessments.W001" in result.stdout + result.stderr) is warned
 
 
 def test_pages_have_no_inline_script_or_style_the_policy_would_block(

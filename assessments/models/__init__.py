@@ -1,3 +1,4 @@
+from .accounts import EnrolmentCode
 from .audit import ReportAccess
 from .choices import (
     Anaesthetic,
@@ -28,6 +29,7 @@ __all__ = [
     "Anaesthetic",
     "Context",
     "Contrast",
+    "EnrolmentCode",
     "Guidance",
     "Injection",
     "OutcomeChoices",
