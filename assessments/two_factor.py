@@ -5,7 +5,6 @@ token there. When OTP_REQUIRED is on, superusers and clinicians (anyone who can 
 who have not enrolled are held on the enrolment page until they do.
 """
 
-
 from axes.helpers import get_credentials
 from django import forms
 from django.conf import settings
