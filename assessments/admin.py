@@ -22,7 +22,7 @@ from .models import (
     ReportAccess,
     SignOff,
 )
-from .report_bundle import report_files, stream_zip, zip_filename
+from .reports.bundle import report_files, stream_zip, zip_filename
 
 
 def local_time(moment):

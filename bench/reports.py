@@ -34,11 +34,11 @@ from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
 from assessments import services  # noqa: E402
 from assessments.models import Injection, PainReading, Patient  # noqa: E402
-from assessments.report_bundle import report_files, stream_zip  # noqa: E402
-from assessments.report_chart import PainChart  # noqa: E402
-from assessments.report_data import gather_report, report_queryset  # noqa: E402
-from assessments.report_fonts import BOLD, REGULAR, draw_text, register_fonts  # noqa: E402
-from assessments.reports import MARGIN, TITLE, page_size, render_report  # noqa: E402
+from assessments.reports.bundle import report_files, stream_zip  # noqa: E402
+from assessments.reports.chart import PainChart  # noqa: E402
+from assessments.reports.data import gather_report, report_queryset  # noqa: E402
+from assessments.reports.document import MARGIN, TITLE, page_size, render_report  # noqa: E402
+from assessments.reports.fonts import BOLD, REGULAR, draw_text, register_fonts  # noqa: E402
 
 # A typical record: a provoked baseline, four readings around the window, a diary week.
 READINGS = [(-15, 8), (15, 5), (22, 2), (28, 1), (45, 2), (90, 3)]

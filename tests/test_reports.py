@@ -9,9 +9,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from assessments.models import Injection
-from assessments.report_bundle import report_files, stream_zip
-from assessments.report_data import Signature, gather_report, report_filename
-from assessments.reports import draw_report, render_report
+from assessments.reports import render_report
+from assessments.reports.bundle import report_files, stream_zip
+from assessments.reports.data import Signature, gather_report, report_filename
+from assessments.reports.document import draw_report
 from tests.builders import pdf_pages, pdf_text
 
 DAY = 24 * 60

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments.access_log import record_report_access
 from assessments.models import Injection, ReportAccess
-from assessments.report_bundle import report_files, stream_zip
+from assessments.reports.bundle import report_files, stream_zip
 
 
 class Command(BaseCommand):

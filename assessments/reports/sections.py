@@ -1,24 +1,15 @@
 """The report's sections as Platypus flowables, built fresh for each report."""
 
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from . import rules
-from .report_chart import DECISIVE, GRID, INK, MUTED, WINDOW, PainChart
-from .report_fonts import BOLD, REGULAR, markup, needs_fallback
+from .chart import PainChart
+from .fonts import BOLD, REGULAR, markup, needs_fallback
+from .palette import DECISIVE, GRID, HEAD_FILL, INK, LABEL, MUTED, OUTCOME_COLOURS, WINDOW
 
 DISCLAIMER = "Supports documentation; does not replace clinical judgement."
 DRAFT = "DRAFT — not signed"
-LABEL = colors.HexColor("#52606D")
-HEAD_FILL = colors.HexColor("#EEF1F4")
-OUTCOME_COLOURS = {
-    rules.Outcome.POSITIVE: (colors.HexColor("#2E7D32"), colors.HexColor("#EDF7EE")),
-    rules.Outcome.INDETERMINATE: (colors.HexColor("#B7791F"), colors.HexColor("#FDF6E3")),
-    rules.Outcome.NEGATIVE: (colors.HexColor("#1F4E79"), colors.HexColor("#EBF2F9")),
-    rules.Outcome.NON_DIAGNOSTIC: (colors.HexColor("#616E7C"), colors.HexColor("#F1F3F5")),
-}
 CONTEXT_SHORT = {"At rest": "At rest", "During provoking activity": "Provoked"}
 SOURCE_SHORT = {"Staff": "Staff", "Patient-reported": "Patient"}
 

@@ -1,4 +1,4 @@
-"""The report's embedded fonts, shipped in assessments/fonts/ (never taken from the system).
+"""The report's embedded fonts, shipped in assessments/reports/ttf/ (never taken from the system).
 
 DejaVu Sans covers Latin, Greek and Cyrillic; Droid Sans Fallback covers CJK. Text is
 split into runs so that each character is drawn with the first font that has a glyph
@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parent / "ttf"
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 FALLBACK = "DroidSansFallback"

@@ -1,4 +1,4 @@
-"""The per-injection PDF report: draws the facts that report_data.gather_report collects.
+"""The per-injection PDF report: draws the facts that data.gather_report collects.
 
 Every ReportLab document, canvas and flowable is built inside the call, so renders in
 several threads do not share state; only the parsed fonts are shared (read-only).
@@ -7,7 +7,6 @@ several threads do not share state; only the parsed fonts are shared (read-only)
 import io
 
 from django.conf import settings
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -17,10 +16,10 @@ from reportlab.platypus import (
     PageTemplate,
 )
 
-from .report_chart import GRID, INK, MUTED
-from .report_data import gather_report
-from .report_fonts import BOLD, REGULAR, draw_text, register_fonts
-from .report_sections import DISCLAIMER, DRAFT, story
+from .data import gather_report
+from .fonts import BOLD, REGULAR, draw_text, register_fonts
+from .palette import DRAFT_RED, GRID, INK, MUTED
+from .sections import DISCLAIMER, DRAFT, story
 
 PAGE_SIZES = {"A4": A4, "LETTER": LETTER}
 MARGIN = 16 * mm
@@ -28,7 +27,6 @@ FIRST_HEADER = 21 * mm
 LATER_HEADER = 10 * mm
 FOOTER = 12 * mm
 TITLE = "SI joint diagnostic injection — pain response report"
-DRAFT_RED = colors.HexColor("#B42318")
 
 
 def render_report(injection, *, invariant=False, signature=None):
@@ -36,7 +34,7 @@ def render_report(injection, *, invariant=False, signature=None):
 
     invariant=True gives identical bytes for identical records (ReportLab's invariant
     mode, stamped with the record's last change instead of the clock): for tests and
-    archives. `signature` (report_data.Signature) fills the signature block once
+    archives. `signature` (data.Signature) fills the signature block once
     sign-off exists; without it the report is marked as a draft.
     """
     facts = gather_report(injection, archival=invariant, signature=signature)

@@ -1,7 +1,7 @@
 """The facts a PDF report prints, gathered with a fixed number of queries.
 
 No drawing here: `gather_report` turns an injection into plain frozen dataclasses, and
-`reports.py` draws them. Every outcome and percentage comes from `rules.py`.
+`document.py` draws them. Every outcome and percentage comes from `rules.py`.
 """
 
 import re
@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from . import rules
-from .models import Amendment, Injection, PainReading, SignOff
+from .. import rules
+from ..models import Amendment, Injection, PainReading, SignOff
 
 FOLLOW_UP_DAYS = 7
 # Only readings this close to the window could be mistaken for it, so only they are marked.

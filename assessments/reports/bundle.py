@@ -9,8 +9,8 @@ import zipfile
 
 from django.utils import timezone
 
-from .report_data import report_filename, report_queryset
-from .reports import render_report
+from .data import report_filename, report_queryset
+from .document import render_report
 
 CHUNK_SIZE = 100
 FAILURES_NAME = "REPORTS-NOT-INCLUDED.txt"

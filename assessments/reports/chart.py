@@ -13,17 +13,9 @@ import math
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
-from . import rules
-from .report_fonts import BOLD, REGULAR
-
-INK = colors.HexColor("#1F2933")
-MUTED = colors.HexColor("#616E7C")
-GRID = colors.HexColor("#D9DEE4")
-SERIES = colors.HexColor("#1F4E79")
-BASELINE = colors.HexColor("#7B8794")
-MEETS = colors.HexColor("#2E7D32")
-DECISIVE = colors.HexColor("#C2410C")
-WINDOW = colors.HexColor("#FDEFC3")
+from .. import rules
+from .fonts import BOLD, REGULAR
+from .palette import BASELINE, DECISIVE, GRID, INK, MEETS, MUTED, SERIES, WINDOW
 
 MINUTES_PER_DAY = 24 * 60
 FIRST_HOUR = 60
