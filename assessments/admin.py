@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import admin_views, services
+from . import admin_views, display, services
 from .access_log import record_report_access
 from .forms import ReadingInlineForm, ReadingInlineFormSet
 from .models import (
@@ -24,25 +24,7 @@ from .models import (
 )
 from .reports.bundle import report_files, stream_zip, zip_filename
 
-
-def local_time(moment):
-    if moment is None:
-        return "—"
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
-
-
-def outcome_badge(outcome, label):
-    return format_html('<span class="si-badge si-badge-{}">{}</span>', outcome, label)
-
-
 SEARCH_ID_LIST_LIMIT = 1000
-
-SHORT_OUTCOME = {
-    "positive": "Positive",
-    "indeterminate": "Indeterminate",
-    "negative": "Negative",
-    "non_diagnostic": "Non-diagnostic",
-}
 
 
 class ClinicalRecordAdmin(SimpleHistoryAdmin):
@@ -78,11 +60,11 @@ class InjectionOfPatientInline(admin.TabularInline):
 
     @admin.display(description="Performed")
     def performed_local(self, obj):
-        return local_time(obj.performed_at)
+        return display.date_time(obj.performed_at)
 
     @admin.display(description="Outcome")
     def outcome_display(self, obj):
-        return outcome_badge(obj.outcome, obj.get_outcome_display())
+        return display.outcome_badge(obj.outcome)
 
 
 @admin.register(Patient)
@@ -92,6 +74,9 @@ class PatientAdmin(ClinicalRecordAdmin):
     fields = ["mrn", "family_name", "given_name", "date_of_birth", "sex"]
     ordering = ["mrn"]
     inlines = [InjectionOfPatientInline]
+
+    class Media:
+        css = {"all": ["assessments/outcomes.css", "assessments/admin.css"]}
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -158,7 +143,7 @@ class SignOffInline(ReadOnlyInline):
 
     @admin.display(description="Signed at")
     def signed_at_local(self, obj):
-        return local_time(obj.signed_at)
+        return display.date_time(obj.signed_at)
 
     @admin.display(description="Archived PDF")
     def archived_pdf(self, obj):
@@ -215,7 +200,7 @@ class InjectionAdmin(ClinicalRecordAdmin):
     ]
 
     class Media:
-        css = {"all": ["assessments/admin.css"]}
+        css = {"all": ["assessments/outcomes.css", "assessments/admin.css"]}
 
     def get_changeform_initial_data(self, request):
         return {
@@ -282,7 +267,7 @@ class InjectionAdmin(ClinicalRecordAdmin):
 
     @admin.display(description="Proceduralist", ordering="proceduralist__last_name")
     def proceduralist_name(self, obj):
-        return obj.proceduralist.get_full_name() or obj.proceduralist.get_username()
+        return display.person(obj.proceduralist)
 
     @admin.display(description="Patient details")
     def patient_details(self, obj):
@@ -293,14 +278,14 @@ class InjectionAdmin(ClinicalRecordAdmin):
 
     @admin.display(description="Performed", ordering="performed_at")
     def performed_local(self, obj):
-        return local_time(obj.performed_at)
+        return display.date_time(obj.performed_at)
 
     @admin.display(description="Outcome", ordering="outcome")
     def outcome_display(self, obj):
-        text = SHORT_OUTCOME[obj.outcome]
+        text = display.outcome_label(obj.outcome, short=True)
         if obj.at_threshold:
             text += ", exactly at threshold"
-        return outcome_badge(obj.outcome, text)
+        return display.outcome_badge(obj.outcome, text=text)
 
     @admin.display(description="Evaluation")
     def evaluation(self, obj):
@@ -313,8 +298,8 @@ class InjectionAdmin(ClinicalRecordAdmin):
             signed = format_html(
                 "<p><strong>Signed v{} by {}:</strong> {}{}</p>",
                 signoff.version,
-                signoff.signed_by.get_full_name() or signoff.signed_by.get_username(),
-                outcome_badge(signoff.signed_outcome, signoff.signed_outcome_label),
+                display.person(signoff.signed_by),
+                display.outcome_badge(signoff.signed_outcome),
                 format_html(" overrides the computed outcome: {}", signoff.override_reason)
                 if signoff.is_override
                 else "",
@@ -324,7 +309,7 @@ class InjectionAdmin(ClinicalRecordAdmin):
             " &nbsp; <strong>Decisive reading:</strong> {}</p><ul>{}</ul>"
             "<p class='si-rule'>Rule: {}</p></div>",
             signed,
-            outcome_badge(result.outcome.value, result.outcome.label),
+            display.outcome_badge(result.outcome),
             result.percent_display,
             "—"
             if result.decisive_score is None
@@ -382,7 +367,7 @@ class ReportAccessAdmin(admin.ModelAdmin):
 
     @admin.display(description="When", ordering="at")
     def at_local(self, obj):
-        return local_time(obj.at)
+        return display.date_time(obj.at)
 
     @admin.display(description="Injection")
     def injection_link(self, obj):
@@ -430,14 +415,14 @@ class EnrolmentCodeAdmin(admin.ModelAdmin):
 
     @admin.display(description="Issued", ordering="issued_at")
     def issued_local(self, obj):
-        return local_time(obj.issued_at)
+        return display.date_time(obj.issued_at)
 
     @admin.display(description="Expires", ordering="expires_at")
     def expires_local(self, obj):
-        return local_time(obj.expires_at)
+        return display.date_time(obj.expires_at)
 
     @admin.display(description="State")
     def state(self, obj):
         if obj.used_at is not None:
-            return f"Used {local_time(obj.used_at)}"
+            return f"Used {display.date_time(obj.used_at)}"
         return "Open" if obj.is_usable else "Expired"

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
+from . import display
 from .models import Amendment, Injection, PainReading, SignOff
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
@@ -23,21 +23,21 @@ class AuditEntry:
 
     @property
     def at_local(self):
-        return timezone.localtime(self.at).strftime("%Y-%m-%d %H:%M:%S %Z")
+        return display.date_time(self.at, seconds=True)
 
 
-def display(record, field_name, users):
+def shown_value(record, field_name, users):
     field = record._meta.get_field(field_name)
     value = getattr(record, field.attname)
     if value is None or value == "":
         return "—"
     if field.is_relation:
         user = users.get(value) if field.related_model is get_user_model() else None
-        return user.get_username() if user else f"#{value}"
+        return display.person(user) if user else f"#{value}"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
+        return display.date_time(value)
     return str(value)
 
 
@@ -61,15 +61,15 @@ def entries_for(history, label, users):
             changes = tuple(
                 (
                     str(field.verbose_name),
-                    display(previous, field.name, users),
-                    display(record, field.name, users),
+                    shown_value(previous, field.name, users),
+                    shown_value(record, field.name, users),
                 )
                 for field in tracked(record)
                 if getattr(previous, field.attname) != getattr(record, field.attname)
             )
         elif record.history_type == "+":
             changes = tuple(
-                (str(field.verbose_name), "", display(record, field.name, users))
+                (str(field.verbose_name), "", shown_value(record, field.name, users))
                 for field in tracked(record)
                 if getattr(record, field.attname) not in (None, "")
             )
@@ -79,7 +79,7 @@ def entries_for(history, label, users):
         entries.append(
             AuditEntry(
                 at=record.history_date,
-                who=user.get_username() if user else "system",
+                who=display.person(user) if user else "system",
                 record=label(record),
                 action=ACTIONS[record.history_type],
                 changes=changes,

@@ -11,7 +11,7 @@ from django.forms.utils import from_current_timezone
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import rules
+from . import display, rules
 from .models import MAX_AFTER_INJECTION, MAX_BEFORE_INJECTION, Injection, PainReading, Patient
 from .models.clinical import EARLIEST_MESSAGE, too_early
 
@@ -91,15 +91,9 @@ SCORE_ERRORS = {
 BUTTON_CHOICES_TEMPLATE = "assessments/fields/button_choices.html"
 
 
-def zone_label(moment=None):
-    """The clinic's time zone as staff read it, e.g. "Europe/Paris (CET)"."""
-    name = timezone.get_current_timezone_name()
-    abbreviation = timezone.localtime(moment).tzname()
-    return name if abbreviation == name else f"{name} ({abbreviation})"
-
-
 def local_now():
-    return timezone.localtime().replace(microsecond=0)
+    """Now in the clinic's zone, to the second: the default of a time input."""
+    return display.local(timezone.now()).replace(microsecond=0)
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -195,7 +189,9 @@ class QuickReadingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recorded_at"].help_text = f"Defaults to now. Clinic time, {zone_label()}."
+        self.fields[
+            "recorded_at"
+        ].help_text = f"Defaults to now. Clinic time, {display.zone_label()}."
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_id = "quick-reading"
@@ -230,7 +226,7 @@ def staff_choices():
 
 class ProceduralistField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
+        return display.person(obj)
 
 
 class NewInjectionForm(forms.ModelForm):
@@ -291,7 +287,7 @@ class NewInjectionForm(forms.ModelForm):
         self.initial.setdefault("performed_at", now)
         self.initial.setdefault("baseline_at", now - timedelta(minutes=5))
         for name in ["performed_at", "baseline_at"]:
-            self.fields[name].help_text = f"Clinic time, {zone_label()}."
+            self.fields[name].help_text = f"Clinic time, {display.zone_label()}."
         if user is not None:
             self.initial.setdefault("proceduralist", user.pk)
         self.helper = FormHelper()

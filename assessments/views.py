@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from . import board, rules, services
+from . import board, display, rules, services
 from .access import staff_required
 from .forms import (
     FollowUpEntryForm,
@@ -19,10 +19,8 @@ from .forms import (
     QuickReadingForm,
     add_service_errors,
     local_now,
-    zone_label,
 )
 from .models import Injection, PainReading
-from .templatetags.bedside import local_time
 
 FOLLOW_UP_DAYS = range(1, 8)
 
@@ -64,7 +62,12 @@ def today_board(request):
     return render(
         request,
         "assessments/board.html",
-        {"rows": rows, "now": now, "today": timezone.localdate(now), "zone": zone_label(now)},
+        {
+            "rows": rows,
+            "now": now,
+            "today": timezone.localdate(now),
+            "zone": display.zone_label(now),
+        },
     )
 
 
@@ -143,8 +146,8 @@ def new_injection(request):
             messages.success(
                 request,
                 f"Injection registered for MRN {injection.patient.mrn} ({injection.side}). "
-                f"The 20–30 minute reading is due {local_time(injection.window_opens_at)}–"
-                f"{local_time(injection.window_closes_at)}.",
+                f"The {display.window_label()} reading is due "
+                f"{display.window_times(injection.performed_at)}.",
             )
             return redirect("assessments:board")
     return render(request, "assessments/new_injection.html", {"form": form})
@@ -261,8 +264,8 @@ def follow_up_week(request, pk):
             else:
                 messages.success(
                     request,
-                    f"Day {saved.follow_up_day}: {saved.score}/10 at "
-                    f"{local_time(saved.recorded_at)} {'added' if reading is None else 'saved'}.",
+                    f"Day {saved.follow_up_day}: {saved.score}/10 at {display.clock(saved.recorded_at)} "
+                    f"{'added' if reading is None else 'saved'}.",
                 )
                 url = reverse("assessments:follow_up_week", args=[injection.pk])
                 return redirect(f"{url}#day-{saved.follow_up_day}")

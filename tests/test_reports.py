@@ -366,4 +366,5 @@ def facts_time_is_local(injection, text):
     from django.utils import timezone
 
     local = timezone.localtime(injection.performed_at, timezone.get_default_timezone())
-    return f"{local:%Y-%m-%d %H:%M}" in text and local.utcoffset() != timedelta(0)
+    shown = f"{local.day} {local:%b %Y}, {local:%H:%M %Z}"
+    return shown in text and local.utcoffset() != timedelta(0)

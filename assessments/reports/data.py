@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from .. import rules
+from .. import display, rules
 from ..models import Amendment, Injection, PainReading, SignOff
 
 FOLLOW_UP_DAYS = 7
@@ -116,17 +116,13 @@ def report_queryset():
     )
 
 
-def person(user):
-    return user.get_full_name() or user.get_username()
-
-
 def signature_of(latest):
     """The signature block's facts for the sign-off in force; None while a draft."""
     if latest is None:
         return None
     return Signature(
-        signed_by=person(latest.signed_by),
-        signed_at=local(latest.signed_at),
+        signed_by=display.person(latest.signed_by),
+        signed_at=display.date_time(latest.signed_at),
         version=latest.version,
         signed_outcome=rules.Outcome(latest.signed_outcome).label,
         override_reason=latest.override_reason if latest.is_override else "",
@@ -135,14 +131,10 @@ def signature_of(latest):
 
 def addenda_of(amendments):
     return tuple(
-        f"{local(amendment.opened_at)}, {person(amendment.opened_by)} "
+        f"{display.date_time(amendment.opened_at)}, {display.person(amendment.opened_by)} "
         f"(amending version {amendment.amends_version}): {amendment.reason}"
         for amendment in sorted(amendments, key=lambda amendment: amendment.opened_at)
     )
-
-
-def local(moment, pattern="%Y-%m-%d %H:%M %Z"):
-    return timezone.localtime(moment, timezone.get_default_timezone()).strftime(pattern)
 
 
 def report_filename(mrn, performed_on, injection_id, extension="pdf"):
@@ -186,7 +178,7 @@ def reading_rows(readings, evaluation):
         rows.append(
             ReadingRow(
                 phase=reading.phase,
-                local_time=local(reading.recorded_at, "%d %b %H:%M %Z"),
+                local_time=display.short_date_time(reading.recorded_at),
                 minutes=minutes,
                 score=reading.score,
                 change_points=f"{reading.score - evaluation.baseline:+d}" if compared else "",
@@ -255,15 +247,15 @@ def gather_report(injection, *, generated_at=None, archival=False, signature=Non
         signature = signature_of(signoff)
     evaluation = injection.evaluation_in_force(signoff, readings)
     patient = injection.patient
-    performed_local = timezone.localtime(injection.performed_at, timezone.get_default_timezone())
+    performed_local = display.local(injection.performed_at)
     # An archival copy must be byte-identical when re-rendered, so it is stamped with
     # the record's last change instead of the clock.
     stamp = injection.updated_at if archival else (generated_at or timezone.now())
     proceduralist = injection.proceduralist
     anaesthetic, steroid = medication(injection)
     return ReportFacts(
-        report_id=f"SIR-{injection.pk}-{local(stamp, '%Y%m%d%H%M%S')}",
-        generated=local(stamp),
+        report_id=f"SIR-{injection.pk}-{display.local(stamp):%Y%m%d%H%M%S}",
+        generated=display.date_time(stamp),
         archival=archival,
         clinic_name=settings.CLINIC_NAME,
         clinic_address=settings.CLINIC_ADDRESS,
@@ -271,13 +263,13 @@ def gather_report(injection, *, generated_at=None, archival=False, signature=Non
         injection_id=injection.pk,
         patient_name=f"{patient.family_name.upper()}, {patient.given_name}",
         mrn=patient.mrn,
-        date_of_birth=f"{patient.date_of_birth:%d %b %Y}",
+        date_of_birth=display.day_text(patient.date_of_birth),
         age_at_injection=patient.age_on(performed_local.date()),
         sex=patient.get_sex_display() or "Not recorded",
-        performed_at=local(injection.performed_at),
+        performed_at=display.date_time(injection.performed_at, weekday=True),
         performed_on=performed_local.date(),
         side=injection.get_side_display(),
-        proceduralist=proceduralist.get_full_name() or proceduralist.get_username(),
+        proceduralist=display.person(proceduralist),
         guidance=injection.get_guidance_display(),
         contrast=injection.get_contrast_display(),
         anaesthetic=anaesthetic,

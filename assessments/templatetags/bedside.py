@@ -1,25 +1,11 @@
-"""Presentation helpers for the bedside pages: badges and local times with their zone."""
+"""Template access to assessments.display: every page writes times and outcomes its way."""
 
 from django import template
-from django.utils import timezone
-from django.utils.html import format_html
 
-from assessments import rules
+from assessments import display
 
 register = template.Library()
 
-OUTCOME_BADGE_CLASSES = {
-    rules.Outcome.POSITIVE: "text-bg-success",
-    rules.Outcome.INDETERMINATE: "text-bg-warning",
-    rules.Outcome.NEGATIVE: "text-bg-secondary",
-    rules.Outcome.NON_DIAGNOSTIC: "text-bg-danger",
-}
-SHORT_OUTCOME_LABELS = {
-    rules.Outcome.POSITIVE: "Positive",
-    rules.Outcome.INDETERMINATE: "Indeterminate",
-    rules.Outcome.NEGATIVE: "Negative",
-    rules.Outcome.NON_DIAGNOSTIC: "Non-diagnostic",
-}
 STATUS_BADGE_CLASSES = {
     "due": "text-bg-danger",
     "waiting": "text-bg-info",
@@ -30,14 +16,7 @@ STATUS_BADGE_CLASSES = {
 
 @register.simple_tag
 def outcome_badge(outcome, short=False):
-    outcome = rules.Outcome(outcome)
-    label = SHORT_OUTCOME_LABELS[outcome] if short else outcome.label
-    return format_html(
-        '<span class="badge {} outcome-badge" data-outcome="{}">{}</span>',
-        OUTCOME_BADGE_CLASSES[outcome],
-        outcome.value,
-        label,
-    )
+    return display.outcome_badge(outcome, short=short)
 
 
 @register.filter
@@ -46,18 +25,38 @@ def status_badge_class(status):
 
 
 @register.filter
-def local_time(moment, with_date=False):
-    """ "14:05 CET", or "Tue 3 Mar 2026, 14:05 CET" with a date; always the clinic's zone."""
-    if moment is None:
-        return "—"
-    local = timezone.localtime(moment)
-    text = local.strftime("%H:%M %Z")
-    if with_date:
-        text = f"{local:%a} {local.day} {local:%b %Y}, {text}"
-    return text
+def clock(moment):
+    """ "14:05 CET", in the clinic's zone."""
+    return display.clock(moment)
+
+
+@register.filter
+def date_time(moment):
+    """ "3 Mar 2026, 14:05 CET", in the clinic's zone."""
+    return display.date_time(moment)
+
+
+@register.filter
+def day(value):
+    """ "Tue 3 Mar 2026" for a date."""
+    return display.day_text(value, weekday=True)
+
+
+@register.filter
+def window_times(performed_at):
+    return display.window_times(performed_at)
+
+
+@register.filter
+def person(user):
+    return display.person(user)
 
 
 @register.filter
 def iso(moment):
-    # Milliseconds: what every browser's Date.parse accepts.
-    return moment.isoformat(timespec="milliseconds") if moment else ""
+    return display.iso(moment)
+
+
+@register.simple_tag
+def window_label():
+    return display.window_label()

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from assessments import display
 from assessments.models import EnrolmentCode
 
 
@@ -19,6 +19,6 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user named {username!r}.")
         row, code = EnrolmentCode.issue(user)
-        until = timezone.localtime(row.expires_at).strftime("%Y-%m-%d %H:%M %Z")
+        until = display.date_time(row.expires_at)
         self.stdout.write(f"Enrolment code for {username}, valid until {until}:")
         self.stdout.write(code)

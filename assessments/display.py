@@ -1,0 +1,99 @@
+"""How the tool writes times, dates, people, outcomes and the window: one place for all of it.
+
+The admin, the bedside pages, the audit trail, the PDF and the exports call these functions,
+so a time reads the same everywhere: "3 Mar 2026, 14:05 CET", always in the clinic's zone
+(TIME_ZONE) and always with the zone. People are shown by their full name.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import rules
+
+DATE_FORMAT = "{day} {month} {year}"
+
+SHORT_OUTCOME = {
+    rules.Outcome.POSITIVE: "Positive",
+    rules.Outcome.INDETERMINATE: "Indeterminate",
+    rules.Outcome.NEGATIVE: "Negative",
+    rules.Outcome.NON_DIAGNOSTIC: "Non-diagnostic",
+}
+
+
+def local(moment: datetime) -> datetime:
+    """`moment` in the clinic's time zone."""
+    return timezone.localtime(moment, timezone.get_default_timezone())
+
+
+def zone_label(moment: datetime | None = None) -> str:
+    """The clinic's zone as staff read it, e.g. "Europe/Paris (CET)"."""
+    name = str(timezone.get_default_timezone())
+    abbreviation = local(moment or timezone.now()).tzname()
+    return name if abbreviation == name else f"{name} ({abbreviation})"
+
+
+def day_text(day: date, *, weekday: bool = False) -> str:
+    """ "3 Mar 2026", or "Tue 3 Mar 2026"."""
+    text = f"{day.day} {day:%b %Y}"
+    return f"{day:%a} {text}" if weekday else text
+
+
+def clock(moment: datetime | None, *, seconds: bool = False) -> str:
+    """ "14:05 CET" in the clinic's zone; "—" for no time."""
+    if moment is None:
+        return "—"
+    return local(moment).strftime("%H:%M:%S %Z" if seconds else "%H:%M %Z")
+
+
+def date_time(moment: datetime | None, *, weekday: bool = False, seconds: bool = False) -> str:
+    """ "3 Mar 2026, 14:05 CET" in the clinic's zone; "—" for no time."""
+    if moment is None:
+        return "—"
+    return f"{day_text(local(moment).date(), weekday=weekday)}, {clock(moment, seconds=seconds)}"
+
+
+def short_date_time(moment: datetime) -> str:
+    """ "3 Mar, 14:05 CET": a table row within one report, where the year is on the page."""
+    when = local(moment)
+    return f"{when.day} {when:%b}, {clock(moment)}"
+
+
+def iso(moment: datetime | None) -> str:
+    """ISO 8601 to the millisecond, for the browser's countdowns and for exports."""
+    return moment.isoformat(timespec="milliseconds") if moment else ""
+
+
+def person(user) -> str:
+    """A user as people know them: full name, else the user name; "—" for nobody."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+def window_label() -> str:
+    return f"{rules.WINDOW_START_MINUTES}–{rules.WINDOW_END_MINUTES} min"
+
+
+def window_times(performed_at: datetime) -> str:
+    """ "09:20–09:30 CET": the window as clock times."""
+    opens = performed_at + timedelta(minutes=rules.WINDOW_START_MINUTES)
+    closes = performed_at + timedelta(minutes=rules.WINDOW_END_MINUTES)
+    return f"{local(opens):%H:%M}–{clock(closes)}"
+
+
+def outcome_label(outcome: str, *, short: bool = False) -> str:
+    outcome = rules.Outcome(outcome)
+    return SHORT_OUTCOME[outcome] if short else outcome.label
+
+
+def outcome_badge(outcome: str, *, short: bool = False, text: str = "") -> str:
+    """The outcome as a coloured badge; styled by bedside.css and admin.css alike."""
+    outcome = rules.Outcome(outcome)
+    return format_html(
+        '<span class="badge outcome-badge outcome-{}" data-outcome="{}">{}</span>',
+        outcome.value,
+        outcome.value,
+        text or outcome_label(outcome, short=short),
+    )
