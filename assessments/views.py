@@ -264,8 +264,8 @@ def follow_up_week(request, pk):
             else:
                 messages.success(
                     request,
-                    f"Day {saved.follow_up_day}: {saved.score}/10 at {display.clock(saved.recorded_at)} "
-                    f"{'added' if reading is None else 'saved'}.",
+                    f"Day {saved.follow_up_day}: {saved.score}/10 at "
+                    f"{display.clock(saved.recorded_at)} {'saved' if reading else 'added'}.",
                 )
                 url = reverse("assessments:follow_up_week", args=[injection.pk])
                 return redirect(f"{url}#day-{saved.follow_up_day}")
