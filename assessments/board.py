@@ -1,8 +1,10 @@
 """Where each of today's injections stands against its 20–30 minute window.
 
 Pure Python and no clock of its own: the caller passes `now`, so the boundaries
-(19.9 / 20 / 30 / 30.1 minutes) are plain unit tests. The browser only counts
-down to the moments this module names; it never re-classifies.
+(19.9 / 20 / 29.9 / 30 minutes) are plain unit tests. The window is open from 20 minutes
+until 30 (a reading timed 30:00 still counts, as the rule says); an injection is "done" only
+once it has closed with a counted reading. The browser only counts down to the moments
+this module names; it never re-classifies.
 """
 
 import math
@@ -20,9 +22,10 @@ class Status(IntEnum):
     """Board states; the value is the sort order, most urgent first."""
 
     DUE = 0
-    WAITING = 1
-    MISSED = 2
-    DONE = 3
+    RECORDED = 1
+    WAITING = 2
+    MISSED = 3
+    DONE = 4
 
     @property
     def label(self):
@@ -57,14 +60,14 @@ class WindowStatus:
         """When the status changes by the clock alone; the board reloads then."""
         if self.status is Status.WAITING:
             return self.opens_at
-        if self.status is Status.DUE:
-            # 30 minutes is still inside the window, so the change is just after it.
-            return self.closes_at + timedelta(seconds=1)
+        if self.status in (Status.DUE, Status.RECORDED):
+            return self.closes_at
         return None
 
 
 STATUS_LABELS = {
     Status.DUE: "Due now",
+    Status.RECORDED: "In window",
     Status.WAITING: "Waiting",
     Status.MISSED: "Missed",
     Status.DONE: "Done",
@@ -73,6 +76,7 @@ STATUS_LABELS = {
 COUNTDOWN_FORMATS = {
     Status.WAITING: "opens in {n} min",
     Status.DUE: "closes in {n} min",
+    Status.RECORDED: "closes in {n} min",
     Status.MISSED: "closed {n} min ago",
 }
 
@@ -94,11 +98,13 @@ def countdown_text(status, minutes):
 
 
 def window_status(performed_at, now, *, window_reading_recorded):
-    """Classify one injection at `now` (both aware datetimes)."""
+    """Classify one injection at `now` (both aware datetimes).
+
+    `window_reading_recorded`: a reading in the window counts for the rule (in the
+    baseline's context), so the injection has a result, provisional until the window closes.
+    """
     opens_at = performed_at + WINDOW_OPENS_AFTER
     closes_at = performed_at + WINDOW_CLOSES_AFTER
-    if window_reading_recorded:
-        return WindowStatus(Status.DONE, opens_at, closes_at)
     if now < opens_at:
         return WindowStatus(
             Status.WAITING,
@@ -107,14 +113,16 @@ def window_status(performed_at, now, *, window_reading_recorded):
             countdown_to=opens_at,
             minutes=minutes_until(opens_at - now),
         )
-    if now <= closes_at:
+    if now < closes_at:
         return WindowStatus(
-            Status.DUE,
+            Status.RECORDED if window_reading_recorded else Status.DUE,
             opens_at,
             closes_at,
             countdown_to=closes_at,
             minutes=minutes_until(closes_at - now),
         )
+    if window_reading_recorded:
+        return WindowStatus(Status.DONE, opens_at, closes_at)
     return WindowStatus(
         Status.MISSED,
         opens_at,
@@ -125,8 +133,9 @@ def window_status(performed_at, now, *, window_reading_recorded):
 
 
 def urgency_key(window, performed_at):
-    """Due now (closing soonest first), waiting (opening soonest), missed (latest), done."""
-    if window.status is Status.DUE:
+    """Due now (closing soonest first), in window, waiting (opening soonest), missed
+    (latest first), done."""
+    if window.status in (Status.DUE, Status.RECORDED):
         return (window.status, window.closes_at.timestamp())
     if window.status is Status.WAITING:
         return (window.status, window.opens_at.timestamp())

@@ -19,6 +19,7 @@ SHORT_OUTCOME = {
     rules.Outcome.INDETERMINATE: "Indeterminate",
     rules.Outcome.NEGATIVE: "Negative",
     rules.Outcome.NON_DIAGNOSTIC: "Non-diagnostic",
+    rules.Outcome.PENDING: "Pending",
 }
 
 
@@ -97,3 +98,33 @@ def outcome_badge(outcome: str, *, short: bool = False, text: str = "") -> str:
         outcome.value,
         text or outcome_label(outcome, short=short),
     )
+
+
+def result_words(result, *, short: bool = False) -> str:
+    """The result in force in words: "Indeterminate (signed; overrides the computed Positive)",
+    "Positive (provisional)", "Pending"."""
+    words = outcome_label(result.outcome, short=short)
+    if result.is_override:
+        computed = outcome_label(result.computed, short=True)
+        return f"{words} (signed; overrides the computed {computed})"
+    if result.signed:
+        return f"{words} (signed)"
+    if result.provisional:
+        return f"{words} (provisional: the window is open)"
+    return words
+
+
+def result_badge(result, *, short: bool = True) -> str:
+    """The result in force as a badge, marked signed, override or provisional."""
+    if result.is_override:
+        mark = "signed, override"
+    elif result.signed:
+        mark = "signed"
+    elif result.provisional:
+        mark = "provisional"
+    else:
+        mark = ""
+    badge = outcome_badge(result.outcome, short=short)
+    if not mark:
+        return badge
+    return format_html('{} <span class="result-mark">{}</span>', badge, mark)

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 
 from . import display, rules
 from .models import MAX_AFTER_INJECTION, MAX_BEFORE_INJECTION, Injection, PainReading, Patient
-from .models.clinical import EARLIEST_MESSAGE, too_early
+from .models.limits import EARLIEST_MESSAGE, too_early
 
 MINUTES_MIN = -Decimal(MAX_BEFORE_INJECTION // timedelta(minutes=1))
 MINUTES_MAX = Decimal(MAX_AFTER_INJECTION // timedelta(minutes=1))
@@ -64,20 +64,28 @@ class ReadingInlineForm(forms.ModelForm):
             self.add_error("recorded_at", "Enter the time of the reading, or minutes after.")
         return cleaned
 
-    def _post_clean(self):
-        self.instance._injection_for_clean = self.injection
-        super()._post_clean()
-
 
 class ReadingInlineFormSet(BaseInlineFormSet):
+    """The injection's readings in the admin; two in the same minute are refused."""
+
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "injection": self.instance}
 
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        if self.instance.pk is not None:
-            form.instance.injection = self.instance
-        return form
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            recorded_at = getattr(form, "cleaned_data", {}).get("recorded_at")
+            if recorded_at is None or form.cleaned_data.get("DELETE"):
+                continue
+            minute = recorded_at.replace(second=0, microsecond=0)
+            if minute in seen:
+                form.add_error(
+                    "recorded_at",
+                    f"Another reading here is also at {display.clock(minute)}: give each "
+                    "reading its own minute.",
+                )
+            seen[minute] = form
 
 
 # Bedside pages (assessments/views.py). These forms check the shape of what was typed;
@@ -259,6 +267,8 @@ class NewInjectionForm(forms.ModelForm):
         help_text="Ideally during the activity or manoeuvre that reproduces the usual pain.",
     )
 
+    analgesic_at = local_time_field("Analgesic taken at", required=False)
+
     class Meta:
         model = Injection
         fields = [
@@ -273,6 +283,8 @@ class NewInjectionForm(forms.ModelForm):
             "anaesthetic_volume_ml",
             "steroid_agent",
             "steroid_dose_mg",
+            "analgesic",
+            "analgesic_at",
             "notes",
         ]
         widgets = {"side": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 2})}
@@ -326,6 +338,10 @@ class NewInjectionForm(forms.ModelForm):
                 Row(
                     Column("steroid_agent", css_class="col-md-4"),
                     Column("steroid_dose_mg", css_class="col-md-4"),
+                ),
+                Row(
+                    Column("analgesic", css_class="col-md-8"),
+                    Column("analgesic_at", css_class="col-md-4"),
                 ),
                 "notes",
             ),

@@ -4,43 +4,47 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from . import rules
-from .models import Injection, PainReading, Patient
-from .signing import ensure_editable
+from .models import Injection, PainReading, Patient, evaluated_rule
 
 
-def evaluation_fields(evaluation):
-    """The stored columns of an Evaluation, as written on the injection."""
-    percent = evaluation.percent_reduction
+def evaluation_fields(injection: Injection, readings) -> dict:
+    """The stored columns of an injection's evaluation, as if its window had closed.
+
+    `awaits_window_reading` says whether, while the window is open, it is pending instead;
+    models/result.py decides that with the clock, so nothing stored goes stale.
+    """
+    closed = injection.evaluate(readings, window_closed=True)
+    at_start = injection.evaluate(readings, now=injection.performed_at)
+    percent = closed.percent_reduction
     return {
-        "outcome": evaluation.outcome.value,
+        "outcome": closed.outcome.value,
+        "awaits_window_reading": at_start.outcome is rules.Outcome.PENDING,
         "percent_reduction": None if percent is None else rules.round_percent(percent),
-        "at_threshold": evaluation.at_threshold,
-        "baseline_score": evaluation.baseline,
-        "decisive_score": evaluation.decisive_score,
-        "evaluated_threshold": evaluation.threshold,
-        "evaluated_inclusive": evaluation.inclusive,
+        "at_threshold": closed.at_threshold,
+        "baseline_score": closed.baseline,
+        "decisive_score": closed.decisive_score,
+        "evaluated_rule": evaluated_rule(),
     }
 
 
 @transaction.atomic
-def refresh_evaluation(injection_id):
+def refresh_evaluation(injection_id: int) -> None:
     """Recompute and store an injection's evaluation from all of its readings.
 
     The row lock serialises concurrent writers on the same injection, so the last
     one to commit always evaluates every reading the others saved.
     """
     injection = Injection.objects.select_for_update().get(pk=injection_id)
-    evaluation = injection.evaluate(PainReading.objects.filter(injection_id=injection_id))
-    if injection.locked_at is None:
-        # A signed injection keeps the evaluation it was signed with.
-        Injection.objects.filter(pk=injection_id).update(**evaluation_fields(evaluation))
-    return evaluation
+    if injection.is_locked:
+        return  # A signed injection keeps the evaluation it was signed with.
+    readings = list(PainReading.objects.filter(injection_id=injection_id))
+    Injection.objects.filter(pk=injection_id).update(**evaluation_fields(injection, readings))
 
 
 @transaction.atomic
-def add_reading(injection, *, entered_by, **fields):
+def add_reading(injection: Injection, *, entered_by, **fields) -> PainReading:
     """Validate and save one reading, then refresh the injection's evaluation."""
-    ensure_editable(Injection.objects.select_for_update().get(pk=injection.pk))
+    Injection.objects.select_for_update().get(pk=injection.pk).ensure_editable()
     reading = PainReading(injection=injection, entered_by=entered_by, **fields)
     reading.full_clean()
     reading.save()
@@ -48,10 +52,11 @@ def add_reading(injection, *, entered_by, **fields):
     return reading
 
 
-def stale_injections(threshold, inclusive):
+def stale_injections():
+    """Unsigned injections evaluated with another profile or policy than the clinic's now."""
     return (
         Injection.objects.filter(locked_at__isnull=True)
-        .exclude(evaluated_threshold=threshold, evaluated_inclusive=inclusive)
+        .exclude(evaluated_rule=evaluated_rule())
         .values_list("pk", flat=True)
     )
 
@@ -161,9 +166,9 @@ def register_injection(
 
 
 @transaction.atomic
-def update_reading(reading, **fields):
+def update_reading(reading: PainReading, **fields) -> PainReading:
     """Validate and save changes to one reading, then refresh its injection's evaluation."""
-    ensure_editable(Injection.objects.select_for_update().get(pk=reading.injection_id))
+    Injection.objects.select_for_update().get(pk=reading.injection_id).ensure_editable()
     for name, value in fields.items():
         setattr(reading, name, value)
     reading.full_clean()

@@ -3,52 +3,58 @@
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from . import rules
-from .models import Amendment, Injection, PainReading, SignedReport, SignOff
+from . import display, rules
+from .models import Amendment, Injection, PainReading, SignedReport, SignOff, primary_profile
+from .models.result import window_open
+from .rules.profiles import rule_options
 
 log = logging.getLogger(__name__)
-
-LOCKED_MESSAGE = (
-    "This injection is signed and locked. Open an amendment, with a reason, to change it."
-)
-
-
-def ensure_editable(injection):
-    """Refuse a change to a signed injection with a message people can act on."""
-    if injection.locked_at is not None:
-        raise ValidationError(LOCKED_MESSAGE, code="locked")
 
 
 def evaluation_inputs(injection, readings):
     return {
         "performed_at": injection.performed_at.isoformat(),
-        "readings": [
-            [str(injection.minutes_after(reading.recorded_at)), reading.score]
-            for reading in readings
-        ],
+        "readings": [[str(minutes), score, context] for minutes, score, context in readings],
     }
 
 
 @transaction.atomic
 def sign_off(injection_id, user, *, outcome=None, reason=""):
-    """Sign the interpretation: confirm the computed outcome, or override it with a reason."""
+    """Sign the interpretation: confirm the computed outcome, or override it with a reason.
+
+    The sign-off keeps the profile (CODE@version), the rule's options and every input, so
+    SignOff.reproduce() gives the signed result whatever the settings become.
+    """
     if not user.has_perm("assessments.sign_injection"):
         raise PermissionDenied("Only a clinician can sign off an injection.")
     injection = Injection.objects.select_for_update().get(pk=injection_id)
-    ensure_editable(injection)
+    injection.ensure_editable()
+    if window_open(injection.performed_at, timezone.now()):
+        raise ValidationError(
+            f"The {display.window_label()} window is open until "
+            f"{display.clock(injection.window_closes_at)}: sign off after it closes."
+        )
     readings = list(PainReading.objects.filter(injection_id=injection_id).order_by("recorded_at"))
-    evaluation = injection.evaluate(readings)
+    profile = primary_profile()
+    options = rule_options(
+        profile,
+        confounders=injection.confounders(),
+        confounder_policy=settings.SI_CONFOUNDER_POLICY,
+    )
+    rule_readings = injection.rule_readings(readings)
+    evaluation = rules.evaluate_readings(rule_readings, **options)
     computed = evaluation.outcome.value
     signed = outcome or computed
     reason = reason.strip()
-    if signed not in {choice.value for choice in rules.Outcome}:
-        raise ValidationError({"outcome": f"Unknown outcome {signed!r}."})
+    if signed not in rules.FINAL_OUTCOMES:
+        raise ValidationError({"outcome": f"Choose a signed outcome, not {signed!r}."})
     if signed != computed and not reason:
         raise ValidationError({"reason": "Give the reason for overriding the computed outcome."})
     last = injection.signoffs.aggregate(last=Max("version"))["last"] or 0
@@ -59,6 +65,8 @@ def sign_off(injection_id, user, *, outcome=None, reason=""):
         computed_outcome=computed,
         signed_outcome=signed,
         override_reason=reason,
+        profile=profile.key,
+        rule_options=options,
         threshold=evaluation.threshold,
         inclusive=evaluation.inclusive,
         percent_reduction=(
@@ -67,11 +75,12 @@ def sign_off(injection_id, user, *, outcome=None, reason=""):
             else rules.round_percent(evaluation.percent_reduction)
         ),
         at_threshold=evaluation.at_threshold,
-        inputs=evaluation_inputs(injection, readings),
+        inputs=evaluation_inputs(injection, rule_readings),
     )
     injection.locked_at = timezone.now()
+    injection.signed_outcome = signed
     injection._change_reason = f"Signed off (version {signoff.version})"
-    injection.save(update_fields=["locked_at", "updated_at"])
+    injection.save(update_fields=["locked_at", "signed_outcome", "updated_at"])
     archive_signed_report(signoff)
     log.info(
         "injection %s signed off, version %s, by user %s", injection.pk, signoff.version, user.pk
@@ -88,15 +97,16 @@ def open_amendment(injection_id, user, reason):
     if not reason:
         raise ValidationError({"reason": "Give the reason for the amendment."})
     injection = Injection.objects.select_for_update().get(pk=injection_id)
-    if injection.locked_at is None:
+    if not injection.is_locked:
         raise ValidationError("This injection is not signed: change it directly.")
     version = injection.signoffs.aggregate(last=Max("version"))["last"]
     amendment = Amendment.objects.create(
         injection=injection, amends_version=version, reason=reason, opened_by=user
     )
     injection.locked_at = None
+    injection.signed_outcome = None
     injection._change_reason = f"Amendment opened: {reason}"
-    injection.save(update_fields=["locked_at", "updated_at"])
+    injection.save(update_fields=["locked_at", "signed_outcome", "updated_at"])
     log.info("injection %s amendment opened by user %s", injection.pk, user.pk)
     return amendment
 

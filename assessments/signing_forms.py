@@ -1,13 +1,13 @@
 from django import forms
 
 from . import rules
-from .models.clinical import REASON_MAX
+from .models.limits import REASON_MAX
 
 
 class SignOffForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Signed outcome",
-        choices=[(outcome.value, outcome.label) for outcome in rules.Outcome],
+        choices=[(outcome.value, outcome.label) for outcome in rules.FINAL_OUTCOMES],
         help_text="Keep the computed outcome to confirm it; choose another to override it.",
     )
     reason = forms.CharField(

@@ -39,8 +39,8 @@ APPEND_ONLY_TABLES = [
     "assessments_historicalsignoff",
     "assessments_historicalamendment",
 ]
-# Columns an unlock may touch besides locked_at itself.
-UNLOCK_MAY_CHANGE = {"locked_at", "updated_at"}
+# Columns an unlock may touch besides locked_at itself (the signed outcome goes with the lock).
+UNLOCK_MAY_CHANGE = {"locked_at", "signed_outcome", "updated_at"}
 VENDORS = ("sqlite", "postgresql")
 
 

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from . import board, display, rules, services
+from . import board, display, services
 from .access import staff_required
 from .forms import (
     FollowUpEntryForm,
@@ -20,7 +20,7 @@ from .forms import (
     add_service_errors,
     local_now,
 )
-from .models import Injection, PainReading
+from .models import Injection, PainReading, primary_profile
 
 FOLLOW_UP_DAYS = range(1, 8)
 
@@ -57,7 +57,7 @@ def today_board(request):
             window_reading_recorded=injection.decisive_score is not None,
         )
         after = [reading for reading in injection.readings.all() if not reading.is_baseline]
-        rows.append((injection, window, after))
+        rows.append((injection, window, after, injection.result(now)))
     rows.sort(key=lambda row: board.urgency_key(row[1], row[0].performed_at))
     return render(
         request,
@@ -72,21 +72,24 @@ def today_board(request):
 
 
 def reading_saved_message(injection, reading):
-    injection.refresh_from_db()
+    """What the nurse needs to hear after saving: the reading, whether it counts, the result."""
+    readings = list(injection.readings.order_by("recorded_at", "pk"))
+    evaluation = injection.evaluate(readings)
+    index = next(i for i, r in enumerate(readings) if r.pk == reading.pk)
     text = f"MRN {injection.patient.mrn}, {injection.side}: {reading.score}/10 ({reading.phase})."
     if not reading.in_window:
+        text += f" Outside the {display.window_label()} window, so it cannot decide the outcome."
+    elif index not in evaluation.counted:
         text += (
-            f" Outside the {rules.WINDOW_START_MINUTES}–{rules.WINDOW_END_MINUTES} minute "
-            "window, so it cannot decide the outcome."
+            f" Taken {reading.get_context_display().lower()}, unlike the baseline, so it does "
+            "not count."
         )
-    text += f" Outcome: {injection.outcome_label}"
-    if injection.percent_reduction is not None:
-        text += f", reduction {injection.percent_reduction} %"
+    text += f" Result: {display.result_words(injection.result_of(evaluation))}"
+    if evaluation.percent_reduction is not None:
+        text += f", reduction {evaluation.percent_display}"
     text += "."
-    if injection.at_threshold:
-        text += " " + rules.at_threshold_sentence(
-            injection.evaluated_threshold, injection.evaluated_inclusive
-        )
+    if evaluation.at_threshold:
+        text += " " + evaluation.at_threshold_sentence
     return text
 
 
@@ -112,6 +115,7 @@ def quick_reading(request, pk):
                 messages.success(request, reading_saved_message(injection, reading))
                 return redirect("assessments:board")
     else:
+        # Post-block pain is rated doing what provoked the baseline: same context.
         context = baseline.context if baseline else PainReading.Context.PROVOKED
         form = QuickReadingForm(
             instance=unsaved, initial={"recorded_at": local_now(), "context": context}
@@ -119,7 +123,12 @@ def quick_reading(request, pk):
     return render(
         request,
         "assessments/quick_reading.html",
-        {"injection": injection, "readings": readings, "form": form},
+        {
+            "injection": injection,
+            "result": injection.result(),
+            "readings": readings,
+            "form": form,
+        },
     )
 
 
@@ -153,33 +162,15 @@ def new_injection(request):
     return render(request, "assessments/new_injection.html", {"form": form})
 
 
-def report_url(injection):
-    # The PDF report is its own feature; link it only where it is installed.
-    try:
-        return reverse("assessments:injection_report", args=[injection.pk])
-    except NoReverseMatch:
-        return None
-
-
-def decisive_reading(injection, readings, evaluation):
-    """The reading the rule chose, found by the same minutes and score it reported."""
-    for reading in readings:
-        if (
-            not reading.is_baseline
-            and reading.score == evaluation.decisive_score
-            and injection.minutes_after(reading.recorded_at) == evaluation.decisive_minutes
-        ):
-            return reading
-    return None
-
-
 @staff_required
 def injection_detail(request, pk):
     injection = get_object_or_404(injections_with_readings(), pk=pk)
     readings = list(injection.readings.all())
     signoff = injection.signoff_in_force()
+    now = timezone.now()
     # A signed injection shows the evaluation as signed, whatever the settings are now.
-    evaluation = injection.evaluation_in_force(signoff, readings)
+    evaluation = injection.evaluation_in_force(signoff, readings, now=now)
+    decisive = evaluation.decisive_index
     return render(
         request,
         "assessments/injection_detail.html",
@@ -188,9 +179,11 @@ def injection_detail(request, pk):
             "signoff": signoff,
             "readings": readings,
             "evaluation": evaluation,
-            "decisive": decisive_reading(injection, readings, evaluation),
-            "report_url": report_url(injection),
-            "admin_url": reverse("admin:assessments_injection_change", args=[injection.pk]),
+            "result": injection.result_of(evaluation, signoff),
+            "criteria": injection.criteria(readings, now=now),
+            "decisive": readings[decisive] if decisive is not None else None,
+            "counted": {readings[i].pk for i in evaluation.counted},
+            "profile": signoff.profile if signoff else primary_profile().key,
         },
     )
 
@@ -276,6 +269,7 @@ def follow_up_week(request, pk):
         "assessments/follow_up_week.html",
         {
             "injection": injection,
+            "result": injection.result(),
             "days": days,
             "days_with_score": sum(1 for day in days if day["entries"]),
             "day_count": len(FOLLOW_UP_DAYS),

@@ -11,6 +11,9 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from assessments.rules import CONFOUNDER_POLICIES
+from assessments.rules.profiles import find as find_profile
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -212,13 +215,22 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# The clinical rule: see assessments/rules.py and the README.
-SI_THRESHOLD_PERCENT = env_int("SI_THRESHOLD_PERCENT", 75)
-if not 0 < SI_THRESHOLD_PERCENT < 100:
-    raise ImproperlyConfigured("SI_THRESHOLD_PERCENT must be from 1 to 99.")
-SI_THRESHOLD_COMPARATOR = os.environ.get("SI_THRESHOLD_COMPARATOR", "more_than")
-if SI_THRESHOLD_COMPARATOR not in {"more_than", "at_least"}:
-    raise ImproperlyConfigured("SI_THRESHOLD_COMPARATOR must be 'more_than' or 'at_least'.")
+# The clinical rule: see assessments/rules/ and the README. The primary criteria profile
+# decides the stored outcome; every built-in profile is shown beside it.
+SI_PROFILE = os.environ.get("SI_PROFILE", "LEAFLET")
+try:
+    SI_PROFILE = find_profile(SI_PROFILE).code
+except ValueError as error:
+    raise ImproperlyConfigured(f"SI_PROFILE: {error}") from None
+SI_CONFOUNDER_POLICY = os.environ.get("SI_CONFOUNDER_POLICY", "warn")
+if SI_CONFOUNDER_POLICY not in CONFOUNDER_POLICIES:
+    raise ImproperlyConfigured("SI_CONFOUNDER_POLICY must be 'warn' or 'non_diagnostic'.")
+for retired in ("SI_THRESHOLD_PERCENT", "SI_THRESHOLD_COMPARATOR"):
+    if os.environ.get(retired):
+        raise ImproperlyConfigured(
+            f"{retired} was replaced by SI_PROFILE: LEAFLET is more than 75 %, CMS-LCD-2023 "
+            "at least 75 % (provoked), ASPN-2024 more than 50 %, RESEARCH-80 at least 80 %."
+        )
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Demo Spine Clinic")
 CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "1 Example Street, Exampletown")

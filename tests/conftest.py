@@ -99,7 +99,8 @@ def make_patient(db):
 @pytest.fixture
 def make_injection(db, make_patient, make_user):
     def make(readings=(), *, patient=None, minutes_ago=24 * 60, **fields):
-        """readings: (minutes after the injection, score) pairs; negative ones are baselines."""
+        """readings: (minutes after the injection, score[, context]); negative minutes are
+        baselines. The context defaults to "provoked", as the protocol asks."""
         fields.setdefault("performed_at", timezone.now() - timedelta(minutes=minutes_ago))
         fields.setdefault("side", "left")
         fields.setdefault("guidance", "fluoroscopy")
@@ -109,11 +110,12 @@ def make_injection(db, make_patient, make_user):
         if "proceduralist" not in fields:
             fields["proceduralist"] = make_user()
         injection = Injection.objects.create(patient=patient or make_patient(), **fields)
-        for minutes, score in readings:
+        for minutes, score, *context in readings:
             PainReading.objects.create(
                 injection=injection,
                 recorded_at=injection.performed_at + timedelta(seconds=int(minutes * 60)),
                 score=score,
+                context=context[0] if context else "provoked",
             )
         services.refresh_evaluation(injection.pk)
         injection.refresh_from_db()

@@ -61,10 +61,11 @@ def test_staff_adds_an_injection_with_readings_and_sees_the_outcome(
 
     page = admin_client.get(reverse("admin:assessments_injection_change", args=[injection.pk]))
     text = page.content.decode()
-    assert "Positive: consistent with SI joint involvement" in text
+    assert "Positive (single block): consistent with SI joint pain" in text
     assert "87.5 %" in text
-    assert "1/10 at 25.0 min" in text
-    assert "Rule: Positive when pain falls by more than 75 %" in text
+    assert "1/10 at" in text and "(25 min after)" in text
+    assert "Rule: Positive when pain falls by more than 75 % at every reading" in text
+    assert "Meets ASPN-2024: yes" in text
 
     listing = admin_client.get(CHANGELIST_URL).content.decode()
     assert patient.mrn in listing
@@ -175,13 +176,13 @@ def test_editing_a_reading_updates_the_stored_outcome(admin_client, staff_user, 
             }
         )
     body.update(
-        {"readings-TOTAL_FORMS": "2", "readings-INITIAL_FORMS": "2", "readings-1-score": "6"}
+        {"readings-TOTAL_FORMS": "2", "readings-INITIAL_FORMS": "2", "readings-1-score": "3"}
     )
     response = admin_client.post(url, body)
     assert response.status_code == 302, response.context["errors"]
     injection.refresh_from_db()
     assert injection.outcome == "indeterminate"
-    assert str(injection.percent_reduction) == "25.0"
+    assert str(injection.percent_reduction) == "62.5"
 
 
 def test_moving_the_injection_time_reevaluates(admin_client, staff_user, make_injection):
@@ -198,7 +199,7 @@ def test_moving_the_injection_time_reevaluates(admin_client, staff_user, make_in
 def test_outcome_filter_lists_only_that_outcome(admin_client, make_injection):
     positive = make_injection([(-5, 8), (25, 0)])
     negative = make_injection([(-5, 8), (25, 8)])
-    listing = admin_client.get(CHANGELIST_URL, {"outcome__exact": "negative"})
+    listing = admin_client.get(CHANGELIST_URL, {"result": "negative"})
     shown = [row.pk for row in listing.context["cl"].result_list]
     assert shown == [negative.pk]
     assert positive.pk not in shown
@@ -208,8 +209,8 @@ def test_changelist_sorts_by_outcome_in_the_database(admin_client, make_injectio
     make_injection([(-5, 8), (25, 0)])
     make_injection([(-5, 8), (25, 8)])
     listing = admin_client.get(CHANGELIST_URL, {"o": "5"})
-    outcomes = [row.outcome for row in listing.context["cl"].result_list]
-    assert outcomes == sorted(outcomes)
+    outcomes = [row.result_in_force for row in listing.context["cl"].result_list]
+    assert outcomes == sorted(outcomes) == ["negative", "positive"]
 
 
 @pytest.mark.parametrize("rows", [10, 200])
@@ -294,9 +295,9 @@ def test_injection_search_finds_by_mrn_or_name(admin_client, make_patient, make_
 def test_broad_injection_search_is_complete(
     admin_client, make_patient, make_injection, monkeypatch
 ):
-    import assessments.admin
+    import assessments.admin.injections
 
-    monkeypatch.setattr(assessments.admin, "SEARCH_ID_LIST_LIMIT", 1)
+    monkeypatch.setattr(assessments.admin.injections, "SEARCH_ID_LIST_LIMIT", 1)
     found = [make_injection(patient=make_patient(family_name=f"Broad{n}")) for n in range(3)]
     make_injection(patient=make_patient(family_name="Other"))
     listing = admin_client.get(CHANGELIST_URL, {"q": "broad"})

@@ -137,10 +137,12 @@ def test_nurse_logs_in_and_enters_the_due_score_from_the_board(
     page.get_by_role("button", name="Save reading").click()
 
     expect(page).to_have_url(f"{live_server.url}/")
-    expect(page.locator(".alert-success")).to_contain_text("Outcome: Positive")
-    expect(card.locator(".status-badge")).to_have_text("Done")
+    expect(page.locator(".alert-success")).to_contain_text("Result: Positive")
+    # The window is still open: the result is provisional, and the card is not "Done" yet.
+    expect(card.locator(".status-badge")).to_have_text("In window")
     expect(card.locator(".card-header")).to_contain_text("1/10")
     expect(card.locator(".outcome-badge")).to_have_text("Positive")
+    expect(card.locator(".result-mark")).to_have_text("provisional")
     shot(page, "03-board-after-entry")
     due.refresh_from_db()
     assert (due.outcome, due.decisive_score) == ("positive", 1)
@@ -287,7 +289,8 @@ def test_new_injection_for_a_new_patient_lands_on_the_board_and_its_page(
     expect(card).to_contain_text("7/10")
 
     card.get_by_role("link", name="Details").click()
-    expect(page.locator(".reasons")).to_contain_text("No reading was recorded 20–30 minutes")
+    expect(page.locator(".headline")).to_contain_text("Pending: the 20–30 minute window is open")
+    expect(page.locator(".result-in-force")).to_contain_text("Pending")
     expect(page.locator(".timeline")).to_contain_text("Baseline")
     shot(page, "10-injection-page")
     assert (injection.side, injection.baseline_score) == ("right", 7)

@@ -16,13 +16,16 @@ def run(*args):
     return out.getvalue()
 
 
-def test_seed_demo_covers_every_outcome_and_runs_twice_without_duplicates(db):
-    assert "20 new patient(s)" in run("seed_demo")
+def test_seed_demo_covers_every_result_and_runs_twice_without_duplicates(db):
+    run("setup_roles")
+    assert "22 new patient(s)" in run("seed_demo")
     counts = (Patient.objects.count(), Injection.objects.count())
     assert "0 new patient(s)" in run("seed_demo")
-    assert (Patient.objects.count(), Injection.objects.count()) == counts == (20, 20)
-    outcomes = set(Injection.objects.values_list("outcome", flat=True))
-    assert outcomes == {outcome.value for outcome in Outcome}
+    assert (Patient.objects.count(), Injection.objects.count()) == counts == (22, 22)
+    results = {injection.result() for injection in Injection.objects.all()}
+    assert {result.outcome for result in results} == set(Outcome)
+    assert any(result.provisional for result in results)
+    assert any(result.is_override for result in results)
     assert Injection.objects.filter(at_threshold=True, percent_reduction=75).exists()
 
 
@@ -34,13 +37,14 @@ def test_seed_demo_has_one_injection_performed_minutes_ago(db):
         performed_at__gte=timezone.now() - timezone.timedelta(minutes=15)
     )
     assert recent.count() == 1
+    assert recent.get().result().outcome is Outcome.PENDING
 
 
 def test_seed_demo_stores_the_same_evaluation_the_rule_gives(db):
     run("seed_demo", "--patients", "300")
-    assert Injection.objects.count() == 320
-    for injection in Injection.objects.prefetch_related("readings")[:320]:
-        evaluation = injection.evaluate(injection.readings.all())
+    assert Injection.objects.count() == 322
+    for injection in Injection.objects.filter(locked_at__isnull=True).prefetch_related("readings"):
+        evaluation = injection.evaluate(injection.readings.all(), window_closed=True)
         assert injection.outcome == evaluation.outcome.value
 
 
@@ -59,13 +63,26 @@ def test_create_demo_superuser_only_when_no_user_exists(db, django_user_model):
 
 def test_recompute_evaluations_applies_changed_rule_settings(make_injection, settings):
     injection = make_injection([(-5, 8), (25, 2)])
+    unchanged = make_injection([(-5, 8), (25, 1)])
     assert injection.outcome == "indeterminate"
-    settings.SI_THRESHOLD_COMPARATOR = "at_least"
-    assert "Recomputed 1 injection(s) with the rule: at least 75 %." in run("recompute_evaluations")
+    settings.SI_PROFILE = "CMS-LCD-2023"
+    output = run("recompute_evaluations")
+    assert "Recomputed 2 injection(s) under CMS-LCD-2023@1" in output
+    assert "1 outcome(s) changed" in output and "indeterminate → positive: 1" in output
     injection.refresh_from_db()
-    assert injection.outcome == "positive"
+    assert (injection.outcome, injection.evaluated_rule) == ("positive", "CMS-LCD-2023@1/warn")
+    assert Injection.objects.get(pk=unchanged.pk).outcome == "positive"
     assert "Recomputed 0 injection(s)" in run("recompute_evaluations")
-    assert "Recomputed 1 injection(s)" in run("recompute_evaluations", "--all")
+    assert "Recomputed 2 injection(s)" in run("recompute_evaluations", "--all")
+
+
+def test_recompute_evaluations_moves_rule_one_outcomes_to_rule_two(make_injection):
+    """Stored before rule 2.0 (evaluated_rule empty): the lowest reading had decided."""
+    injection = make_injection([(-5, 8), (22, 4), (25, 1)])
+    Injection.objects.filter(pk=injection.pk).update(outcome="positive", evaluated_rule="")
+    output = run("recompute_evaluations")
+    assert "positive → indeterminate: 1" in output
+    assert Injection.objects.get(pk=injection.pk).outcome == "indeterminate"
 
 
 @pytest.mark.parametrize(
@@ -73,8 +90,9 @@ def test_recompute_evaluations_applies_changed_rule_settings(make_injection, set
     [
         ({"DEBUG": "0", "SECRET_KEY": ""}, "SECRET_KEY is required when DEBUG is off."),
         ({"DEBUG": "maybe", "SECRET_KEY": "x"}, "DEBUG must be 1/0"),
-        ({"SECRET_KEY": "x", "SI_THRESHOLD_PERCENT": "100"}, "SI_THRESHOLD_PERCENT must be"),
-        ({"SECRET_KEY": "x", "SI_THRESHOLD_COMPARATOR": "over"}, "SI_THRESHOLD_COMPARATOR must"),
+        ({"SECRET_KEY": "x", "SI_PROFILE": "NICE"}, "SI_PROFILE: Unknown criteria profile"),
+        ({"SECRET_KEY": "x", "SI_CONFOUNDER_POLICY": "ignore"}, "SI_CONFOUNDER_POLICY must be"),
+        ({"SECRET_KEY": "x", "SI_THRESHOLD_PERCENT": "80"}, "was replaced by SI_PROFILE"),
     ],
 )
 def test_settings_fail_closed_on_bad_environment(env, message):

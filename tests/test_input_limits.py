@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from assessments import signing
 from assessments.models import Injection, PainReading, Patient
-from assessments.models.clinical import NOTES_MAX
+from assessments.models.limits import NOTES_MAX
 from assessments.reports import bundle as report_bundle
 from assessments.reports import render_report
 from tests.builders import injection_post, pdf_pages, pdf_text

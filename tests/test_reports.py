@@ -27,19 +27,23 @@ def test_report_text_holds_mrn_scores_outcome_rule_and_page_number(make_injectio
     assert "R-4711" in text
     for score in ("8/10", "1/10", "2/10"):
         assert score in text
-    assert "Positive: consistent with SI joint involvement" in text
-    assert "reduction 87.5 %" in text
-    assert "Positive when pain falls by more than 75 % at 20–30 minutes" in text
+    assert "Positive (single block): consistent with SI joint pain — reduction 87.5 %" in text
+    assert (
+        "Profile LEAFLET@2 as configured: Positive when pain falls by more than 75 % at every"
+        in text
+    )
+    assert "Meets ASPN-2024: yes" in text
     assert "Page 1 of 1" in text
 
 
 @pytest.mark.parametrize(
     ("readings", "words"),
     [
-        (POSITIVE, ["Positive: consistent with SI joint involvement"]),
-        ([(-10, 7), (25, 4)], ["Indeterminate: partial relief, not confirmed", "42.9 %"]),
-        ([(-10, 6), (25, 6)], ["Negative: SI joint unlikely to be the source", "did not fall"]),
-        ([(-10, 5), (24, 7)], ["Negative: SI joint unlikely to be the source", "Pain rose"]),
+        (POSITIVE, ["Positive (single block): consistent with SI joint pain"]),
+        ([(-10, 8), (25, 3)], ["Indeterminate: partial relief — reduction 62.5 %"]),
+        ([(-10, 7), (25, 4)], ["Negative: intra-articular SI joint pain unlikely", "42.9 %"]),
+        ([(-10, 6), (25, 6)], ["Negative: intra-articular SI joint pain unlikely", "did not fall"]),
+        ([(-10, 5), (24, 7)], ["Negative: intra-articular SI joint pain", "Pain rose"]),
         ([(25, 3)], ["Non-diagnostic", "No baseline score was recorded"]),
         ([(-10, 7), (40, 1)], ["Non-diagnostic", "No reading was recorded 20–30 minutes"]),
         (
@@ -51,7 +55,16 @@ def test_report_text_holds_mrn_scores_outcome_rule_and_page_number(make_injectio
             ],
         ),
     ],
-    ids=["positive", "indeterminate", "no-change", "pain-up", "no-baseline", "no-window", "at-75"],
+    ids=[
+        "positive",
+        "indeterminate",
+        "below-50",
+        "no-change",
+        "pain-up",
+        "no-baseline",
+        "no-window",
+        "at-75",
+    ],
 )
 def test_each_outcome_renders_in_words(make_injection, readings, words):
     text = pdf_text(render_report(make_injection(readings)))
@@ -61,13 +74,21 @@ def test_each_outcome_renders_in_words(make_injection, readings, words):
 
 
 def test_exactly_at_threshold_with_at_least_rule_is_positive_and_says_so(make_injection, settings):
-    settings.SI_THRESHOLD_COMPARATOR = "at_least"
+    settings.SI_PROFILE = "CMS-LCD-2023"
 
     text = pdf_text(render_report(make_injection([(-10, 4), (22, 1)])))
 
-    assert "Positive: consistent with SI joint involvement" in text
+    assert "Positive (single block): consistent with SI joint pain" in text
     assert "meets the configured 'at least 75 %' rule" in text
-    assert "Positive when pain falls by at least 75 %" in text
+    assert "Profile CMS-LCD-2023@1 as configured: Positive when pain falls by at least 75 %" in text
+
+
+def test_a_pending_draft_prints_pending_and_a_provisional_one_says_so(make_injection):
+    pending = pdf_text(render_report(make_injection([(-5, 8)], minutes_ago=10)))
+    provisional = pdf_text(render_report(make_injection([(-5, 8), (21, 1)], minutes_ago=25)))
+    assert "Pending: the 20–30 minute reading is not in yet" in pending
+    assert "Non-diagnostic" not in pending
+    assert "(provisional: the window is open)" in provisional
 
 
 def test_injection_without_readings_renders(make_injection):

@@ -1,3 +1,5 @@
+"""The rule (assessments/rules): the contract of evaluate() over its whole boundary table."""
+
 from decimal import Decimal
 
 import pytest
@@ -5,62 +7,191 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assessments import rules
-from assessments.rules import Outcome, evaluate
+from assessments.rules import Outcome, evaluate, evaluate_readings
+from assessments.rules import profiles as prof
 
-P, IND, N, X = (
+P, IND, N, X, WAIT = (
     Outcome.POSITIVE,
     Outcome.INDETERMINATE,
     Outcome.NEGATIVE,
     Outcome.NON_DIAGNOSTIC,
+    Outcome.PENDING,
 )
 
 
 @pytest.mark.parametrize(
-    "baseline, readings, threshold, inclusive, outcome, percent, at_threshold",
+    "baseline, readings, options, outcome, percent, at_threshold",
     [
         # Exactly 75 % at baselines 4 and 8: not "more than", but "at least".
-        (8, [(25, 2)], 75, False, IND, Decimal(75), True),
-        (4, [(25, 1)], 75, False, IND, Decimal(75), True),
-        (8, [(25, 2)], 75, True, P, Decimal(75), True),
-        (4, [(25, 1)], 75, True, P, Decimal(75), True),
+        (8, [(25, 2)], {}, IND, Decimal(75), True),
+        (4, [(25, 1)], {}, IND, Decimal(75), True),
+        (8, [(25, 2)], {"inclusive": True}, P, Decimal(75), True),
+        (4, [(25, 1)], {"inclusive": True}, P, Decimal(75), True),
         # Just above and below the threshold.
-        (8, [(25, 1)], 75, False, P, Decimal("87.5"), False),
-        (8, [(25, 3)], 75, True, IND, Decimal("62.5"), False),
+        (8, [(25, 1)], {}, P, Decimal("87.5"), False),
+        (8, [(25, 3)], {"inclusive": True}, IND, Decimal("62.5"), False),
         # The window: 20 and 30 inclusive, 19.9 and 30.1 outside.
-        (8, [(19.9, 0)], 75, False, X, None, False),
-        (8, [(20, 0)], 75, False, P, Decimal(100), False),
-        (8, [(30, 0)], 75, False, P, Decimal(100), False),
-        (8, [(30.1, 0)], 75, False, X, None, False),
-        (8, [(Decimal("19.99"), 0), (25, 6)], 75, False, IND, Decimal(25), False),
-        # Several in-window readings: the lowest decides.
-        (8, [(20, 5), (25, 1), (30, 4)], 75, False, P, Decimal("87.5"), False),
+        (8, [(19.9, 0)], {}, X, None, False),
+        (8, [(20, 0)], {}, P, Decimal(100), False),
+        (8, [(30, 0)], {}, P, Decimal(100), False),
+        (8, [(30.1, 0)], {}, X, None, False),
+        (8, [(Decimal("19.99"), 0), (25, 4)], {}, IND, Decimal(50), False),
+        # Sustained (default): the highest in-window score decides; best: the lowest.
+        (8, [(22, 4), (25, 3), (28, 2)], {}, IND, Decimal(50), False),
+        (8, [(22, 4), (25, 3), (28, 2)], {"method": "best"}, IND, Decimal(75), True),
+        (8, [(20, 2), (25, 1), (30, 1)], {}, IND, Decimal(75), True),
+        (8, [(20, 1), (25, 0), (30, 1)], {}, P, Decimal("87.5"), False),
         # Out-of-window lows never decide.
-        (8, [(10, 0), (25, 6), (45, 0), (-5, 0)], 75, False, IND, Decimal(25), False),
+        (8, [(10, 0), (25, 3), (45, 0), (-5, 0)], {}, IND, Decimal("62.5"), False),
+        # Bands: below 50 % is negative, 50 % up to the threshold indeterminate.
+        (10, [(25, 9)], {}, N, Decimal(10), False),
+        (7, [(25, 4)], {}, N, Decimal(300) / 7, False),
+        (8, [(25, 4)], {}, IND, Decimal(50), False),
+        (6, [(25, 3)], {}, IND, Decimal(50), False),
+        (10, [(25, 9)], {"negative_below": 0}, IND, Decimal(10), False),
+        (10, [(25, 7)], {"negative_below": 30}, IND, Decimal(30), False),
+        (10, [(25, 8)], {"negative_below": 30}, N, Decimal(20), False),
         # No change and pain up.
-        (6, [(25, 6)], 75, False, N, Decimal(0), False),
-        (5, [(25, 7)], 75, False, N, Decimal(-40), False),
+        (6, [(25, 6)], {}, N, Decimal(0), False),
+        (5, [(25, 7)], {}, N, Decimal(-40), False),
+        (6, [(25, 6)], {"negative_below": 0}, N, Decimal(0), False),
         # Baseline 0 and no baseline.
-        (0, [(25, 0)], 75, False, X, None, False),
-        (None, [(25, 1)], 75, False, X, None, False),
-        (8, [], 75, False, X, None, False),
-        # Other thresholds.
-        (10, [(25, 5)], 50, False, IND, Decimal(50), True),
-        (10, [(25, 5)], 50, True, P, Decimal(50), True),
-        (10, [(25, 2)], 80, False, IND, Decimal(80), True),
-        (10, [(25, 1)], 80, False, P, Decimal(90), False),
+        (0, [(25, 0)], {}, X, None, False),
+        (None, [(25, 1)], {}, X, None, False),
+        (8, [], {}, X, None, False),
+        # Other thresholds; the negative band follows a lower threshold down.
+        (10, [(25, 5)], {"threshold": 50}, IND, Decimal(50), True),
+        (10, [(25, 5)], {"threshold": 50, "inclusive": True}, P, Decimal(50), True),
+        (10, [(25, 6)], {"threshold": 50}, N, Decimal(40), False),
+        (10, [(25, 7)], {"threshold": 30}, IND, Decimal(30), True),
+        (10, [(25, 8)], {"threshold": 30}, N, Decimal(20), False),
+        (10, [(25, 2)], {"threshold": 80}, IND, Decimal(80), True),
+        (10, [(25, 1)], {"threshold": 80}, P, Decimal(90), False),
         # 1/3 reduction stays exact: no float rounding at the threshold.
-        (3, [(25, 2)], 34, False, IND, Decimal(100) / 3, False),
-        (3, [(25, 2)], 33, False, P, Decimal(100) / 3, False),
+        (3, [(25, 2)], {"threshold": 34, "negative_below": 0}, IND, Decimal(100) / 3, False),
+        (3, [(25, 2)], {"threshold": 33}, P, Decimal(100) / 3, False),
     ],
 )
 def test_evaluate_applies_the_rule_at_every_boundary(
-    baseline, readings, threshold, inclusive, outcome, percent, at_threshold
+    baseline, readings, options, outcome, percent, at_threshold
 ):
-    result = evaluate(baseline, readings, threshold=threshold, inclusive=inclusive)
+    result = evaluate(baseline, readings, **options)
     assert result.outcome == outcome
     assert result.percent_reduction == percent
     assert result.at_threshold is at_threshold
-    assert result.reasons
+    assert result.reasons.headline
+
+
+def test_sustained_decides_by_the_highest_score_and_the_earliest_among_equals():
+    result = evaluate(9, [(21, 3), (24, 2), (27, 3), (35, 0)])
+    assert (result.decisive_index, result.decisive_minutes, result.decisive_score) == (0, 21, 3)
+    assert result.counted == (0, 1, 2)
+    assert "the least relief of 3 readings in the window" in result.reasons.headline
+
+
+def test_best_decides_by_the_lowest_score_and_the_earliest_among_equals():
+    result = evaluate(9, [(21, 3), (24, 2), (27, 2), (35, 0)], method="best")
+    assert (result.decisive_index, result.decisive_score) == (1, 2)
+
+
+def test_every_extra_reading_can_only_lower_a_sustained_result():
+    assert evaluate(8, [(22, 1)]).outcome == P
+    assert evaluate(8, [(22, 1), (28, 3)]).outcome == IND
+
+
+@pytest.mark.parametrize(
+    "readings, outcome, counted",
+    [
+        ([(25, 1, "rest")], X, ()),
+        ([(25, 1, "provoked")], P, (0,)),
+        ([(25, 1, None)], P, (0,)),
+        ([(22, 1, "rest"), (25, 3, "provoked")], IND, (1,)),
+    ],
+    ids=["other context only", "same context", "unknown context", "mixed"],
+)
+def test_only_readings_in_the_baselines_context_count(readings, outcome, counted):
+    result = evaluate(8, readings, baseline_context="provoked")
+    assert result.outcome == outcome
+    assert result.counted == counted
+
+
+def test_a_rest_reading_against_a_provoked_baseline_says_what_to_record():
+    result = evaluate(8, [(25, 1, "rest")], baseline_context="provoked")
+    assert result.outcome == X
+    assert "record one during the same activity" in result.reasons.headline
+    assert any("unlike the baseline" in note for note in result.reasons.context)
+
+
+def test_without_a_baseline_context_every_context_counts():
+    assert evaluate(8, [(25, 1, "rest")]).outcome == P
+
+
+@pytest.mark.parametrize(
+    "elapsed, readings, outcome, provisional",
+    [
+        (0, [], WAIT, False),
+        (10, [], WAIT, False),
+        (19.9, [], WAIT, False),
+        (29.9, [], WAIT, False),
+        (30, [], X, False),
+        (None, [], X, False),
+        (25, [(22, 1)], P, True),
+        (25, [(22, 3)], IND, True),
+        (Decimal("29.99"), [(22, 1)], P, True),
+        (30, [(22, 1)], P, False),
+        (25, [(15, 1)], WAIT, False),
+    ],
+)
+def test_a_missing_reading_is_pending_and_a_result_provisional_until_the_window_closes(
+    elapsed, readings, outcome, provisional
+):
+    result = evaluate(8, readings, minutes_elapsed=elapsed)
+    assert result.outcome == outcome
+    assert result.provisional is provisional
+    if provisional:
+        assert any(caution.startswith("Provisional") for caution in result.reasons.cautions)
+
+
+def test_a_reading_in_another_context_leaves_it_pending_while_the_window_is_open():
+    result = evaluate(8, [(22, 1, "rest")], baseline_context="provoked", minutes_elapsed=25)
+    assert result.outcome == WAIT
+
+
+def test_a_missing_baseline_is_non_diagnostic_even_while_the_window_is_open():
+    assert evaluate(None, [], minutes_elapsed=5).outcome == X
+
+
+def test_confounders_warn_by_default_and_keep_the_outcome():
+    result = evaluate(8, [(25, 1)], confounders=["moderate sedation", "oxycodone at 09:10"])
+    assert result.outcome == P
+    [note] = result.reasons.confounders
+    assert "moderate sedation; oxycodone at 09:10" in note
+
+
+@pytest.mark.parametrize(
+    "readings, elapsed", [([(25, 1)], None), ([(25, 6)], None), ([], 10)], ids=str
+)
+def test_confounders_make_the_block_non_diagnostic_under_that_policy(readings, elapsed):
+    result = evaluate(
+        8,
+        readings,
+        confounders=["deep sedation"],
+        confounder_policy="non_diagnostic",
+        minutes_elapsed=elapsed,
+    )
+    assert result.outcome == X
+    assert "deep sedation" in result.reasons.headline
+    assert not result.provisional
+
+
+def test_a_profile_can_require_a_provoked_baseline():
+    result = evaluate(8, [(25, 1)], baseline_context="rest", required_context="provoked")
+    assert result.outcome == X
+    assert "needs one during the provoking activity" in result.reasons.headline
+    good = evaluate(
+        8, [(25, 1, "provoked")], baseline_context="provoked", required_context="provoked"
+    )
+    assert good.outcome == P
 
 
 def test_exactly_at_threshold_is_called_out_in_words():
@@ -68,18 +199,13 @@ def test_exactly_at_threshold_is_called_out_in_words():
     assert result.at_threshold_sentence == (
         "Exactly 75 %: meets 'at least 75 %' criteria, not the configured 'more than 75 %' rule."
     )
-    assert result.at_threshold_sentence in result.reasons
-    assert "Exactly 75 %" not in " ".join(evaluate(8, [(25, 1)]).reasons)
+    assert result.reasons.at_threshold == result.at_threshold_sentence
+    assert not evaluate(8, [(25, 1)]).reasons.at_threshold
 
 
 def test_inclusive_at_threshold_sentence_names_the_configured_rule():
     result = evaluate(4, [(25, 1)], inclusive=True)
     assert "meets the configured 'at least 75 %' rule" in result.at_threshold_sentence
-
-
-def test_decisive_reading_is_the_lowest_in_window_and_earliest_among_equals():
-    result = evaluate(9, [(21, 3), (24, 2), (27, 2), (35, 0)])
-    assert (result.decisive_minutes, result.decisive_score) == (24, 2)
 
 
 @pytest.mark.parametrize(
@@ -92,40 +218,74 @@ def test_decisive_reading_is_the_lowest_in_window_and_earliest_among_equals():
 )
 def test_non_diagnostic_reason_says_which_part_is_missing(baseline, readings, reason):
     result = evaluate(baseline, readings)
-    assert result.outcome == Outcome.NON_DIAGNOSTIC
-    assert reason in result.reasons
+    assert result.outcome == X
+    assert result.reasons.headline == reason
+
+
+def test_a_negative_block_names_intra_articular_pain_only():
+    result = evaluate(8, [(25, 7)])
+    assert "intra-articular SI joint pain is unlikely" in result.reasons.headline
+    assert rules.EXTRA_ARTICULAR in result.reasons.cautions
+
+
+def test_a_positive_block_is_called_a_single_block():
+    assert "(a single block)" in evaluate(8, [(25, 1)]).reasons.headline
+    assert "(single block)" in Outcome.POSITIVE.label
 
 
 def test_out_of_window_readings_are_mentioned_but_never_decisive():
     result = evaluate(8, [(10, 0), (25, 4)])
     assert result.decisive_score == 4
     assert "1 reading outside the 20–30 minute window is shown but never decisive." in (
-        result.reasons
+        result.reasons.context
     )
 
 
 def test_low_baseline_adds_a_caution():
-    assert any("baseline was low" in r for r in evaluate(3, [(25, 0)]).reasons)
+    assert any("baseline was low" in r for r in evaluate(3, [(25, 0)]).reasons.cautions)
     assert not any("baseline was low" in r for r in evaluate(4, [(25, 0)]).reasons)
 
 
+def test_reasons_iterate_in_order_headline_first():
+    result = evaluate(
+        8,
+        [(25, 2, "provoked"), (26, 1, "rest")],
+        baseline_context="provoked",
+        confounders=["minimal fuss"],
+    )
+    reasons = list(result.reasons)
+    assert reasons[0] == result.reasons.headline
+    assert reasons[1] == result.reasons.at_threshold
+    assert reasons[2:] == list(result.reasons.details)
+
+
 @pytest.mark.parametrize(
-    "baseline, readings, message",
+    "baseline, readings, options, message",
     [
-        (11, [], "Baseline score must be from 0 to 10, got 11."),
-        (-1, [], "Baseline score must be from 0 to 10, got -1."),
-        (True, [], "Baseline score must be a whole number from 0 to 10, got True."),
-        (7.5, [], "Baseline score must be a whole number from 0 to 10, got 7.5."),
-        ("7", [], "Baseline score must be a whole number from 0 to 10, got '7'."),
-        (7, [(25, 11)], "Score must be from 0 to 10, got 11."),
-        (7, [(25, 2.0)], "Score must be a whole number from 0 to 10, got 2.0."),
-        (7, [(25, False)], "Score must be a whole number from 0 to 10, got False."),
+        (11, [], {}, "Baseline score must be from 0 to 10, got 11."),
+        (-1, [], {}, "Baseline score must be from 0 to 10, got -1."),
+        (True, [], {}, "Baseline score must be a whole number from 0 to 10, got True."),
+        (7.5, [], {}, "Baseline score must be a whole number from 0 to 10, got 7.5."),
+        ("7", [], {}, "Baseline score must be a whole number from 0 to 10, got '7'."),
+        (7, [(25, 11)], {}, "Score must be from 0 to 10, got 11."),
+        (7, [(25, 2.0)], {}, "Score must be a whole number from 0 to 10, got 2.0."),
+        (7, [(25, False)], {}, "Score must be a whole number from 0 to 10, got False."),
+        (7, [(25, 2, "walking")], {}, "Context must be one of rest, provoked, got 'walking'."),
+        (7, [("25", 2)], {}, "Minutes after the injection must be a number, got '25'."),
+        (7, [(25,)], {}, "A reading is (minutes, score) or (minutes, score, context), got (25,)."),
+        (7, [], {"method": "lowest"}, "Method must be one of sustained, best, got 'lowest'."),
+        (7, [], {"confounder_policy": "ignore"}, "Confounder policy must be one of warn"),
+        (7, [], {"negative_below": -1}, "negative band must be a whole percentage from 0 to 75"),
+        (7, [], {"negative_below": 76}, "negative band must be a whole percentage from 0 to 75"),
+        (7, [], {"negative_below": True}, "negative band must be a whole percentage"),
+        (7, [], {"threshold": 50, "negative_below": 60}, "from 0 to 50, got 60"),
+        (7, [], {"baseline_context": "lying"}, "Context must be one of rest, provoked"),
     ],
 )
-def test_evaluate_rejects_what_is_not_a_score(baseline, readings, message):
+def test_evaluate_rejects_what_it_cannot_read(baseline, readings, options, message):
     with pytest.raises(ValueError) as raised:
-        evaluate(baseline, readings)
-    assert str(raised.value) == message
+        evaluate(baseline, readings, **options)
+    assert message in str(raised.value)
 
 
 @pytest.mark.parametrize("threshold", [0, 100, 75.0, True])
@@ -134,21 +294,27 @@ def test_evaluate_rejects_an_impossible_threshold(threshold):
         evaluate(8, [(25, 1)], threshold=threshold)
 
 
+def test_negative_band_may_equal_the_threshold():
+    assert evaluate(8, [(25, 2)], negative_below=75).outcome == IND
+    assert evaluate(8, [(25, 3)], negative_below=75).outcome == N
+
+
 def test_evaluation_is_frozen():
     result = evaluate(8, [(25, 1)])
     with pytest.raises(AttributeError):
         result.outcome = Outcome.NEGATIVE
 
 
-def test_latest_baseline_takes_the_last_reading_before_the_injection():
-    assert rules.latest_baseline([(-60, 9), (-5, 6), (25, 1)]) == 6
-    assert rules.latest_baseline([(0, 6), (25, 1)]) is None
+def test_evaluate_readings_takes_the_latest_baseline_and_its_context():
+    readings = [(-30, 9, "rest"), (-5, 8, "provoked"), (25, 1, "rest"), (26, 2, "provoked")]
+    result = evaluate_readings(readings)
+    assert (result.baseline, result.baseline_context) == (8, "provoked")
+    assert (result.decisive_index, result.counted) == (3, (3,))
+    assert result.outcome == IND
 
 
-def test_evaluate_readings_splits_baseline_from_after_readings():
-    result = rules.evaluate_readings([(-30, 9), (-5, 8), (25, 2)])
-    assert result.baseline == 8
-    assert result.outcome == Outcome.INDETERMINATE
+def test_evaluate_readings_without_a_baseline_is_non_diagnostic():
+    assert evaluate_readings([(0, 6), (25, 1)]).outcome == X
 
 
 def test_percent_display_has_one_decimal():
@@ -156,7 +322,30 @@ def test_percent_display_has_one_decimal():
     assert evaluate(None, [(25, 1)]).percent_display == "—"
 
 
-RANK = {Outcome.POSITIVE: 3, Outcome.INDETERMINATE: 2, Outcome.NEGATIVE: 1}
+@pytest.mark.parametrize(
+    "baseline, inclusive, score",
+    [
+        (8, False, 1),
+        (8, True, 2),
+        (4, False, 0),
+        (4, True, 1),
+        (10, False, 2),
+        (1, True, 0),
+        (0, False, None),
+        (None, True, None),
+    ],
+)
+def test_meets_at_score_is_the_highest_score_that_meets_the_rule(baseline, inclusive, score):
+    assert rules.meets_at_score(baseline, 75, inclusive) == score
+
+
+def test_percent_reduction_is_exact():
+    assert rules.percent_reduction(3, 2) == Decimal(100) / 3
+    assert rules.percent_reduction(0, 0) is None
+    assert rules.percent_reduction(None, 3) is None
+
+
+RANK = {P: 3, IND: 2, N: 1}
 
 
 @given(
@@ -171,7 +360,88 @@ def test_outcome_never_improves_when_the_decisive_score_rises(
     baseline, low, high, minutes, threshold, inclusive
 ):
     low, high = sorted((low, high))
-    better = evaluate(baseline, [(minutes, low)], threshold=threshold, inclusive=inclusive)
-    worse = evaluate(baseline, [(minutes, high)], threshold=threshold, inclusive=inclusive)
+    options = {"threshold": threshold, "inclusive": inclusive}
+    better = evaluate(baseline, [(minutes, low)], **options)
+    worse = evaluate(baseline, [(minutes, high)], **options)
     assert RANK[worse.outcome] <= RANK[better.outcome]
     assert worse.percent_reduction <= better.percent_reduction
+
+
+@given(
+    baseline=st.integers(1, 10),
+    scores=st.lists(st.integers(0, 10), min_size=1, max_size=6),
+    extra=st.integers(0, 10),
+)
+def test_sustained_is_never_more_positive_than_best_and_more_readings_never_help(
+    baseline, scores, extra
+):
+    readings = [(20 + index, score) for index, score in enumerate(scores)]
+    sustained = evaluate(baseline, readings)
+    best = evaluate(baseline, readings, method="best")
+    assert RANK[sustained.outcome] <= RANK[best.outcome]
+    more = evaluate(baseline, [*readings, (29, extra)])
+    assert RANK[more.outcome] <= RANK[sustained.outcome]
+
+
+# --- profiles and the criteria matrix ----------------------------------------------------
+
+
+def test_built_in_profiles_are_found_by_code_and_version():
+    assert prof.find("LEAFLET") is prof.LEAFLET
+    assert prof.find("CMS-LCD-2023@1") is prof.CMS_LCD_2023
+    with pytest.raises(ValueError, match="Unknown criteria profile 'LEAFLET@9'"):
+        prof.find("LEAFLET@9")
+    with pytest.raises(ValueError, match="the built-in ones are LEAFLET, CMS-LCD-2023"):
+        prof.find("NICE")
+
+
+def test_the_criteria_matrix_says_which_rules_the_same_readings_meet():
+    readings = [(-10, 8, "provoked"), (28, 3, "provoked")]
+    matrix = {c.profile.code: c for c in prof.criteria_matrix(readings)}
+    assert matrix["CMS-LCD-2023"].sentence == (
+        "Meets CMS-LCD-2023: no — reading at 28 min, 3/10, is 62.5 % (needs at least 75 %)"
+    )
+    assert (
+        matrix["ASPN-2024"].sentence == "Meets ASPN-2024: yes — reading at 28 min, 3/10, is 62.5 %"
+    )
+    assert [c.meets for c in matrix.values()] == [False, False, True, False]
+
+
+def test_exactly_75_meets_the_medicare_profile_but_not_the_leaflet():
+    readings = [(-10, 8, "provoked"), (25, 2, "provoked")]
+    meets = {c.profile.code: c.meets for c in prof.criteria_matrix(readings)}
+    assert meets == {
+        "LEAFLET": False,
+        "CMS-LCD-2023": True,
+        "ASPN-2024": True,
+        "RESEARCH-80": False,
+    }
+
+
+def test_the_medicare_profile_needs_a_provoked_baseline():
+    readings = [(-10, 8, "rest"), (25, 1, "rest")]
+    cms = next(c for c in prof.criteria_matrix(readings) if c.profile is prof.CMS_LCD_2023)
+    assert cms.meets is False
+    assert "non-diagnostic" in cms.sentence
+
+
+def test_a_pending_block_meets_nothing_yet():
+    matrix = prof.criteria_matrix([(-10, 8, "provoked")], minutes_elapsed=5)
+    assert {c.meets for c in matrix} == {None}
+    assert all("not yet" in c.sentence for c in matrix)
+
+
+def test_rule_options_reproduce_the_profile_exactly():
+    readings = [(-10, 8, "provoked"), (25, 1, "rest"), (27, 2, "provoked")]
+    options = prof.rule_options(prof.LEAFLET, confounders=["moderate sedation"])
+    assert options["confounders"] == ["moderate sedation"]
+    assert evaluate_readings(readings, **options) == prof.evaluate_profile(
+        prof.LEAFLET, readings, confounders=["moderate sedation"]
+    )
+
+
+def test_the_legacy_profile_is_rule_one_point_zero():
+    readings = [(-10, 8, "provoked"), (22, 4, "rest"), (25, 2, "provoked")]
+    legacy = prof.evaluate_profile(prof.legacy_profile(75, False), readings)
+    assert (legacy.decisive_score, legacy.outcome) == (2, IND)
+    assert prof.evaluate_profile(prof.legacy_profile(75, False), [(-5, 10), (25, 9)]).outcome == IND

@@ -1,5 +1,6 @@
 import hashlib
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -31,18 +32,51 @@ def test_sign_off_confirms_the_computed_outcome_and_stores_its_inputs(signed, cl
     assert (signoff.version, signoff.signed_by) == (1, clinician)
     assert signoff.signed_outcome == signoff.computed_outcome == "indeterminate"
     assert (signoff.threshold, signoff.inclusive, signoff.at_threshold) == (75, False, True)
-    assert [score for _, score in signoff.inputs["readings"]] == [8, 2]
-    assert signed.is_locked
+    assert signoff.profile == "LEAFLET@2"
+    assert signoff.rule_options["method"] == "sustained"
+    assert [reading[1:] for reading in signoff.inputs["readings"]] == [
+        [8, "provoked"],
+        [2, "provoked"],
+    ]
+    assert signed.is_locked and signed.signed_outcome == "indeterminate"
 
 
 def test_signed_result_reproduces_after_the_settings_change(signed, settings):
-    settings.SI_THRESHOLD_COMPARATOR = "at_least"
+    settings.SI_PROFILE = "CMS-LCD-2023"
+    settings.SI_CONFOUNDER_POLICY = "non_diagnostic"
     signoff = signed.signoffs.get()
     assert signoff.reproduce().outcome.value == signoff.computed_outcome == "indeterminate"
     assert signed.evaluate().outcome.value == "positive"
     call_command("recompute_evaluations", "--all", stdout=None)
     signed.refresh_from_db()
-    assert signed.outcome == "indeterminate"
+    assert (signed.outcome, signed.result().outcome.value) == ("indeterminate", "indeterminate")
+
+
+def test_a_sign_off_keeps_the_confounders_and_policy_it_was_signed_under(
+    make_injection, clinician, settings
+):
+    injection = make_injection([(-5, 8), (25, 1)], sedation="deep")
+    signoff = signing.sign_off(injection.pk, clinician)
+    assert signoff.rule_options["confounders"] == ["deep sedation"]
+    settings.SI_CONFOUNDER_POLICY = "non_diagnostic"
+    assert signoff.reproduce().outcome.value == "positive"
+    assert injection.evaluate().outcome.value == "non_diagnostic"
+
+
+def test_sign_offs_made_under_rule_one_reproduce_under_it(signed):
+    """A pre-2.0 sign-off (migration 0011 gave it RULE-1@1): the lowest reading decided."""
+    legacy = {
+        "threshold": 75,
+        "inclusive": False,
+        "method": "best",
+        "negative_below": 0,
+        "required_context": None,
+        "baseline_context": None,
+        "confounders": [],
+        "confounder_policy": "warn",
+    }
+    signoff = SignOff(rule_options=legacy, inputs={"readings": [["-5", 8], ["22", 4], ["25", 1]]})
+    assert signoff.reproduce().outcome.value == "positive"
 
 
 def test_override_needs_a_reason(make_injection, clinician):
@@ -108,11 +142,13 @@ def test_amendment_needs_a_reason_then_unlocks_and_re_signing_makes_version_2(si
         signed,
         entered_by=clinician,
         recorded_at=signed.performed_at + timedelta(minutes=28),
-        score=1,
+        score=3,
+        context="provoked",
     )
     second = signing.sign_off(signed.pk, clinician)
     assert second.version == 2
-    assert second.computed_outcome == "positive"
+    assert second.computed_outcome == "indeterminate"
+    assert second.percent_reduction == Decimal("62.5")
     assert Amendment.objects.get().amends_version == 1
     assert signed.signoffs.get(version=1).computed_outcome == "indeterminate"
 
@@ -178,8 +214,8 @@ def test_signed_report_prints_signature_override_and_addenda(make_injection, cli
     signed = pdf_text(render_report(injection))
     assert "DRAFT" not in signed
     assert "Signed, version 2" in signed
-    assert "Signed interpretation (clinician override)" in signed
-    assert "Rule as signed" in signed
+    assert "clinician override of the computed Indeterminate" in signed
+    assert "Profile LEAFLET@2 as signed" in signed
     assert clinician.get_username() in signed
     assert "Diary added late." in signed
 
@@ -187,10 +223,10 @@ def test_signed_report_prints_signature_override_and_addenda(make_injection, cli
 def test_signed_report_keeps_the_signed_rule_after_settings_change(signed, settings):
     from assessments.reports import render_report
 
-    settings.SI_THRESHOLD_COMPARATOR = "at_least"
+    settings.SI_PROFILE = "CMS-LCD-2023"
     text = pdf_text(render_report(signed))
-    assert "more than 75 %" in text
-    assert "Indeterminate" in text
+    assert "Profile LEAFLET@2 as signed: Positive when pain falls by more than 75 %" in text
+    assert "Signed: Indeterminate" in text
 
 
 def test_archived_pdf_download_is_logged(client, signed, clinician):

@@ -60,7 +60,8 @@ def field_errors(response, form_name, field):
         (20, board.Status.DUE, "closes in 10 min"),
         (25, board.Status.DUE, "closes in 5 min"),
         (29.5, board.Status.DUE, "closes in 1 min"),
-        (30, board.Status.DUE, "closes in 1 min"),
+        (29.9, board.Status.DUE, "closes in 1 min"),
+        (30, board.Status.MISSED, "closed 1 min ago"),
         (30.1, board.Status.MISSED, "closed 1 min ago"),
         (31.9, board.Status.MISSED, "closed 1 min ago"),
         (45, board.Status.MISSED, "closed 15 min ago"),
@@ -75,43 +76,57 @@ def test_window_status_boundaries(minutes_after, status, countdown):
     assert window.closes_at == T0 + timedelta(minutes=30)
 
 
-@pytest.mark.parametrize("minutes_after", [10, 25, 31, 300])
-def test_window_status_is_done_once_a_window_reading_exists(minutes_after):
+@pytest.mark.parametrize(
+    "minutes_after, status",
+    [
+        (10, board.Status.WAITING),
+        (20, board.Status.RECORDED),
+        (25, board.Status.RECORDED),
+        (29.9, board.Status.RECORDED),
+        (30, board.Status.DONE),
+        (300, board.Status.DONE),
+    ],
+)
+def test_a_counted_reading_is_done_only_once_the_window_has_closed(minutes_after, status):
     now = T0 + timedelta(minutes=minutes_after)
     window = board.window_status(T0, now, window_reading_recorded=True)
-    assert window.status is board.Status.DONE
-    assert window.countdown_text == ""
-    assert window.changes_at is None
+    assert window.status is status
+    if status is board.Status.DONE:
+        assert window.countdown_text == "" and window.changes_at is None
 
 
 def test_window_status_names_the_moment_it_changes():
-    waiting = board.window_status(T0, T0 + timedelta(minutes=5), window_reading_recorded=False)
-    due = board.window_status(T0, T0 + timedelta(minutes=25), window_reading_recorded=False)
-    missed = board.window_status(T0, T0 + timedelta(minutes=35), window_reading_recorded=False)
-    assert waiting.changes_at == T0 + timedelta(minutes=20)
-    assert due.changes_at == T0 + timedelta(minutes=30, seconds=1)
-    assert missed.changes_at is None
+    def changes(minutes, recorded=False):
+        now = T0 + timedelta(minutes=minutes)
+        return board.window_status(T0, now, window_reading_recorded=recorded).changes_at
+
+    assert changes(5) == T0 + timedelta(minutes=20)
+    assert changes(25) == changes(25, recorded=True) == T0 + timedelta(minutes=30)
+    assert changes(35) is None
 
 
-def test_urgency_puts_due_first_then_waiting_soonest_then_missed_then_done():
+def test_urgency_puts_due_first_then_in_window_then_waiting_then_missed_then_done():
     now = T0 + timedelta(minutes=60)
     performed = {
-        "done": now - timedelta(minutes=25),
+        "done": now - timedelta(minutes=35),
         "missed_long_ago": now - timedelta(minutes=55),
         "waiting_later": now - timedelta(minutes=2),
         "due_closing_late": now - timedelta(minutes=21),
+        "recorded": now - timedelta(minutes=25),
         "missed_recent": now - timedelta(minutes=31),
         "waiting_soon": now - timedelta(minutes=15),
         "due_closing_soon": now - timedelta(minutes=29),
     }
 
     def key(name):
-        window = board.window_status(performed[name], now, window_reading_recorded=name == "done")
+        recorded = name in ("done", "recorded")
+        window = board.window_status(performed[name], now, window_reading_recorded=recorded)
         return board.urgency_key(window, performed[name])
 
     assert sorted(performed, key=key) == [
         "due_closing_soon",
         "due_closing_late",
+        "recorded",
         "waiting_soon",
         "waiting_later",
         "missed_recent",
@@ -172,7 +187,7 @@ def test_board_lists_todays_injections_by_urgency(nurse_client, make_injection, 
     response = nurse_client.get(BOARD_URL)
 
     rows = response.context["rows"]
-    assert [injection.pk for injection, _, _ in rows] == [due.pk, waiting.pk, missed.pk, done.pk]
+    assert [row[0].pk for row in rows] == [due.pk, waiting.pk, missed.pk, done.pk]
     html = response.content.decode()
     assert "OLD-1" not in html
     assert "Due now" in html and "closes in 5 min" in html
@@ -180,6 +195,25 @@ def test_board_lists_todays_injections_by_urgency(nurse_client, make_injection, 
     assert "closed 15 min ago" in html
     assert "1/10" in html and "Positive" in html
     assert f'href="{quick_url(due)}"' in html
+
+
+def test_board_shows_an_in_window_result_as_provisional_not_done(nurse_client, make_injection):
+    injection = make_injection([(-5, 8), (21, 1)], minutes_ago=25)
+
+    html = nurse_client.get(BOARD_URL).content.decode()
+
+    card = html[html.index(f'id="injection-{injection.pk}"') :]
+    card = card[: card.index("</article>")]
+    assert 'data-status="recorded"' in card and "In window" in card
+    assert "provisional" in card and "Done" not in card
+
+
+def test_board_says_pending_never_non_diagnostic_before_the_window(nurse_client, make_injection):
+    injection = make_injection([(-5, 8)], minutes_ago=5)
+    html = nurse_client.get(BOARD_URL).content.decode()
+    card = html[html.index(f'id="injection-{injection.pk}"') :]
+    card = card[: card.index("</article>")]
+    assert "Non-diagnostic" not in card and "Waiting" in card
 
 
 def test_board_gives_the_browser_iso_times_to_count_down_from(nurse_client, make_injection):
@@ -253,20 +287,41 @@ def test_quick_entry_saves_the_reading_and_the_outcome(nurse_client, make_inject
     reading = injection.readings.get(score=1)
     assert reading.source == "staff" and reading.entered_by.username == "ward-nurse"
     page = nurse_client.get(response.url).content.decode()
-    assert "Outcome: Positive" in page
-    assert "Done" in page
+    assert "Result: Positive (single block): consistent with SI joint pain (provisional" in page
+    assert "In window" in page
 
 
 def test_quick_entry_message_names_the_at_threshold_result(nurse_client, make_injection):
     injection = make_injection([(-5, 8)], minutes_ago=25)
     response = nurse_client.post(
         quick_url(injection),
-        {"score": "2", "recorded_at": local_input(timezone.now()), "context": "rest"},
+        {"score": "2", "recorded_at": local_input(timezone.now()), "context": "provoked"},
         follow=True,
     )
     text = response.content.decode()
-    assert "Outcome: Indeterminate" in text
+    assert "Result: Indeterminate: partial relief (provisional" in text
     assert "Exactly 75 %" in text
+
+
+def test_quick_entry_defaults_the_context_to_the_baselines(nurse_client, make_injection):
+    rest = make_injection([(-5, 8, "rest")], minutes_ago=25)
+    provoked = make_injection([(-5, 8, "provoked")], minutes_ago=25)
+    assert nurse_client.get(quick_url(rest)).context["form"].initial["context"] == "rest"
+    assert nurse_client.get(quick_url(provoked)).context["form"].initial["context"] == "provoked"
+
+
+def test_quick_entry_says_when_a_reading_in_another_context_does_not_count(
+    nurse_client, make_injection
+):
+    injection = make_injection([(-5, 8, "provoked")], minutes_ago=25)
+    response = nurse_client.post(
+        quick_url(injection),
+        {"score": "1", "recorded_at": local_input(timezone.now()), "context": "rest"},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "Taken at rest, unlike the baseline, so it does not count." in text
+    assert "Result: Pending" in text
 
 
 def test_quick_entry_outside_the_window_says_it_cannot_decide(nurse_client, make_injection):
@@ -531,29 +586,37 @@ def test_week_page_runs_a_constant_number_of_queries(
 
 
 def test_injection_page_shows_timeline_evaluation_and_links(nurse_client, make_injection):
-    injection = make_injection([(-5, 8), (22, 3), (25, 2), (60, 4)], minutes_ago=3 * 24 * 60)
+    injection = make_injection(
+        [(-5, 8), (22, 2), (25, 1, "rest"), (27, 2), (60, 4)], minutes_ago=3 * 24 * 60
+    )
     response = nurse_client.get(detail_url(injection))
     html = response.content.decode()
+    # Sustained: the earliest of the two highest provoked readings decides; the rest one
+    # in the window is listed but not counted.
     assert response.context["decisive"].score == 2
+    assert response.context["decisive"] == injection.readings.order_by("recorded_at")[1]
     assert html.count("Decisive</span>") == 1
-    assert "In window</span>" in html
+    assert html.count("Counted</span>") == 1 and "Other context</span>" in html
     assert "Baseline" in html and "25 min after" in html
     assert "Exactly 75 %" in html
     assert reverse("admin:assessments_injection_change", args=[injection.pk]) in html
+    assert reverse("assessments:injection_report", args=[injection.pk]) in html
     assert timezone.localtime(injection.performed_at).strftime("%H:%M %Z") in html
     for reason in injection.evaluate().reasons:
         assert escape(reason) in html
 
 
-def test_injection_page_links_the_pdf_report_when_it_exists(nurse_client, make_injection):
-    injection = make_injection([(-5, 8)], minutes_ago=60)
+def test_injection_page_shows_the_criteria_matrix(nurse_client, make_injection):
+    injection = make_injection([(-5, 8), (25, 2)], minutes_ago=3 * 24 * 60)
     html = nurse_client.get(detail_url(injection)).content.decode()
-    try:
-        url = reverse("assessments:injection_report", args=[injection.pk])
-    except Exception:  # noqa: BLE001 - the report feature may not be installed
-        assert "PDF report" not in html
-    else:
-        assert f'href="{url}"' in html
+    assert "Meets LEAFLET: no — reading at 25 min, 2/10, is 75.0 % (needs more than 75 %)" in html
+    assert "Meets CMS-LCD-2023: yes — reading at 25 min, 2/10, is 75.0 %" in html
+
+
+def test_injection_page_shows_a_pending_window_as_pending(nurse_client, make_injection):
+    injection = make_injection([(-5, 8)], minutes_ago=10)
+    html = nurse_client.get(detail_url(injection)).content.decode()
+    assert 'data-outcome="pending"' in html and "Non-diagnostic" not in html
 
 
 def test_an_auditor_sees_the_pages_but_cannot_record(client, make_role_user, make_injection):

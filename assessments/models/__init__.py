@@ -12,14 +12,11 @@ from .choices import (
     Source,
     Steroid,
 )
-from .clinical import (
-    MAX_AFTER_INJECTION,
-    MAX_BEFORE_INJECTION,
-    Injection,
-    PainReading,
-    Patient,
-    rule_inclusive,
-)
+from .injection import Injection, evaluated_rule, primary_profile
+from .limits import MAX_AFTER_INJECTION, MAX_BEFORE_INJECTION
+from .patient import Patient
+from .reading import PainReading
+from .result import Result
 from .signoff import Amendment, SignedReport, SignOff
 
 __all__ = [
@@ -35,6 +32,7 @@ __all__ = [
     "OutcomeChoices",
     "PainReading",
     "Patient",
+    "Result",
     "ReportAccess",
     "Sedation",
     "Sex",
@@ -43,5 +41,6 @@ __all__ = [
     "SignedReport",
     "Source",
     "Steroid",
-    "rule_inclusive",
+    "evaluated_rule",
+    "primary_profile",
 ]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from .clinical import Injection
+from .injection import Injection
 
 
 class ReportAccess(models.Model):

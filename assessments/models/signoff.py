@@ -8,7 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from .. import rules
 from .choices import OutcomeChoices
-from .clinical import REASON_MAX, Injection, length_constraint
+from .injection import Injection
+from .limits import REASON_MAX, length_constraint
 
 
 class SignOff(models.Model):
@@ -27,11 +28,19 @@ class SignOff(models.Model):
     computed_outcome = models.CharField(max_length=16, choices=OutcomeChoices.choices)
     signed_outcome = models.CharField(max_length=16, choices=OutcomeChoices.choices)
     override_reason = models.TextField(blank=True, max_length=REASON_MAX)
+    profile = models.CharField(
+        max_length=32, help_text="The criteria profile signed under, as CODE@version."
+    )
+    rule_options = models.JSONField(
+        help_text="The rule's options as signed (threshold, method, bands, confounders)."
+    )
     threshold = models.PositiveSmallIntegerField()
     inclusive = models.BooleanField()
     percent_reduction = models.DecimalField(max_digits=5, decimal_places=1, null=True)
     at_threshold = models.BooleanField()
-    inputs = models.JSONField(help_text="Injection time and every reading as signed.")
+    inputs = models.JSONField(
+        help_text="Injection time and every reading (minutes, score, context) as signed."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -47,8 +56,8 @@ class SignOff(models.Model):
                 name="assessments_signoff_override_has_reason",
             ),
             models.CheckConstraint(
-                condition=Q(signed_outcome__in=OutcomeChoices.values)
-                & Q(computed_outcome__in=OutcomeChoices.values),
+                condition=Q(signed_outcome__in=rules.FINAL_OUTCOMES)
+                & Q(computed_outcome__in=rules.FINAL_OUTCOMES),
                 name="assessments_signoff_outcomes_valid",
             ),
             length_constraint("assessments_signoff_reason_length", "override_reason", REASON_MAX),
@@ -66,9 +75,9 @@ class SignOff(models.Model):
         return rules.Outcome(self.signed_outcome).label
 
     def reproduce(self):
-        """Re-run the rule on the stored inputs and settings."""
-        readings = [(Decimal(minutes), score) for minutes, score in self.inputs["readings"]]
-        return rules.evaluate_readings(readings, threshold=self.threshold, inclusive=self.inclusive)
+        """Re-run the rule on the stored inputs with the options it was signed under."""
+        readings = [(Decimal(minutes), *rest) for minutes, *rest in self.inputs["readings"]]
+        return rules.evaluate_readings(readings, **self.rule_options)
 
 
 class Amendment(models.Model):

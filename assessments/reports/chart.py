@@ -13,7 +13,7 @@ import math
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
-from .. import rules
+from .. import display, rules
 from .fonts import BOLD, REGULAR
 from .palette import BASELINE, DECISIVE, GRID, INK, MEETS, MUTED, SERIES, WINDOW
 
@@ -183,7 +183,7 @@ class PainChart(Flowable):
             items.append(("level", BASELINE, (4, 2), f"Baseline {facts.evaluation.baseline}/10"))
         if facts.meets_rule_score is not None:
             items.append(("level", MEETS, (1, 1.5), f"Meets rule at ≤ {facts.meets_rule_score}/10"))
-        items.append(("box", WINDOW, None, "20–30 min window"))
+        items.append(("box", WINDOW, None, f"{display.window_label()} window"))
         items.append(("dot", DECISIVE, None, "Decisive reading"))
         items.append(("square", BASELINE, None, "Before injection"))
         canvas.setFont(REGULAR, 7)

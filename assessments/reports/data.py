@@ -14,7 +14,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from .. import display, rules
-from ..models import Amendment, Injection, PainReading, SignOff
+from ..models import Amendment, Injection, PainReading, Result, SignOff, primary_profile
+from ..rules.profiles import Criterion
 
 FOLLOW_UP_DAYS = 7
 # Only readings this close to the window could be mistaken for it, so only they are marked.
@@ -43,6 +44,7 @@ class ReadingRow:
     is_baseline: bool
     is_decisive: bool
     in_window: bool
+    counted: bool
     recalled: bool
     note: str
 
@@ -52,6 +54,8 @@ class ReadingRow:
         words = []
         if self.is_decisive:
             words.append("Decisive")
+        elif self.in_window and not self.is_baseline and not self.counted:
+            words.append("Other context")
         elif not self.is_baseline and not self.in_window and self.minutes < EARLY_MINUTES:
             words.append("Outside window")
         if self.recalled:
@@ -90,9 +94,12 @@ class ReportFacts:
     anaesthetic: str
     steroid: str
     sedation: str
+    analgesic: str
     notes: str
     evaluation: rules.Evaluation
-    meets_rule_score: int | None
+    result: Result
+    criteria: tuple[Criterion, ...]
+    profile: str
     readings: tuple[ReadingRow, ...]
     follow_up: tuple[FollowUpDay, ...]
     signature: Signature | None = None
@@ -104,7 +111,11 @@ class ReportFacts:
 
     @property
     def outcome_label(self):
-        return self.evaluation.outcome.label
+        return self.result.outcome.label
+
+    @property
+    def meets_rule_score(self):
+        return self.evaluation.meets_at_score
 
 
 def report_queryset():
@@ -124,7 +135,7 @@ def signature_of(latest):
         signed_by=display.person(latest.signed_by),
         signed_at=display.date_time(latest.signed_at),
         version=latest.version,
-        signed_outcome=rules.Outcome(latest.signed_outcome).label,
+        signed_outcome=display.outcome_label(latest.signed_outcome),
         override_reason=latest.override_reason if latest.is_override else "",
     )
 
@@ -143,38 +154,13 @@ def report_filename(mrn, performed_on, injection_id, extension="pdf"):
     return f"si-report-{safe_mrn}-{performed_on:%Y-%m-%d}-injection-{injection_id}.{extension}"
 
 
-def reduction_if_decisive(evaluation, score):
-    """The rule's own reduction for `score`, as if it were the decisive reading."""
-    return rules.evaluate(
-        evaluation.baseline,
-        [(rules.WINDOW_START_MINUTES, score)],
-        threshold=evaluation.threshold,
-        inclusive=evaluation.inclusive,
-    )
-
-
-def meets_rule_score(evaluation):
-    """The highest window score the rule would call positive, or None without a baseline."""
-    for score in range(10, -1, -1):
-        if reduction_if_decisive(evaluation, score).outcome == rules.Outcome.POSITIVE:
-            return score
-    return None
-
-
 def reading_rows(readings, evaluation):
-    decisive_found = False
     rows = []
-    for reading in readings:
+    for index, reading in enumerate(readings):
         minutes = reading.minutes_after_injection
         baseline = reading.is_baseline
-        decisive = (
-            not decisive_found
-            and not baseline
-            and minutes == evaluation.decisive_minutes
-            and reading.score == evaluation.decisive_score
-        )
-        decisive_found = decisive_found or decisive
         compared = not baseline and evaluation.baseline is not None
+        percent = rules.percent_reduction(evaluation.baseline, reading.score)
         rows.append(
             ReadingRow(
                 phase=reading.phase,
@@ -183,15 +169,14 @@ def reading_rows(readings, evaluation):
                 score=reading.score,
                 change_points=f"{reading.score - evaluation.baseline:+d}" if compared else "",
                 reduction=(
-                    reduction_if_decisive(evaluation, reading.score).percent_display
-                    if compared and evaluation.baseline
-                    else ""
+                    f"{rules.round_percent(percent)} %" if compared and percent is not None else ""
                 ),
                 context=reading.get_context_display(),
                 source=reading.get_source_display(),
                 is_baseline=baseline,
-                is_decisive=decisive,
+                is_decisive=index == evaluation.decisive_index,
                 in_window=rules.in_window(minutes),
+                counted=index in evaluation.counted,
                 recalled=reading.recalled,
                 note=reading.note,
             )
@@ -245,12 +230,13 @@ def gather_report(injection, *, generated_at=None, archival=False, signature=Non
     signoff = injection.signoff_in_force(list(injection.signoffs.all()))
     if signature is None:
         signature = signature_of(signoff)
-    evaluation = injection.evaluation_in_force(signoff, readings)
+    now = generated_at or timezone.now()
+    evaluation = injection.evaluation_in_force(signoff, readings, now=now)
     patient = injection.patient
     performed_local = display.local(injection.performed_at)
     # An archival copy must be byte-identical when re-rendered, so it is stamped with
     # the record's last change instead of the clock.
-    stamp = injection.updated_at if archival else (generated_at or timezone.now())
+    stamp = injection.updated_at if archival else now
     proceduralist = injection.proceduralist
     anaesthetic, steroid = medication(injection)
     return ReportFacts(
@@ -275,9 +261,16 @@ def gather_report(injection, *, generated_at=None, archival=False, signature=Non
         anaesthetic=anaesthetic,
         steroid=steroid,
         sedation=injection.get_sedation_display(),
+        analgesic=(
+            f"{injection.analgesic}, {display.date_time(injection.analgesic_at)}"
+            if injection.analgesic
+            else "None recorded"
+        ),
         notes=injection.notes,
         evaluation=evaluation,
-        meets_rule_score=meets_rule_score(evaluation),
+        result=injection.result_of(evaluation, signoff),
+        criteria=injection.criteria(readings, now=now),
+        profile=signoff.profile if signoff else primary_profile().key,
         readings=reading_rows(readings, evaluation),
         follow_up=follow_up_days(readings),
         signature=signature,

@@ -19,5 +19,6 @@ OUTCOME_COLOURS = {
     rules.Outcome.INDETERMINATE: (colors.HexColor("#B7791F"), colors.HexColor("#FDF6E3")),
     rules.Outcome.NEGATIVE: (colors.HexColor("#1F4E79"), colors.HexColor("#EBF2F9")),
     rules.Outcome.NON_DIAGNOSTIC: (colors.HexColor("#616E7C"), colors.HexColor("#F1F3F5")),
+    rules.Outcome.PENDING: (colors.HexColor("#9EC5FE"), colors.HexColor("#F3F8FE")),
 }
 DRAFT_RED = colors.HexColor("#B42318")

@@ -4,6 +4,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from .. import display
 from .chart import PainChart
 from .fonts import BOLD, REGULAR, markup, needs_fallback
 from .palette import DECISIVE, GRID, HEAD_FILL, INK, LABEL, MUTED, OUTCOME_COLOURS, WINDOW
@@ -42,11 +43,14 @@ def story(facts, frame_width):
     style = styles()
     flow = [details_table(facts, frame_width, style), Spacer(0, 7)]
     flow += notes_section(facts, style)
-    flow += [interpretation_box(facts, frame_width, style), Spacer(0, 8)]
+    # The result in force and its signature come first, so both stay on page 1.
+    flow += [interpretation_box(facts, frame_width, style), Spacer(0, 4)]
+    flow += [signature_block(facts, frame_width, style), Spacer(0, 8)]
     flow += [PainChart(facts, frame_width), Spacer(0, 8)]
     flow += readings_section(facts, frame_width, style)
-    flow += [Spacer(0, 8), follow_up_section(facts, frame_width, style), Spacer(0, 10)]
-    flow.append(signature_block(facts, frame_width, style))
+    flow += [Spacer(0, 8), follow_up_section(facts, frame_width, style), Spacer(0, 8)]
+    flow += criteria_section(facts, style)
+    flow += closing_section(facts, style)
     return flow
 
 
@@ -70,6 +74,7 @@ def details_table(facts, frame_width, style):
         ("Anaesthetic", facts.anaesthetic),
         ("Corticosteroid", facts.steroid),
         ("Sedation", facts.sedation),
+        ("Analgesic", text_cell(facts.analgesic, style["cell"])),
     ]
     rows = []
     for index in range(max(len(patient), len(procedure))):
@@ -118,30 +123,46 @@ def notes_section(facts, style):
     ]
 
 
-def interpretation_box(facts, frame_width, style):
-    evaluation = facts.evaluation
-    line, fill = OUTCOME_COLOURS[evaluation.outcome]
-    headline = facts.outcome_label
+def result_headline(facts):
+    """The result in force, in the box's first line: the signed outcome when signed."""
+    result, evaluation = facts.result, facts.evaluation
+    if result.signed:
+        headline = f"Signed: {result.outcome.label}"
+        if result.is_override:
+            computed = display.outcome_label(result.computed, short=True)
+            headline += f" — clinician override of the computed {computed}"
+        return headline
+    headline = result.outcome.label
     if evaluation.percent_reduction is not None:
         headline += f" — reduction {evaluation.percent_display}"
-    content = [Paragraph(markup(headline), style["outcome"])]
-    signature = facts.signature
-    if signature is not None and signature.override_reason:
-        # The signed interpretation differs from the computed one: say so at the top.
+    if result.provisional:
+        headline += " (provisional: the window is open)"
+    return headline
+
+
+def interpretation_box(facts, frame_width, style):
+    evaluation, result = facts.evaluation, facts.result
+    line, fill = OUTCOME_COLOURS[result.outcome]
+    content = [Paragraph(markup(result_headline(facts)), style["outcome"])]
+    if result.signed:
+        computed = f"Computed ({facts.profile}, as signed): {result.computed.label}"
+        if evaluation.percent_reduction is not None:
+            computed += f" — reduction {evaluation.percent_display}"
+        content.append(Paragraph(markup(computed), style["emphasis"]))
+    if facts.signature is not None and facts.signature.override_reason:
         content.append(
             Paragraph(
-                f"<b>Signed interpretation (clinician override):</b> "
-                f"{markup(signature.signed_outcome)}. See the signature below.",
-                style["emphasis"],
+                f"<b>Reason for the override:</b> {markup(facts.signature.override_reason)}",
+                style["body"],
             )
         )
     if evaluation.at_threshold:
         content.append(Paragraph(markup(evaluation.at_threshold_sentence), style["emphasis"]))
-    for reason in evaluation.reasons:
-        if reason != evaluation.at_threshold_sentence:
-            content.append(Paragraph(markup(reason), style["body"]))
-    if evaluation.decisive_score is not None:
-        decisive = next(row for row in facts.readings if row.is_decisive)
+    reasons = evaluation.reasons
+    for reason in (reasons.headline, *reasons.details):
+        content.append(Paragraph(markup(reason), style["body"]))
+    decisive = next((row for row in facts.readings if row.is_decisive), None)
+    if decisive is not None:
         content.append(
             Paragraph(
                 markup(
@@ -151,8 +172,9 @@ def interpretation_box(facts, frame_width, style):
                 style["body"],
             )
         )
-    rule_words = "Rule as signed" if facts.signature is not None else "Rule as configured"
-    content.append(Paragraph(markup(f"{rule_words}: {evaluation.rule_text}"), style["small"]))
+    rule_words = "as signed" if facts.signature is not None else "as configured"
+    rule = f"Profile {facts.profile} {rule_words}: {evaluation.rule_text}"
+    content.append(Paragraph(markup(rule), style["small"]))
     box = Table([[content]], colWidths=[frame_width])
     box.setStyle(
         TableStyle(
@@ -167,6 +189,17 @@ def interpretation_box(facts, frame_width, style):
         )
     )
     return box
+
+
+def criteria_section(facts, style):
+    """The criteria matrix: the same readings under each built-in profile."""
+    title = "Criteria met (the same readings under each published rule)"
+    lines = [Paragraph(title, style["heading"])]
+    for criterion in facts.criteria:
+        mark = {True: "✓", False: "✗", None: "…"}[criterion.meets]
+        text = f"{mark} {criterion.sentence} ({criterion.profile.criterion})"
+        lines.append(Paragraph(markup(text), style["small"]))
+    return [KeepTogether(lines), Spacer(0, 8)]
 
 
 def readings_section(facts, frame_width, style):
@@ -214,9 +247,15 @@ def readings_section(facts, frame_width, style):
             commands.append(("TEXTCOLOR", (0, index), (0, index), LABEL))
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(commands))
+    decides = (
+        "every counted reading in it must meet the rule, so the least relief decides"
+        if facts.evaluation.method == "sustained"
+        else "the most relief in it decides (rule 1.0)"
+    )
     key = Paragraph(
-        "Shaded: the 20–30 minute window, whose lowest score is decisive. "
-        "Reduction: from the baseline, as the rule computes it.",
+        f"Shaded: the {display.window_label()} window; {decides} (\u201cDecisive\u201d). "
+        "\u201cOther context\u201d: taken at rest against a provoked baseline, or the reverse; "
+        "not counted. Reduction: from the baseline, as the rule computes it.",
         style["small"],
     )
     return [heading, table, Spacer(0, 2), key]
@@ -258,7 +297,7 @@ def follow_up_section(facts, frame_width, style):
 def signature_block(facts, frame_width, style):
     signature = facts.signature
     if signature is None:
-        signed_by, signed_on = "_" * 30, "_" * 20
+        signed_by, signed_on = "_" * 28, "_" * 18
         status = Paragraph(f'<font color="#B42318"><b>{DRAFT}</b></font>', style["body"])
     else:
         signed_by, signed_on = signature.signed_by, signature.signed_at
@@ -273,7 +312,7 @@ def signature_block(facts, frame_width, style):
                 status,
             ]
         ],
-        colWidths=[104, 160, 16, 100, frame_width - 380],
+        colWidths=[112, 150, 18, 118, frame_width - 398],
     )
     line.setStyle(
         TableStyle(
@@ -283,24 +322,26 @@ def signature_block(facts, frame_width, style):
                 ("TEXTCOLOR", (2, 0), (2, 0), LABEL),
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
                 ("ALIGN", (4, 0), (4, 0), "RIGHT"),
             ]
         )
     )
-    note = Paragraph(
-        "A positive block is consistent with SI joint pain; it is not a diagnosis on its own. "
-        "The clinician signs the interpretation.",
-        style["small"],
-    )
-    parts = [Spacer(0, 6), line, Spacer(0, 4)]
-    if signature is not None and signature.signed_outcome:
-        signed = f"<b>Signed outcome:</b> {markup(signature.signed_outcome)}"
-        if signature.override_reason:
-            signed += (
-                " <b>(overrides the computed outcome)</b>. Reason: "
-                f"{markup(signature.override_reason)}"
-            )
-        parts += [Paragraph(signed, style["body"]), Spacer(0, 3)]
+    return line
+
+
+def closing_section(facts, style):
+    """Addenda of amendments, then the note every report ends with."""
+    parts = []
     for addendum in facts.addenda:
         parts += [Paragraph(f"<b>Addendum:</b> {markup(addendum)}", style["small"]), Spacer(0, 2)]
-    return KeepTogether([*parts, note])
+    parts.append(
+        Paragraph(
+            "A positive block is consistent with SI joint pain; it is not a diagnosis on its "
+            "own, and a single block can be falsely positive (a confirmatory block with another "
+            "anaesthetic strengthens it). A negative intra-articular block does not exclude "
+            "extra-articular SI joint complex pain. The clinician signs the interpretation.",
+            style["small"],
+        )
+    )
+    return parts

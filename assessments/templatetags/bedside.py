@@ -8,6 +8,7 @@ register = template.Library()
 
 STATUS_BADGE_CLASSES = {
     "due": "text-bg-danger",
+    "recorded": "text-bg-primary",
     "waiting": "text-bg-info",
     "missed": "text-bg-dark",
     "done": "text-bg-success",
@@ -17,6 +18,16 @@ STATUS_BADGE_CLASSES = {
 @register.simple_tag
 def outcome_badge(outcome, short=False):
     return display.outcome_badge(outcome, short=short)
+
+
+@register.simple_tag
+def result_badge(result, short=True):
+    return display.result_badge(result, short=short)
+
+
+@register.filter
+def result_words(result):
+    return display.result_words(result)
 
 
 @register.filter

@@ -1,90 +1,50 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import StreamingHttpResponse
-from django.template.response import TemplateResponse
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
-from simple_history.admin import SimpleHistoryAdmin
 
-from . import admin_views, display, services
-from .access_log import record_report_access
-from .forms import ReadingInlineForm, ReadingInlineFormSet
-from .models import (
-    Amendment,
-    EnrolmentCode,
-    Injection,
-    PainReading,
-    Patient,
-    ReportAccess,
-    SignOff,
-)
-from .reports.bundle import report_files, stream_zip, zip_filename
+from .. import admin_views, display, rules, services
+from ..access_log import record_report_access
+from ..forms import ReadingInlineForm, ReadingInlineFormSet
+from ..models import Amendment, Injection, PainReading, Patient, ReportAccess, SignOff
+from ..reports.bundle import report_files, stream_zip, zip_filename
+from .base import OUTCOME_CSS, ClinicalRecordAdmin, ReadOnlyInline
 
 SEARCH_ID_LIST_LIMIT = 1000
 
 
-class ClinicalRecordAdmin(SimpleHistoryAdmin):
-    """Clinical records are never bulk-deleted, and only a superuser deletes one."""
+class ResultFilter(admin.SimpleListFilter):
+    """By the result in force: the signed outcome when signed, else the computed one now."""
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # A past version is for reading: saving it would bypass validation, the sign-off
-        # lock and the amendment trail.
-        if request.method != "GET":
-            raise PermissionDenied("Past versions are read-only.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
+    title = "result"
+    parameter_name = "result"
 
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+    def lookups(self, request, model_admin):
+        return [
+            (outcome.value, display.outcome_label(outcome, short=True)) for outcome in rules.Outcome
+        ]
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+    def queryset(self, request, queryset):
+        if self.value() in {outcome.value for outcome in rules.Outcome}:
+            return queryset.result_is(self.value(), timezone.now())
+        return queryset
 
 
-class InjectionOfPatientInline(admin.TabularInline):
-    model = Injection
-    fields = ["performed_local", "side", "outcome_display", "percent_reduction"]
-    readonly_fields = fields
-    show_change_link = True
-    extra = 0
-    can_delete = False
-    verbose_name_plural = "Injections"
+class SignedFilter(admin.SimpleListFilter):
+    title = "sign-off"
+    parameter_name = "signed"
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    def lookups(self, request, model_admin):
+        return [("yes", "Signed"), ("no", "Not signed (sign-off queue)")]
 
-    @admin.display(description="Performed")
-    def performed_local(self, obj):
-        return display.date_time(obj.performed_at)
-
-    @admin.display(description="Outcome")
-    def outcome_display(self, obj):
-        return display.outcome_badge(obj.outcome)
-
-
-@admin.register(Patient)
-class PatientAdmin(ClinicalRecordAdmin):
-    list_display = ["mrn", "family_name", "given_name", "date_of_birth", "injection_count"]
-    search_fields = ["mrn", "family_name", "given_name"]
-    fields = ["mrn", "family_name", "given_name", "date_of_birth", "sex"]
-    ordering = ["mrn"]
-    inlines = [InjectionOfPatientInline]
-
-    class Media:
-        css = {"all": ["assessments/outcomes.css", "assessments/admin.css"]}
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset.annotate(injection_total=Count("injections")).order_by("mrn")
-
-    @admin.display(description="Injections", ordering="injection_total")
-    def injection_count(self, obj):
-        return obj.injection_total
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.signed(self.value() == "yes")
+        return queryset
 
 
 class PainReadingInline(admin.TabularInline):
@@ -113,33 +73,27 @@ class PainReadingInline(admin.TabularInline):
     def phase(self, obj):
         if obj.pk is None:
             return "—"
-        window = " (20–30 min window)" if obj.in_window else ""
+        window = f" ({display.window_label()} window)" if obj.in_window else ""
         return f"{obj.phase}{window}"
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class SignOffInline(ReadOnlyInline):
     model = SignOff
     fields = [
         "version",
-        "signed_by",
+        "signer",
         "signed_at_local",
         "signed_outcome",
+        "profile",
         "override_reason",
         "archived_pdf",
     ]
     readonly_fields = fields
     verbose_name_plural = "Sign-offs"
+
+    @admin.display(description="Signed by")
+    def signer(self, obj):
+        return display.person(obj.signed_by)
 
     @admin.display(description="Signed at")
     def signed_at_local(self, obj):
@@ -153,9 +107,17 @@ class SignOffInline(ReadOnlyInline):
 
 class AmendmentInline(ReadOnlyInline):
     model = Amendment
-    fields = ["amends_version", "opened_by", "opened_at", "reason"]
+    fields = ["amends_version", "opener", "opened_local", "reason"]
     readonly_fields = fields
     verbose_name_plural = "Amendments (addenda)"
+
+    @admin.display(description="Opened by")
+    def opener(self, obj):
+        return display.person(obj.opened_by)
+
+    @admin.display(description="Opened at")
+    def opened_local(self, obj):
+        return display.date_time(obj.opened_at)
 
 
 @admin.register(Injection)
@@ -165,14 +127,15 @@ class InjectionAdmin(ClinicalRecordAdmin):
         "patient_mrn",
         "patient_name",
         "side",
-        "outcome_display",
+        "result_display",
         "percent_reduction",
+        "signed_display",
         "proceduralist_name",
     ]
     list_display_links = ["performed_local"]
     # 50 rows keep the page fast on a busy clinic's list; the admin paginates the rest.
     list_per_page = 50
-    list_filter = ["outcome", "side", "guidance", "performed_at"]
+    list_filter = [ResultFilter, SignedFilter, "side", "guidance", "performed_at"]
     list_select_related = ["patient", "proceduralist"]
     date_hierarchy = "performed_at"
     search_fields = ["patient__mrn", "patient__family_name", "patient__given_name"]
@@ -185,7 +148,7 @@ class InjectionAdmin(ClinicalRecordAdmin):
     actions = ["download_pdf_reports"]
     fieldsets = [
         (None, {"fields": ["patient", "patient_details", "performed_at", "side", "proceduralist"]}),
-        ("Evaluation", {"fields": ["evaluation"]}),
+        ("Result", {"fields": ["evaluation"]}),
         ("Technique", {"fields": ["guidance", "contrast", "sedation"]}),
         (
             "Medication",
@@ -193,6 +156,7 @@ class InjectionAdmin(ClinicalRecordAdmin):
                 "fields": [
                     ("anaesthetic_agent", "anaesthetic_concentration", "anaesthetic_volume_ml"),
                     ("steroid_agent", "steroid_dose_mg"),
+                    ("analgesic", "analgesic_at"),
                 ]
             },
         ),
@@ -200,7 +164,10 @@ class InjectionAdmin(ClinicalRecordAdmin):
     ]
 
     class Media:
-        css = {"all": ["assessments/outcomes.css", "assessments/admin.css"]}
+        css = OUTCOME_CSS
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_result(timezone.now())
 
     def get_changeform_initial_data(self, request):
         return {
@@ -248,8 +215,8 @@ class InjectionAdmin(ClinicalRecordAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "performed_at":
-            formfield.help_text = f"Clinic time ({timezone.get_current_timezone_name()})."
+        if db_field.name in ("performed_at", "analgesic_at"):
+            formfield.help_text = f"Clinic time ({display.zone_label()})."
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -274,48 +241,49 @@ class InjectionAdmin(ClinicalRecordAdmin):
         if obj.pk is None:
             return "Shown once saved."
         patient = obj.patient
-        return f"{patient.full_name}, born {patient.date_of_birth:%Y-%m-%d}"
+        return f"{patient.full_name}, born {display.day_text(patient.date_of_birth)}"
 
     @admin.display(description="Performed", ordering="performed_at")
     def performed_local(self, obj):
         return display.date_time(obj.performed_at)
 
-    @admin.display(description="Outcome", ordering="outcome")
-    def outcome_display(self, obj):
-        text = display.outcome_label(obj.outcome, short=True)
-        if obj.at_threshold:
+    @admin.display(description="Result", ordering="result_in_force")
+    def result_display(self, obj):
+        result = obj.result()
+        text = display.outcome_label(result.outcome, short=True)
+        if result.at_threshold and not result.signed:
             text += ", exactly at threshold"
-        return display.outcome_badge(obj.outcome, text=text)
+        badge = display.outcome_badge(result.outcome, text=text)
+        if result.is_override:
+            return format_html('{} <span class="result-mark">override</span>', badge)
+        if result.provisional:
+            return format_html('{} <span class="result-mark">provisional</span>', badge)
+        return badge
 
-    @admin.display(description="Evaluation")
+    @admin.display(description="Signed", ordering="locked_at")
+    def signed_display(self, obj):
+        return "Signed" if obj.is_locked else "—"
+
+    @admin.display(description="Result")
     def evaluation(self, obj):
         if obj.pk is None:
             return "Saved with the readings."
+        readings = list(obj.readings.all())
         signoff = obj.signoff_in_force()
-        result = obj.evaluation_in_force(signoff)
-        signed = ""
-        if signoff is not None:
-            signed = format_html(
-                "<p><strong>Signed v{} by {}:</strong> {}{}</p>",
-                signoff.version,
-                display.person(signoff.signed_by),
-                display.outcome_badge(signoff.signed_outcome),
-                format_html(" overrides the computed outcome: {}", signoff.override_reason)
-                if signoff.is_override
-                else "",
-            )
-        return format_html(
-            "<div class='si-evaluation'>{}<p>Computed: {}</p><p><strong>Reduction:</strong> {}"
-            " &nbsp; <strong>Decisive reading:</strong> {}</p><ul>{}</ul>"
-            "<p class='si-rule'>Rule: {}</p></div>",
-            signed,
-            display.outcome_badge(result.outcome),
-            result.percent_display,
-            "—"
-            if result.decisive_score is None
-            else f"{result.decisive_score}/10 at {result.decisive_minutes:.1f} min",
-            format_html_join("", "<li>{}</li>", ((reason,) for reason in result.reasons)),
-            result.rule_text,
+        evaluation = obj.evaluation_in_force(signoff, readings)
+        return render_to_string(
+            "admin/assessments/injection/_result.html",
+            {
+                "signoff": signoff,
+                "evaluation": evaluation,
+                "result": obj.result_of(evaluation, signoff),
+                "criteria": obj.criteria(readings),
+                "decisive": (
+                    readings[evaluation.decisive_index]
+                    if evaluation.decisive_index is not None
+                    else None
+                ),
+            },
         )
 
     @admin.action(description="Download PDF reports", permissions=["view"])
@@ -344,85 +312,3 @@ class InjectionAdmin(ClinicalRecordAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.refresh_evaluation(form.instance.pk)
-
-
-@admin.register(ReportAccess)
-class ReportAccessAdmin(admin.ModelAdmin):
-    """The access log: read-only for everyone, superusers included."""
-
-    list_display = ["at_local", "actor", "kind", "injection_link"]
-    list_filter = ["kind", "at"]
-    search_fields = ["actor", "injection__id"]
-    list_select_related = ["injection"]
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="When", ordering="at")
-    def at_local(self, obj):
-        return display.date_time(obj.at)
-
-    @admin.display(description="Injection")
-    def injection_link(self, obj):
-        return format_html(
-            '<a href="{}">#{}</a>', obj.injection.get_absolute_url(), obj.injection_id
-        )
-
-
-@admin.register(EnrolmentCode)
-class EnrolmentCodeAdmin(admin.ModelAdmin):
-    """Superusers issue one-time enrolment codes; the code is shown once, then only its hash
-    is kept. The list says who issued which, and whether it was used."""
-
-    list_display = ["user", "issued_by", "issued_local", "expires_local", "state"]
-    list_select_related = ["user", "issued_by"]
-    fields = ["user"]
-    autocomplete_fields = ["user"]
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def save_model(self, request, obj, form, change):
-        obj.issued_by = request.user
-        obj.plain_code = obj.prepare()
-        super().save_model(request, obj, form, change)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Enrolment code issued",
-            "code": obj.plain_code,
-            "issued": obj,
-        }
-        return TemplateResponse(request, "admin/assessments/enrolmentcode/issued.html", context)
-
-    @admin.display(description="Issued", ordering="issued_at")
-    def issued_local(self, obj):
-        return display.date_time(obj.issued_at)
-
-    @admin.display(description="Expires", ordering="expires_at")
-    def expires_local(self, obj):
-        return display.date_time(obj.expires_at)
-
-    @admin.display(description="State")
-    def state(self, obj):
-        if obj.used_at is not None:
-            return f"Used {display.date_time(obj.used_at)}"
-        return "Open" if obj.is_usable else "Expired"

@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from .. import display
+from ..models import Injection, Patient
+from .base import OUTCOME_CSS, ClinicalRecordAdmin
+
+
+class InjectionOfPatientInline(admin.TabularInline):
+    model = Injection
+    fields = ["performed_local", "side", "result_display"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Injections"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Performed")
+    def performed_local(self, obj):
+        return display.date_time(obj.performed_at)
+
+    @admin.display(description="Result")
+    def result_display(self, obj):
+        return display.result_badge(obj.result())
+
+
+@admin.register(Patient)
+class PatientAdmin(ClinicalRecordAdmin):
+    list_display = ["mrn", "family_name", "given_name", "date_of_birth", "injection_count"]
+    search_fields = ["mrn", "family_name", "given_name"]
+    fields = ["mrn", "family_name", "given_name", "date_of_birth", "sex"]
+    ordering = ["mrn"]
+    inlines = [InjectionOfPatientInline]
+
+    class Media:
+        css = OUTCOME_CSS
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.annotate(injection_total=Count("injections")).order_by("mrn")
+
+    @admin.display(description="Injections", ordering="injection_total")
+    def injection_count(self, obj):
+        return obj.injection_total

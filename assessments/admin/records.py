@@ -1,0 +1,88 @@
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
+
+from .. import display
+from ..models import EnrolmentCode, ReportAccess
+
+
+@admin.register(ReportAccess)
+class ReportAccessAdmin(admin.ModelAdmin):
+    """The access log: read-only for everyone, superusers included."""
+
+    list_display = ["at_local", "actor", "kind", "injection_link"]
+    list_filter = ["kind", "at"]
+    search_fields = ["actor", "injection__id"]
+    list_select_related = ["injection"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="When", ordering="at")
+    def at_local(self, obj):
+        return display.date_time(obj.at)
+
+    @admin.display(description="Injection")
+    def injection_link(self, obj):
+        return format_html(
+            '<a href="{}">#{}</a>', obj.injection.get_absolute_url(), obj.injection_id
+        )
+
+
+@admin.register(EnrolmentCode)
+class EnrolmentCodeAdmin(admin.ModelAdmin):
+    """Superusers issue one-time enrolment codes; the code is shown once, then only its hash
+    is kept. The list says who issued which, and whether it was used."""
+
+    list_display = ["user", "issued_by", "issued_local", "expires_local", "state"]
+    list_select_related = ["user", "issued_by"]
+    fields = ["user"]
+    autocomplete_fields = ["user"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        obj.issued_by = request.user
+        obj.plain_code = obj.prepare()
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Enrolment code issued",
+            "code": obj.plain_code,
+            "issued": obj,
+        }
+        return TemplateResponse(request, "admin/assessments/enrolmentcode/issued.html", context)
+
+    @admin.display(description="Issued", ordering="issued_at")
+    def issued_local(self, obj):
+        return display.date_time(obj.issued_at)
+
+    @admin.display(description="Expires", ordering="expires_at")
+    def expires_local(self, obj):
+        return display.date_time(obj.expires_at)
+
+    @admin.display(description="State")
+    def state(self, obj):
+        if obj.used_at is not None:
+            return f"Used {display.date_time(obj.used_at)}"
+        return "Open" if obj.is_usable else "Expired"

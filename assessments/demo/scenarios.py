@@ -1,0 +1,353 @@
+"""Demo patients: injections that between them show every result of the rule (2.0).
+
+Each scenario says in its comment what it shows. Minutes are relative to the injection;
+negative ones are baselines. `seed` writes them through the services, like staff would.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from .. import services, signing
+from ..models import Injection, PainReading, Patient
+
+DAY = 24 * 60
+
+
+@dataclass(frozen=True)
+class Scenario:
+    mrn: str
+    family: str
+    given: str
+    born: date
+    sex: str
+    side: str
+    ago: int  # minutes since the injection when seeded
+    readings: list  # (minutes, score, context)
+    extra: dict = field(default_factory=dict)  # other injection fields
+    sign: str = ""  # "confirm", or an outcome to sign as an override
+
+
+P, R = "provoked", "rest"
+SCENARIOS = [
+    # Positive: every provoked reading in the window more than 75 % below the baseline.
+    Scenario(
+        "DEMO-001",
+        "Okafor",
+        "Adaeze",
+        date(1968, 3, 14),
+        "female",
+        "left",
+        3 * DAY,
+        [(-15, 8, P), (20, 2, P), (25, 1, P), (60, 2, R)],
+    ),
+    # Exactly 75 %: not "more than 75 %" (indeterminate), but meets the Medicare profile.
+    Scenario(
+        "DEMO-002",
+        "Lindqvist",
+        "Erik",
+        date(1955, 11, 2),
+        "male",
+        "right",
+        2 * DAY,
+        [(-10, 8, P), (25, 2, P)],
+    ),
+    # Exactly 75 % at baseline 4; the rest reading in the window is listed, not counted.
+    Scenario(
+        "DEMO-003",
+        "Ångström-Nuñez",
+        "Zoë",
+        date(1979, 6, 30),
+        "female",
+        "left",
+        5 * DAY,
+        [(-20, 4, P), (22, 1, P), (28, 2, R)],
+    ),
+    # 42.9 %: below the 50 % band, negative (rule 1.0 called it indeterminate).
+    Scenario(
+        "DEMO-004",
+        "李",
+        "小龍",
+        date(1983, 1, 9),
+        "male",
+        "right",
+        4 * DAY,
+        [(-10, 7, P), (25, 4, P)],
+    ),
+    # No change: negative, intra-articular SI joint pain unlikely.
+    Scenario(
+        "DEMO-005",
+        "Moreau",
+        "Camille",
+        date(1990, 8, 21),
+        "female",
+        "right",
+        6 * DAY,
+        [(-5, 6, R), (25, 6, R)],
+    ),
+    # Pain up: negative.
+    Scenario(
+        "DEMO-006",
+        "Patel",
+        "Ravi",
+        date(1962, 4, 3),
+        "male",
+        "left",
+        7 * DAY,
+        [(-5, 5, P), (24, 7, P)],
+    ),
+    # No baseline: non-diagnostic.
+    Scenario(
+        "DEMO-007",
+        "Nowak",
+        "Agnieszka",
+        date(1971, 12, 12),
+        "female",
+        "left",
+        8 * DAY,
+        [(25, 3, R)],
+    ),
+    # Baseline 0: non-diagnostic.
+    Scenario(
+        "DEMO-008",
+        "Silva",
+        "João",
+        date(1988, 2, 28),
+        "male",
+        "right",
+        9 * DAY,
+        [(-10, 0, R), (25, 0, R)],
+    ),
+    # No reading in the window: non-diagnostic.
+    Scenario(
+        "DEMO-009",
+        "O'Brien",
+        "Siobhan",
+        date(1959, 9, 17),
+        "female",
+        "right",
+        10 * DAY,
+        [(-10, 7, P), (35, 1, P), (60, 1, R)],
+    ),
+    # Injected 10 minutes ago: pending, waiting for the window.
+    Scenario("DEMO-010", "Kowalczyk", "Marek", date(1975, 5, 5), "male", "left", 10, [(-8, 7, P)]),
+    # Sustained: 3/10 at 20 min and 0/10 at 30 min; the 3 decides (66.7 %, indeterminate).
+    Scenario(
+        "DEMO-011",
+        "Haddad",
+        "Layla",
+        date(1993, 7, 7),
+        "female",
+        "left",
+        11 * DAY,
+        [(-10, 9, P), (20, 3, P), (30, 0, P)],
+        sign="positive",
+    ),
+    # 19.9 and 30.1 minutes are outside the window: non-diagnostic.
+    Scenario(
+        "DEMO-012",
+        "Schmidt",
+        "Jonas",
+        date(1966, 10, 10),
+        "male",
+        "right",
+        12 * DAY,
+        [(-10, 6, P), (19.9, 0, P), (30.1, 1, P)],
+    ),
+    # Positive, but an analgesic was taken after the baseline: a confounder is named.
+    Scenario(
+        "DEMO-013",
+        "Tanaka",
+        "Yui",
+        date(1985, 3, 3),
+        "female",
+        "right",
+        1 * DAY,
+        [(-10, 10, P), (26, 2, P)],
+        extra={"analgesic": "Paracetamol 1 g", "analgesic_at": 5},
+    ),
+    # 5/10 then 4/10 from 8: the 5 decides, 37.5 %, negative.
+    Scenario(
+        "DEMO-014",
+        "Mensah",
+        "Kwame",
+        date(1970, 1, 20),
+        "male",
+        "left",
+        13 * DAY,
+        [(-10, 8, P), (21, 5, P), (29, 4, P)],
+    ),
+    # No change at rest: negative.
+    Scenario(
+        "DEMO-015",
+        "García",
+        "Lucía",
+        date(1981, 4, 16),
+        "female",
+        "left",
+        2 * DAY,
+        [(-10, 5, R), (25, 5, R)],
+    ),
+    # Positive under moderate sedation: the confounder is named on every screen.
+    Scenario(
+        "DEMO-016",
+        "Ivanova",
+        "Olga",
+        date(1958, 6, 6),
+        "female",
+        "right",
+        3 * DAY,
+        [(-10, 8, P), (25, 1, P)],
+        extra={"sedation": "moderate"},
+    ),
+    # A provoked baseline against a resting reading: non-diagnostic, says what to record.
+    Scenario(
+        "DEMO-017",
+        "Cohen",
+        "David",
+        date(1964, 8, 8),
+        "male",
+        "left",
+        6 * DAY,
+        [(-10, 8, P), (25, 1, R)],
+    ),
+    # In the window now with a reading: positive, provisional until it closes.
+    Scenario(
+        "DEMO-018",
+        "Nguyen",
+        "Linh",
+        date(1995, 12, 1),
+        "female",
+        "right",
+        24,
+        [(-10, 7, P), (21, 1, P)],
+    ),
+    # Low baseline (4/10 at rest), 50 %: indeterminate with a caution.
+    Scenario(
+        "DEMO-019",
+        "Andersen",
+        "Freja",
+        date(1977, 11, 11),
+        "female",
+        "left",
+        9 * DAY,
+        [(-10, 4, R), (25, 2, R)],
+    ),
+    # Positive and signed (confirmed).
+    Scenario(
+        "DEMO-020",
+        "Dubois",
+        "Louis",
+        date(1950, 2, 2),
+        "male",
+        "right",
+        14 * DAY,
+        [(-10, 7, P), (25, 0, P)],
+        sign="confirm",
+    ),
+    # Due now: 22 minutes ago, no reading yet.
+    Scenario("DEMO-021", "Rossi", "Giulia", date(1969, 9, 9), "female", "left", 22, [(-6, 7, P)]),
+    # Done today: positive, the window closed an hour ago.
+    Scenario(
+        "DEMO-022",
+        "Müller",
+        "Hanna",
+        date(1973, 5, 17),
+        "female",
+        "right",
+        90,
+        [(-10, 8, P), (22, 1, P), (28, 1, P)],
+    ),
+]
+
+
+def diary(performed_minutes_ago, rng):
+    """Follow-up week entries (one or two a day) for days that have already passed."""
+    entries = []
+    for day in range(1, 8):
+        minutes = day * DAY + rng.choice([-120, 0, 240])
+        if minutes >= performed_minutes_ago - 5:
+            break
+        for extra in range(rng.choice([1, 1, 2])):
+            entries.append((minutes + extra * 360, rng.randint(1, 6), "rest", "patient"))
+    return entries
+
+
+def injection_fields(scenario, performed_at):
+    fields = {
+        "guidance": Injection.Guidance.FLUOROSCOPY,
+        "contrast": Injection.Contrast.YES,
+        "anaesthetic_agent": Injection.Anaesthetic.LIDOCAINE,
+        "anaesthetic_concentration": Decimal("2"),
+        "anaesthetic_volume_ml": Decimal("2"),
+        **scenario.extra,
+    }
+    if "analgesic_at" in fields:
+        fields["analgesic_at"] = performed_at + timedelta(minutes=fields["analgesic_at"])
+    return fields
+
+
+@transaction.atomic
+def seed(proceduralist):
+    """Create the scenarios whose MRN is not on file yet; returns how many were created."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    rng = random.Random(2026)
+    existing = set(Patient.objects.values_list("mrn", flat=True))
+    created = 0
+    for scenario in SCENARIOS:
+        if scenario.mrn in existing:
+            continue
+        patient = Patient.objects.create(
+            mrn=scenario.mrn,
+            family_name=scenario.family,
+            given_name=scenario.given,
+            date_of_birth=scenario.born,
+            sex=scenario.sex,
+        )
+        performed_at = now - timedelta(minutes=scenario.ago)
+        injection = Injection.objects.create(
+            patient=patient,
+            performed_at=performed_at,
+            side=scenario.side,
+            proceduralist=proceduralist,
+            created_by=proceduralist,
+            **injection_fields(scenario, performed_at),
+        )
+        rows = [(m, s, c, "staff") for m, s, c in scenario.readings]
+        for minutes, score, context, source in rows + diary(scenario.ago, rng):
+            PainReading.objects.create(
+                injection=injection,
+                recorded_at=performed_at + timedelta(seconds=int(minutes * 60)),
+                score=score,
+                context=context,
+                source=source,
+                entered_by=proceduralist,
+            )
+        services.refresh_evaluation(injection.pk)
+        if scenario.sign:
+            sign_as_demo(injection, proceduralist, scenario.sign)
+        created += 1
+    return created
+
+
+def sign_as_demo(injection, proceduralist, how):
+    """Sign as the demo proceduralist (a Clinician when setup_roles has run)."""
+    clinicians = Group.objects.filter(name="Clinician").first()
+    if clinicians is None:
+        return
+    proceduralist.groups.add(clinicians)
+    proceduralist = type(proceduralist).objects.get(pk=proceduralist.pk)  # fresh permissions
+    if how == "confirm":
+        signing.sign_off(injection.pk, proceduralist)
+    else:
+        signing.sign_off(
+            injection.pk,
+            proceduralist,
+            outcome=how,
+            reason="Demo override: full relief during the provoking activity at 30 minutes.",
+        )

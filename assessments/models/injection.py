@@ -1,0 +1,371 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .. import display, rules
+from ..rules.profiles import criteria_matrix, evaluate_profile
+from ..rules.profiles import find as find_profile
+from .choices import (
+    Anaesthetic,
+    Contrast,
+    Guidance,
+    OutcomeChoices,
+    Sedation,
+    Side,
+    Steroid,
+)
+from .limits import (
+    EARLIEST_MESSAGE,
+    EARLIEST_STORED,
+    MAX_BEFORE_INJECTION,
+    NOTES_MAX,
+    ONE_MICROSECOND,
+    choice_constraint,
+    choice_values,
+    length_constraint,
+    too_early,
+)
+from .patient import Patient
+from .result import InjectionQuerySet, decide, window_open
+
+ONE_DAY = MAX_BEFORE_INJECTION
+LOCKED_MESSAGE = (
+    "This injection is signed and locked. Open an amendment, with a reason, to change it."
+)
+
+
+class Injection(models.Model):
+    Side = Side
+
+    Guidance = Guidance
+
+    Contrast = Contrast
+
+    Anaesthetic = Anaesthetic
+
+    Steroid = Steroid
+
+    Sedation = Sedation
+
+    Outcome = OutcomeChoices
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="injections")
+    performed_at = models.DateTimeField("performed at")
+    side = models.CharField(max_length=5, choices=Side.choices)
+    proceduralist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    guidance = models.CharField("image guidance", max_length=12, choices=Guidance.choices)
+    contrast = models.CharField(
+        "contrast-confirmed spread",
+        max_length=12,
+        choices=Contrast.choices,
+        default=Contrast.NOT_RECORDED,
+    )
+    anaesthetic_agent = models.CharField(max_length=16, choices=Anaesthetic.choices)
+    anaesthetic_concentration = models.DecimalField(
+        "concentration (%)",
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10"))],
+    )
+    anaesthetic_volume_ml = models.DecimalField(
+        "volume (mL)",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("20"))],
+    )
+    steroid_agent = models.CharField(
+        "corticosteroid", max_length=20, choices=Steroid.choices, default=Steroid.NONE
+    )
+    steroid_dose_mg = models.DecimalField(
+        "corticosteroid dose (mg)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+    )
+    sedation = models.CharField(max_length=10, choices=Sedation.choices, default=Sedation.NONE)
+    analgesic = models.CharField(
+        "analgesic since the baseline",
+        max_length=200,
+        blank=True,
+        help_text="Pain medicine taken between the baseline and the readings: what and how much.",
+    )
+    analgesic_at = models.DateTimeField(
+        "analgesic taken at", null=True, blank=True, help_text="When it was taken."
+    )
+    notes = models.TextField(
+        blank=True, max_length=NOTES_MAX, validators=[MaxLengthValidator(NOTES_MAX)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    # The stored evaluation: written only by services.refresh_evaluation, from the rule as if
+    # the window had closed, so lists filter and sort in the database; models/result.py turns
+    # it into the result in force (pending while the window is open, or the signed outcome).
+    outcome = models.CharField(
+        max_length=16,
+        choices=OutcomeChoices.choices,
+        default=rules.Outcome.NON_DIAGNOSTIC,
+        editable=False,
+    )
+    awaits_window_reading = models.BooleanField(default=False, editable=False)
+    percent_reduction = models.DecimalField(
+        "% reduction", max_digits=5, decimal_places=1, null=True, editable=False
+    )
+    at_threshold = models.BooleanField(default=False, editable=False)
+    baseline_score = models.PositiveSmallIntegerField(null=True, editable=False)
+    decisive_score = models.PositiveSmallIntegerField(null=True, editable=False)
+    # The profile and confounder policy it was computed with, e.g. "LEAFLET@2/warn".
+    evaluated_rule = models.CharField(max_length=64, blank=True, editable=False)
+    # Set by a sign-off, cleared by an amendment; while set, database triggers refuse any
+    # change to the injection or its readings (assessments/triggers.py).
+    locked_at = models.DateTimeField(null=True, editable=False)
+    signed_outcome = models.CharField(
+        max_length=16, choices=OutcomeChoices.choices, null=True, editable=False
+    )
+    history = HistoricalRecords(
+        excluded_fields=[
+            "outcome",
+            "awaits_window_reading",
+            "percent_reduction",
+            "at_threshold",
+            "baseline_score",
+            "decisive_score",
+            "evaluated_rule",
+            "signed_outcome",
+        ]
+    )
+
+    objects = InjectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-performed_at"]
+        permissions = [
+            ("sign_injection", "Can sign off an injection's interpretation"),
+            ("amend_injection", "Can amend a signed injection"),
+        ]
+        constraints = [
+            choice_constraint("assessments_injection_side_valid", "side", Side),
+            choice_constraint("assessments_injection_guidance_valid", "guidance", Guidance),
+            choice_constraint("assessments_injection_contrast_valid", "contrast", Contrast),
+            choice_constraint(
+                "assessments_injection_anaesthetic_valid", "anaesthetic_agent", Anaesthetic
+            ),
+            choice_constraint("assessments_injection_sedation_valid", "sedation", Sedation),
+            models.CheckConstraint(
+                condition=Q(anaesthetic_concentration__gt=0, anaesthetic_volume_ml__gt=0),
+                name="assessments_injection_anaesthetic_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(steroid_agent="none", steroid_dose_mg__isnull=True)
+                | Q(
+                    steroid_agent__in=choice_values(Steroid)[1:],
+                    steroid_dose_mg__isnull=False,
+                    steroid_dose_mg__gt=0,
+                ),
+                name="assessments_injection_steroid_agent_and_dose",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=rules.FINAL_OUTCOMES),
+                name="assessments_injection_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(locked_at__isnull=True) | Q(signed_outcome__in=rules.FINAL_OUTCOMES),
+                name="assessments_injection_signed_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(analgesic="", analgesic_at__isnull=True)
+                | (~Q(analgesic="") & Q(analgesic_at__isnull=False)),
+                name="assessments_injection_analgesic_what_and_when",
+            ),
+            length_constraint("assessments_injection_analgesic_length", "analgesic", 200),
+            models.CheckConstraint(
+                condition=Q(performed_at__gte=EARLIEST_STORED),
+                name="assessments_injection_performed_from_2000",
+            ),
+            length_constraint("assessments_injection_notes_length", "notes", NOTES_MAX),
+        ]
+        indexes = [
+            models.Index(fields=["performed_at"]),
+            models.Index(fields=["outcome", "-performed_at"]),
+            models.Index(fields=["patient", "-performed_at"]),
+        ]
+
+    def __str__(self):
+        performed = display.local(self.performed_at).date() if self.performed_at else "?"
+        return f"Injection #{self.pk} ({self.side}, {performed})"
+
+    def get_absolute_url(self):
+        return reverse("admin:assessments_injection_change", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        performed_at = self.performed_at
+        if performed_at and too_early(performed_at):
+            errors["performed_at"] = EARLIEST_MESSAGE
+        elif performed_at and performed_at > timezone.now() + timedelta(minutes=5):
+            errors["performed_at"] = "The injection time cannot be in the future."
+        elif self.born_after(performed_at):
+            errors["performed_at"] = "The injection cannot be before the patient's birth."
+        if self.steroid_agent == self.Steroid.NONE and self.steroid_dose_mg is not None:
+            errors["steroid_dose_mg"] = "Leave the dose empty when no corticosteroid was given."
+        if self.steroid_agent != self.Steroid.NONE and self.steroid_dose_mg is None:
+            errors["steroid_dose_mg"] = "Enter the corticosteroid dose."
+        errors.update(self.analgesic_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def analgesic_errors(self):
+        self.analgesic = (self.analgesic or "").strip()
+        taken = self.analgesic_at
+        if self.analgesic and taken is None:
+            return {"analgesic_at": "Enter when the analgesic was taken."}
+        if taken is not None and not self.analgesic:
+            return {"analgesic": "Enter which analgesic was taken (and how much)."}
+        if taken is None:
+            return {}
+        if too_early(taken):
+            return {"analgesic_at": EARLIEST_MESSAGE}
+        if taken > timezone.now() + timedelta(minutes=5):
+            return {"analgesic_at": "The time cannot be in the future."}
+        performed_at = self.performed_at
+        if performed_at and not too_early(performed_at) and taken < performed_at - ONE_DAY:
+            return {"analgesic_at": "More than 24 hours before the injection: not relevant."}
+        return {}
+
+    def born_after(self, moment):
+        """The patient was born after `moment` (False while either is unknown)."""
+        # The patient may be new and unsaved (registered together with the injection).
+        patient = self._meta.get_field("patient").get_cached_value(self, default=None)
+        if patient is None and self.patient_id is not None:
+            patient = self.patient
+        if moment is None or patient is None or patient.date_of_birth is None:
+            return False
+        return timezone.localdate(moment) < patient.date_of_birth
+
+    @property
+    def window_opens_at(self):
+        return self.performed_at + timedelta(minutes=rules.WINDOW_START_MINUTES)
+
+    @property
+    def window_closes_at(self):
+        return self.performed_at + timedelta(minutes=rules.WINDOW_END_MINUTES)
+
+    def minutes_after(self, moment):
+        """Exact minutes from the injection to `moment` (negative before it)."""
+        return Decimal((moment - self.performed_at) // ONE_MICROSECOND) / 60_000_000
+
+    def confounders(self):
+        """What a reviewer will ask about, in words, for the rule to name."""
+        found = []
+        if self.sedation in (Sedation.MODERATE, Sedation.DEEP):
+            found.append(f"{self.get_sedation_display().lower()} sedation")
+        if self.analgesic and self.analgesic_at:
+            found.append(f"{self.analgesic} at {display.clock(self.analgesic_at)}")
+        return found
+
+    def rule_readings(self, readings):
+        """(minutes after the injection, score, context) of each reading, for the rule."""
+        return [(self.minutes_after(r.recorded_at), r.score, r.context) for r in readings]
+
+    def evaluate(self, readings=None, *, now=None, profile=None, window_closed=False):
+        """Ask the rule about this injection's readings under the clinic's primary profile.
+
+        `now` (default: the clock) says whether the window is still open, unless
+        `window_closed`; `profile` defaults to SI_PROFILE.
+        """
+        if readings is None:
+            readings = self.readings.all()
+        elapsed = None if window_closed else self.minutes_after(now or timezone.now())
+        return evaluate_profile(
+            profile or primary_profile(),
+            self.rule_readings(readings),
+            confounders=self.confounders(),
+            confounder_policy=settings.SI_CONFOUNDER_POLICY,
+            minutes_elapsed=elapsed,
+        )
+
+    def criteria(self, readings, *, now=None):
+        """The criteria matrix: the result under each built-in profile."""
+        return criteria_matrix(
+            self.rule_readings(readings),
+            confounders=self.confounders(),
+            confounder_policy=settings.SI_CONFOUNDER_POLICY,
+            minutes_elapsed=self.minutes_after(now or timezone.now()),
+        )
+
+    def result(self, now=None):
+        """The result in force from the stored columns (no query): see models/result.py."""
+        now = now or timezone.now()
+        is_open = window_open(self.performed_at, now)
+        computed = rules.Outcome.PENDING if self.awaits_window_reading and is_open else self.outcome
+        return decide(
+            signed_outcome=self.signed_outcome if self.is_locked else None,
+            computed=computed,
+            provisional=is_open and self.decisive_score is not None,
+            percent_reduction=self.percent_reduction,
+            at_threshold=self.at_threshold,
+        )
+
+    def result_of(self, evaluation, signoff=None):
+        """The result in force, given the full evaluation (as signed, when signed)."""
+        return decide(
+            signed_outcome=signoff.signed_outcome if signoff else None,
+            computed=evaluation.outcome,
+            provisional=evaluation.provisional,
+            percent_reduction=evaluation.percent_reduction,
+            at_threshold=evaluation.at_threshold,
+        )
+
+    @property
+    def is_locked(self):
+        return self.locked_at is not None
+
+    def ensure_editable(self):
+        """Refuse a change to a signed injection with a message people can act on."""
+        if self.is_locked:
+            raise ValidationError(LOCKED_MESSAGE, code="locked")
+
+    def signoff_in_force(self, signoffs=None):
+        """The latest sign-off while the injection is locked; None while it is a draft.
+
+        `signoffs`: the injection's sign-offs when already fetched (saves the query).
+        """
+        if not self.is_locked:
+            return None
+        if signoffs is not None:
+            return max(signoffs, key=lambda signoff: signoff.version, default=None)
+        return self.signoffs.order_by("-version").first()
+
+    def evaluation_in_force(self, signoff, readings=None, *, now=None):
+        """With `signoff` (from signoff_in_force): the evaluation as signed, its inputs and
+        rule settings. Without: the rule applied to the readings with today's settings."""
+        return signoff.reproduce() if signoff else self.evaluate(readings, now=now)
+
+
+def primary_profile():
+    return find_profile(settings.SI_PROFILE)
+
+
+def evaluated_rule():
+    """What a stored evaluation is computed with; another value means it is stale."""
+    return f"{primary_profile().key}/{settings.SI_CONFOUNDER_POLICY}"

@@ -1,0 +1,42 @@
+"""Bounds the clinical records keep, and helpers that write them as database constraints."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+
+MAX_BEFORE_INJECTION = timedelta(hours=24)
+MAX_AFTER_INJECTION = timedelta(days=14)
+ONE_MICROSECOND = timedelta(microseconds=1)
+# Clinical times are from 2000 on; birth dates from 1900. The database's bound is a day
+# looser, so a local time just after midnight on 1 January 2000 east of UTC still fits.
+EARLIEST_YEAR = 2000
+EARLIEST_STORED = datetime(EARLIEST_YEAR - 1, 12, 31, tzinfo=UTC)
+EARLIEST_BIRTH = date(1900, 1, 1)
+EARLIEST_MESSAGE = f"Enter a date from 1 January {EARLIEST_YEAR} on."
+NOTES_MAX = 10_000
+REASON_MAX = 5_000
+
+
+def too_early(moment):
+    """Before 2000 on the clock it was typed in; checked before any comparison, since an
+    aware datetime in year 1 overflows when converted to UTC."""
+    return moment.year < EARLIEST_YEAR
+
+
+def length_constraint(name, field, limit):
+    """SQLite ignores a column's declared length; this holds it on every database."""
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
+
+
+def choice_values(choices):
+    return [value for value, _ in choices.choices]
+
+
+def choice_constraint(name, field, choices):
+    """A CheckConstraint holding `field` to the values of a TextChoices class."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choice_values(choices)}), name=name
+    )

@@ -1,0 +1,160 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .. import display, rules
+from .choices import Context, Source
+from .injection import Injection
+from .limits import (
+    EARLIEST_MESSAGE,
+    EARLIEST_STORED,
+    MAX_AFTER_INJECTION,
+    MAX_BEFORE_INJECTION,
+    choice_constraint,
+    length_constraint,
+    too_early,
+)
+
+
+class PainReading(models.Model):
+    Context = Context
+
+    Source = Source
+
+    injection = models.ForeignKey(Injection, on_delete=models.PROTECT, related_name="readings")
+    recorded_at = models.DateTimeField("recorded at")
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="Numeric rating scale: 0 = no pain, 10 = worst imaginable.",
+    )
+    context = models.CharField(max_length=10, choices=Context.choices, default=Context.REST)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.STAFF)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=10), name="assessments_reading_score_0_10"
+            ),
+            choice_constraint("assessments_reading_context_valid", "context", Context),
+            choice_constraint("assessments_reading_source_valid", "source", Source),
+            models.CheckConstraint(
+                condition=Q(recorded_at__gte=EARLIEST_STORED),
+                name="assessments_reading_recorded_from_2000",
+            ),
+            length_constraint("assessments_reading_note_length", "note", 200),
+            # Two readings of one injection at the same moment would leave it to chance which
+            # baseline is the latest; clean() also refuses a second one in the same minute.
+            models.UniqueConstraint(
+                fields=["injection", "recorded_at"], name="assessments_reading_one_per_moment"
+            ),
+        ]
+        indexes = [models.Index(fields=["injection", "recorded_at"])]
+
+    def __str__(self):
+        return f"Reading #{self.pk} of injection #{self.injection_id}"
+
+    def clean(self):
+        # The injection may be new and unsaved (a form saving both at once).
+        injection = self._meta.get_field("injection").get_cached_value(self, default=None)
+        if injection is None and self.injection_id is not None:
+            injection = self.injection
+        if self.recorded_at is None:
+            return
+        if too_early(self.recorded_at):
+            raise ValidationError({"recorded_at": EARLIEST_MESSAGE})
+        if self.recorded_at > timezone.now():
+            raise ValidationError({"recorded_at": "A reading cannot be in the future."})
+        if injection is None or injection.performed_at is None:
+            return
+        if self.recorded_at < injection.performed_at - MAX_BEFORE_INJECTION:
+            raise ValidationError(
+                {"recorded_at": "A reading more than 24 hours before the injection is refused."}
+            )
+        if self.recorded_at > injection.performed_at + MAX_AFTER_INJECTION:
+            raise ValidationError(
+                {"recorded_at": "A reading more than 14 days after the injection is refused."}
+            )
+        other = self.same_minute(injection)
+        if other is not None:
+            raise ValidationError(
+                {
+                    "recorded_at": (
+                        f"Another reading of this injection is recorded at "
+                        f"{display.clock(other.recorded_at)} ({other.score}/10): change that "
+                        "one, or give this one its own minute."
+                    )
+                }
+            )
+
+    def same_minute(self, injection):
+        """Another saved reading of `injection` in the same clock minute, or None."""
+        if injection.pk is None:
+            return None
+        start = self.recorded_at.replace(second=0, microsecond=0)
+        others = PainReading.objects.filter(
+            injection_id=injection.pk,
+            recorded_at__gte=start,
+            recorded_at__lt=start + timedelta(minutes=1),
+        )
+        return others.exclude(pk=self.pk).first()
+
+    def check_against(self, injection):
+        """Validate this reading against an injection that may not be saved yet."""
+        self.injection = injection
+        self.full_clean(exclude=["injection"])
+
+    @property
+    def minutes_after_injection(self):
+        return self.injection.minutes_after(self.recorded_at)
+
+    @property
+    def follow_up_day(self):
+        """Days after the injection day, counted in the clinic's time zone (0 = same day)."""
+        performed = timezone.localdate(self.injection.performed_at)
+        return (timezone.localdate(self.recorded_at) - performed).days
+
+    @property
+    def is_baseline(self):
+        return self.recorded_at < self.injection.performed_at
+
+    @property
+    def in_window(self):
+        return rules.in_window(self.minutes_after_injection)
+
+    @property
+    def recalled(self):
+        """Entered more than a day after the moment it describes."""
+        return self.created_at is not None and self.created_at - self.recorded_at > timedelta(
+            days=1
+        )
+
+    @property
+    def phase(self):
+        if self.is_baseline:
+            return "Baseline"
+        minutes = self.minutes_after_injection
+        if minutes < 120:
+            return f"{minutes.quantize(Decimal('1'))} min after"
+        if self.follow_up_day == 0:
+            return f"{(minutes / 60).quantize(Decimal('0.1'))} h after"
+        return f"Day {self.follow_up_day}"
