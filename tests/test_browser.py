@@ -289,7 +289,7 @@ def test_new_injection_for_a_new_patient_lands_on_the_board_and_its_page(
     expect(card).to_contain_text("7/10")
 
     card.get_by_role("link", name="Details").click()
-    expect(page.locator(".headline")).to_contain_text("Pending: the 20–30 minute window is open")
+    expect(page.locator(".headline")).to_contain_text("The 20–30 minute window is open for")
     expect(page.locator(".result-in-force")).to_contain_text("Pending")
     expect(page.locator(".timeline")).to_contain_text("Baseline")
     shot(page, "10-injection-page")

@@ -32,7 +32,10 @@ def test_report_text_holds_mrn_scores_outcome_rule_and_page_number(make_injectio
         "Profile LEAFLET@2 as configured: Positive when pain falls by more than 75 % at every"
         in text
     )
-    assert "Meets ASPN-2024: yes" in text
+    assert (
+        "✓ yes ASPN-2024@1 > 50 %, sustained, same context reading at 25 min, 1/10, is 87.5 %"
+        in text
+    )
     assert "Page 1 of 1" in text
 
 

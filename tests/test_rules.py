@@ -399,7 +399,7 @@ def test_the_criteria_matrix_says_which_rules_the_same_readings_meet():
     readings = [(-10, 8, "provoked"), (28, 3, "provoked")]
     matrix = {c.profile.code: c for c in prof.criteria_matrix(readings)}
     assert matrix["CMS-LCD-2023"].sentence == (
-        "Meets CMS-LCD-2023: no — reading at 28 min, 3/10, is 62.5 % (needs at least 75 %)"
+        "Meets CMS-LCD-2023: no — reading at 28 min, 3/10, is 62.5 % (needs ≥ 75 %)"
     )
     assert (
         matrix["ASPN-2024"].sentence == "Meets ASPN-2024: yes — reading at 28 min, 3/10, is 62.5 %"

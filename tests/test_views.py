@@ -609,7 +609,7 @@ def test_injection_page_shows_timeline_evaluation_and_links(nurse_client, make_i
 def test_injection_page_shows_the_criteria_matrix(nurse_client, make_injection):
     injection = make_injection([(-5, 8), (25, 2)], minutes_ago=3 * 24 * 60)
     html = nurse_client.get(detail_url(injection)).content.decode()
-    assert "Meets LEAFLET: no — reading at 25 min, 2/10, is 75.0 % (needs more than 75 %)" in html
+    assert "Meets LEAFLET: no — reading at 25 min, 2/10, is 75.0 % (needs &gt; 75 %)" in html
     assert "Meets CMS-LCD-2023: yes — reading at 25 min, 2/10, is 75.0 %" in html
 
 

@@ -45,11 +45,11 @@ def story(facts, frame_width):
     flow += notes_section(facts, style)
     # The result in force and its signature come first, so both stay on page 1.
     flow += [interpretation_box(facts, frame_width, style), Spacer(0, 4)]
-    flow += [signature_block(facts, frame_width, style), Spacer(0, 8)]
-    flow += [PainChart(facts, frame_width), Spacer(0, 8)]
+    flow += [signature_block(facts, frame_width, style), Spacer(0, 6)]
+    flow += criteria_section(facts, frame_width, style)
+    flow += [PainChart(facts, frame_width), Spacer(0, 6)]
     flow += readings_section(facts, frame_width, style)
-    flow += [Spacer(0, 8), follow_up_section(facts, frame_width, style), Spacer(0, 8)]
-    flow += criteria_section(facts, style)
+    flow += [Spacer(0, 6), follow_up_section(facts, frame_width, style), Spacer(0, 6)]
     flow += closing_section(facts, style)
     return flow
 
@@ -191,22 +191,45 @@ def interpretation_box(facts, frame_width, style):
     return box
 
 
-def criteria_section(facts, style):
-    """The criteria matrix: the same readings under each built-in profile."""
-    title = "Criteria met (the same readings under each published rule)"
-    lines = [Paragraph(title, style["heading"])]
+def criteria_section(facts, frame_width, style):
+    """The criteria matrix: the same readings under each built-in profile, one row each."""
+    heading = Paragraph(
+        "Criteria met: the same readings under each published rule", style["heading"]
+    )
+    rows = [["Meets", "Rule", "Criterion", "Why"]]
     for criterion in facts.criteria:
-        mark = {True: "✓", False: "✗", None: "…"}[criterion.meets]
-        text = f"{mark} {criterion.sentence} ({criterion.profile.criterion})"
-        lines.append(Paragraph(markup(text), style["small"]))
-    return [KeepTogether(lines), Spacer(0, 8)]
+        mark = {True: "✓ yes", False: "✗ no", None: "… not yet"}[criterion.meets]
+        rows.append(
+            [
+                mark,
+                criterion.profile.key,
+                criterion.profile.criterion,
+                Paragraph(markup(criterion.why), style["cell"]),
+            ]
+        )
+    widths = [40, 84, 150]
+    table = Table(rows, colWidths=[*widths, frame_width - sum(widths)], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), REGULAR, 8),
+                ("FONT", (0, 0), (-1, 0), BOLD, 7.5),
+                ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.35, GRID),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6),
+            ]
+        )
+    )
+    return [KeepTogether([heading, table]), Spacer(0, 6)]
 
 
 def readings_section(facts, frame_width, style):
     heading = Paragraph("Pain readings (0–10 numeric rating scale)", style["heading"])
     if not facts.readings:
         return [heading, Paragraph("No pain readings recorded.", style["body"])]
-    widths = [70, 84, 34, 40, 52, 54, 44]
+    widths = [64, 98, 36, 40, 52, 52, 42]
     widths.append(frame_width - sum(widths))
     header = ["Phase", "Clock time", "Score", "Change", "Reduction"]
     header += ["Context", "Source", "Marks"]
@@ -337,10 +360,9 @@ def closing_section(facts, style):
         parts += [Paragraph(f"<b>Addendum:</b> {markup(addendum)}", style["small"]), Spacer(0, 2)]
     parts.append(
         Paragraph(
-            "A positive block is consistent with SI joint pain; it is not a diagnosis on its "
-            "own, and a single block can be falsely positive (a confirmatory block with another "
-            "anaesthetic strengthens it). A negative intra-articular block does not exclude "
-            "extra-articular SI joint complex pain. The clinician signs the interpretation.",
+            "A positive block is consistent with SI joint pain, not a diagnosis on its own: a "
+            "single block can be falsely positive. A negative intra-articular block does not "
+            "exclude extra-articular SI joint complex pain.",
             style["small"],
         )
     )

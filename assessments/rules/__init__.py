@@ -71,6 +71,8 @@ class Reasons:
     confounders: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
+    # A few words for a table cell, e.g. "no baseline", "no reading in the window".
+    short: str = ""
 
     def __iter__(self) -> Iterator[str]:
         if self.headline:
@@ -335,29 +337,32 @@ def evaluate(
             **common,
         )
 
-    missing = []
+    missing, short = "", ""
     if baseline is None:
-        missing.append("No baseline score was recorded before the injection.")
+        missing, short = "No baseline score was recorded before the injection.", "no baseline"
     elif baseline == 0:
-        missing.append("Baseline pain is 0/10, so a reduction cannot be measured.")
+        missing = "Baseline pain is 0/10, so a reduction cannot be measured."
+        short = "baseline 0/10"
     elif required_context and baseline_context != required_context:
         taken = CONTEXT_WORDS.get(baseline_context, "in no recorded context")
-        missing.append(
+        missing = (
             f"The baseline was taken {taken}; this rule needs one "
             f"{CONTEXT_WORDS[required_context]}."
         )
+        short = f"needs a {required_context} baseline"
     if missing:
-        return with_confounders(
-            finish(Outcome.NON_DIAGNOSTIC, " ".join(missing)), confounders, options
-        )
+        evaluation = finish(Outcome.NON_DIAGNOSTIC, missing, short=short)
+        return with_confounders(evaluation, confounders, options)
 
     if not counted:
         if window_open:
             left = WINDOW_END_MINUTES - minutes_elapsed
             pending = finish(
                 Outcome.PENDING,
-                f"Pending: the {WINDOW_START_MINUTES}–{WINDOW_END_MINUTES} minute window is "
-                f"open for {format_minutes(round(Decimal(str(left)), 1))} more minutes.",
+                f"The {WINDOW_START_MINUTES}–{WINDOW_END_MINUTES} minute window is open for "
+                f"{format_minutes(round(Decimal(str(left)), 1))} more minutes, and no reading "
+                "in it counts yet.",
+                short="window open",
             )
             return with_confounders(pending, confounders, options)
         if other:
@@ -366,12 +371,15 @@ def evaluate(
                 f"injection was taken {CONTEXT_WORDS[matched]}, as the baseline was: record one "
                 "during the same activity, on the same scale."
             )
+            short = "no window reading in the baseline's context"
         else:
             headline = (
                 f"No reading was recorded {WINDOW_START_MINUTES}–{WINDOW_END_MINUTES} minutes "
                 "after the injection."
             )
-        return with_confounders(finish(Outcome.NON_DIAGNOSTIC, headline), confounders, options)
+            short = "no reading in the window"
+        evaluation = finish(Outcome.NON_DIAGNOSTIC, headline, short=short)
+        return with_confounders(evaluation, confounders, options)
 
     if options.method == "sustained":
         decisive = max(counted, key=lambda i: (readings[i].score, -readings[i].minutes))
@@ -482,6 +490,7 @@ def with_confounders(evaluation: Evaluation, confounders: tuple[str, ...], optio
             f"Non-diagnostic: confounded by {named} (the clinic's confounder policy).",
             confounders=(f"Without them the rule would have said: {computed}",),
             context=evaluation.reasons.context,
+            short=f"confounded by {named}",
         ),
     )
 

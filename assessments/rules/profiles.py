@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from numbers import Real
 
 from . import (
-    CONTEXT_WORDS,
     Evaluation,
     Outcome,
     Reading,
-    comparator_words,
     evaluate_readings,
     format_minutes,
 )
@@ -41,12 +39,12 @@ class Profile:
 
     @property
     def criterion(self) -> str:
-        """ "at least 75 %, sustained, provoked"."""
-        words = [f"{comparator_words(self.inclusive)} {self.threshold} %", self.method]
+        """ "≥ 75 %, sustained, provoked": the profile in a few words."""
+        words = [f"{'≥' if self.inclusive else '>'} {self.threshold} %", self.method]
         if self.required_context:
-            words.append(CONTEXT_WORDS[self.required_context])
+            words.append(self.required_context)
         elif self.match_context:
-            words.append("same context as the baseline")
+            words.append("same context")
         return ", ".join(words)
 
     def options(self) -> dict:
@@ -164,23 +162,30 @@ class Criterion:
         return self.evaluation.outcome is Outcome.POSITIVE
 
     @property
-    def sentence(self) -> str:
-        """ "Meets CMS-LCD-2023: no — reading at 28 min, 3/10, is 62.5 % (needs at least 75 %)"."""
+    def answer(self) -> str:
+        return {True: "yes", False: "no", None: "not yet"}[self.meets]
+
+    @property
+    def why(self) -> str:
+        """ "reading at 28 min, 3/10, is 62.5 % (needs ≥ 75 %)"."""
         evaluation = self.evaluation
-        answer = {True: "yes", False: "no", None: "not yet"}[self.meets]
-        start = f"Meets {self.profile.code}: {answer}"
         if evaluation.outcome is Outcome.PENDING:
-            return f"{start} — the window is still open"
+            return "the window is still open"
         if evaluation.decisive_score is None or evaluation.outcome is Outcome.NON_DIAGNOSTIC:
-            return f"{start} — non-diagnostic: {evaluation.reasons.headline}"
+            return f"non-diagnostic: {evaluation.reasons.short or evaluation.reasons.headline}"
         reading = (
             f"reading at {format_minutes(round(evaluation.decisive_minutes, 1))} min, "
             f"{evaluation.decisive_score}/10, is {evaluation.percent_display}"
         )
         if self.meets:
-            return f"{start} — {reading}"
-        needs = f"{comparator_words(self.profile.inclusive)} {self.profile.threshold} %"
-        return f"{start} — {reading} (needs {needs})"
+            return reading
+        needs = f"{'≥' if self.profile.inclusive else '>'} {self.profile.threshold} %"
+        return f"{reading} (needs {needs})"
+
+    @property
+    def sentence(self) -> str:
+        """ "Meets CMS-LCD-2023: no — reading at 28 min, 3/10, is 62.5 % (needs ≥ 75 %)"."""
+        return f"Meets {self.profile.code}: {self.answer} — {self.why}"
 
 
 def criteria_matrix(
