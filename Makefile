@@ -21,6 +21,7 @@ install: $(BIN)/.installed
 
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py recompute_evaluations
 	$(DEV_ENV) $(BIN)/python manage.py setup_roles
 	$(DEV_ENV) $(BIN)/python manage.py create_demo_superuser
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
