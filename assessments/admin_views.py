@@ -11,9 +11,8 @@ from django.template.response import TemplateResponse
 from . import signing
 from .access_log import record_report_access
 from .audit import audit_trail as build_audit_trail
-from .forms import add_service_errors
+from .forms import AmendmentForm, SignOffForm, add_service_errors
 from .models import Injection, ReportAccess, SignedReport
-from .signing_forms import AmendmentForm, SignOffForm
 
 log = logging.getLogger(__name__)
 

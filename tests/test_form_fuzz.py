@@ -21,13 +21,14 @@ from hypothesis import strategies as st
 
 from assessments import rules, signing
 from assessments.forms import (
+    AmendmentForm,
     FollowUpEntryForm,
     NewInjectionForm,
     QuickReadingForm,
     ReadingInlineForm,
+    SignOffForm,
 )
 from assessments.models import Amendment, Injection, PainReading, Patient, SignOff
-from assessments.signing_forms import AmendmentForm, SignOffForm
 
 
 def fuzz(examples):

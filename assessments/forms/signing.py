@@ -1,7 +1,9 @@
+"""Sign-off and amendment forms (admin pages in admin_views.py)."""
+
 from django import forms
 
-from . import rules
-from .models.limits import REASON_MAX
+from .. import rules
+from ..models.limits import REASON_MAX
 
 
 class SignOffForm(forms.Form):

@@ -1,0 +1,154 @@
+"""The bedside form that registers an injection with its baseline (and a new patient)."""
+
+from datetime import timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+
+from .. import display
+from ..models import Injection, PainReading, Patient
+from .fields import BUTTON_CHOICES_TEMPLATE, local_now, local_time_field, score_field
+
+
+def staff_choices():
+    return get_user_model().objects.filter(is_active=True, is_staff=True).order_by("username")
+
+
+class ProceduralistField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return display.person(obj)
+
+
+class NewInjectionForm(forms.ModelForm):
+    """An injection with its baseline score; the patient is found by MRN or created."""
+
+    mrn = forms.CharField(
+        label="MRN",
+        max_length=Patient._meta.get_field("mrn").max_length,
+        help_text="A known MRN uses the record on file; a new one needs the name and birth date.",
+    )
+    family_name = forms.CharField(
+        max_length=Patient._meta.get_field("family_name").max_length, required=False
+    )
+    given_name = forms.CharField(
+        max_length=Patient._meta.get_field("given_name").max_length, required=False
+    )
+    date_of_birth = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    sex = forms.ChoiceField(choices=[("", "—"), *Patient.Sex.choices], required=False)
+    performed_at = local_time_field("Injection time")
+    proceduralist = ProceduralistField(queryset=staff_choices())
+    baseline_score = score_field("Baseline pain score (0–10)")
+    baseline_at = local_time_field("Baseline time")
+    baseline_context = forms.ChoiceField(
+        label="Baseline context",
+        choices=PainReading.Context.choices,
+        initial=PainReading.Context.PROVOKED,
+        widget=forms.RadioSelect,
+        help_text="Ideally during the activity or manoeuvre that reproduces the usual pain.",
+    )
+
+    analgesic_at = local_time_field("Analgesic taken at", required=False)
+
+    class Meta:
+        model = Injection
+        fields = [
+            "performed_at",
+            "side",
+            "proceduralist",
+            "guidance",
+            "contrast",
+            "sedation",
+            "anaesthetic_agent",
+            "anaesthetic_concentration",
+            "anaesthetic_volume_ml",
+            "steroid_agent",
+            "steroid_dose_mg",
+            "analgesic",
+            "analgesic_at",
+            "notes",
+        ]
+        widgets = {"side": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    patient_fields = ["family_name", "given_name", "date_of_birth", "sex"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        now = local_now()
+        self.fields["proceduralist"].queryset = staff_choices()
+        self.fields["side"].choices = Injection.Side.choices
+        self.initial.setdefault("performed_at", now)
+        self.initial.setdefault("baseline_at", now - timedelta(minutes=5))
+        for name in ["performed_at", "baseline_at"]:
+            self.fields[name].help_text = f"Clinic time, {display.zone_label()}."
+        if user is not None:
+            self.initial.setdefault("proceduralist", user.pk)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_id = "new-injection"
+        self.helper.layout = Layout(
+            Fieldset(
+                "Patient",
+                Row(
+                    Column("mrn", css_class="col-md-4"),
+                    Column("family_name", css_class="col-md-4"),
+                    Column("given_name", css_class="col-md-4"),
+                ),
+                Row(
+                    Column("date_of_birth", css_class="col-md-4"),
+                    Column("sex", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                "Injection",
+                Row(
+                    Column("performed_at", css_class="col-md-4"),
+                    Column(Field("side", template=BUTTON_CHOICES_TEMPLATE), css_class="col-md-4"),
+                    Column("proceduralist", css_class="col-md-4"),
+                ),
+                Row(
+                    Column("guidance", css_class="col-md-4"),
+                    Column("contrast", css_class="col-md-4"),
+                    Column("sedation", css_class="col-md-4"),
+                ),
+                Row(
+                    Column("anaesthetic_agent", css_class="col-md-4"),
+                    Column("anaesthetic_concentration", css_class="col-6 col-md-4"),
+                    Column("anaesthetic_volume_ml", css_class="col-6 col-md-4"),
+                ),
+                Row(
+                    Column("steroid_agent", css_class="col-md-4"),
+                    Column("steroid_dose_mg", css_class="col-md-4"),
+                ),
+                Row(
+                    Column("analgesic", css_class="col-md-8"),
+                    Column("analgesic_at", css_class="col-md-4"),
+                ),
+                "notes",
+            ),
+            Fieldset(
+                "Baseline pain, before the injection",
+                Field(
+                    "baseline_score",
+                    template=BUTTON_CHOICES_TEMPLATE,
+                    wrapper_class="score-buttons",
+                ),
+                Row(
+                    Column("baseline_at", css_class="col-md-6"),
+                    Column(
+                        Field("baseline_context", template=BUTTON_CHOICES_TEMPLATE),
+                        css_class="col-md-6",
+                    ),
+                ),
+            ),
+            Submit("register", "Register injection", css_class="btn-lg"),
+        )
+
+    def patient_details(self):
+        return {name: self.cleaned_data[name] for name in self.patient_fields}
+
+    def injection_fields(self):
+        return {name: self.cleaned_data[name] for name in self._meta.fields}

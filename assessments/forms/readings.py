@@ -1,0 +1,175 @@
+"""Forms for pain readings: the admin's inline rows, quick entry, and the follow-up week."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
+from django import forms
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .. import display, rules
+from ..models import MAX_AFTER_INJECTION, MAX_BEFORE_INJECTION, PainReading
+from .fields import BUTTON_CHOICES_TEMPLATE, aware_local, local_time_field, score_field
+
+MINUTES_MIN = -Decimal(MAX_BEFORE_INJECTION // timedelta(minutes=1))
+MINUTES_MAX = Decimal(MAX_AFTER_INJECTION // timedelta(minutes=1))
+
+
+class ReadingInlineForm(forms.ModelForm):
+    """A reading entered either by clock time or as minutes after the injection."""
+
+    minutes_after = forms.DecimalField(
+        label="or minutes after injection",
+        required=False,
+        max_digits=7,
+        decimal_places=1,
+        min_value=MINUTES_MIN,
+        max_value=MINUTES_MAX,
+        help_text="e.g. 25; negative for a baseline before the injection.",
+        widget=forms.NumberInput(attrs={"step": "0.1", "class": "si-minutes"}),
+    )
+
+    class Meta:
+        model = PainReading
+        fields = ["recorded_at", "minutes_after", "score", "context", "source", "note"]
+
+    def __init__(self, *args, injection=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.injection = injection
+        self.fields["recorded_at"].required = False
+        self.fields["score"].widget.attrs.update({"min": 0, "max": 10, "class": "si-score"})
+
+    def clean(self):
+        cleaned = super().clean()
+        recorded_at, minutes = cleaned.get("recorded_at"), cleaned.get("minutes_after")
+        if "recorded_at" in self.errors or "minutes_after" in self.errors:
+            return cleaned
+        if recorded_at is not None and minutes is not None:
+            self.add_error("minutes_after", "Give the clock time or the minutes, not both.")
+        elif minutes is not None:
+            if self.injection is None or self.injection.performed_at is None:
+                self.add_error(
+                    "minutes_after", "Enter a valid injection time first to count minutes from."
+                )
+            else:
+                # One decimal place of a minute is a whole number of seconds: exact.
+                cleaned["recorded_at"] = self.injection.performed_at + timedelta(
+                    seconds=int(minutes * 60)
+                )
+        elif recorded_at is None:
+            self.add_error("recorded_at", "Enter the time of the reading, or minutes after.")
+        return cleaned
+
+
+class ReadingInlineFormSet(BaseInlineFormSet):
+    """The injection's readings in the admin; two in the same minute are refused."""
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "injection": self.instance}
+
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            recorded_at = getattr(form, "cleaned_data", {}).get("recorded_at")
+            if recorded_at is None or form.cleaned_data.get("DELETE"):
+                continue
+            minute = recorded_at.replace(second=0, microsecond=0)
+            if minute in seen:
+                form.add_error(
+                    "recorded_at",
+                    f"Another reading here is also at {display.clock(minute)}: give each "
+                    "reading its own minute.",
+                )
+            seen[minute] = form
+
+
+class QuickReadingForm(forms.ModelForm):
+    """One reading after the injection, entered from the board with a few taps."""
+
+    score = score_field()
+    recorded_at = local_time_field()
+    context = forms.ChoiceField(
+        label="Context", choices=PainReading.Context.choices, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = PainReading
+        fields = ["score", "recorded_at", "context"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "recorded_at"
+        ].help_text = f"Defaults to now. Clinic time, {display.zone_label()}."
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_id = "quick-reading"
+        self.helper.layout = Layout(
+            Field("score", template=BUTTON_CHOICES_TEMPLATE, wrapper_class="score-buttons"),
+            Row(
+                Column("recorded_at", HTML(self.minutes_after_hint()), css_class="col-sm-6"),
+                Column(Field("context", template=BUTTON_CHOICES_TEMPLATE), css_class="col-sm-6"),
+            ),
+            Submit("save", "Save reading", css_class="btn-lg w-100"),
+        )
+
+    def minutes_after_hint(self):
+        """A live "N min after the injection" line under the time; see bedside.js."""
+        performed_at = self.instance.injection.performed_at
+        offset = timezone.localtime(performed_at).utcoffset()
+        return format_html(
+            '<p class="small mb-3 minutes-after" aria-live="polite" data-minutes-after="{}"'
+            ' data-performed-at="{}" data-utc-offset-minutes="{}" data-window-start="{}"'
+            ' data-window-end="{}"></p>',
+            self["recorded_at"].auto_id,
+            performed_at.isoformat(timespec="milliseconds"),
+            int(offset.total_seconds() // 60),
+            rules.WINDOW_START_MINUTES,
+            rules.WINDOW_END_MINUTES,
+        )
+
+
+class FollowUpEntryForm(forms.ModelForm):
+    """One diary entry on a given follow-up day: the day is fixed, staff type the time."""
+
+    recorded_at = forms.TimeField(
+        label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    score = forms.IntegerField(
+        label="Score", min_value=0, max_value=10, widget=forms.NumberInput(attrs={"step": "1"})
+    )
+
+    class Meta:
+        model = PainReading
+        fields = ["recorded_at", "score", "context", "source"]
+
+    def __init__(self, *args, day_date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.day_date = day_date
+        if self.instance.pk is not None:
+            self.initial["recorded_at"] = timezone.localtime(self.instance.recorded_at).time()
+        else:
+            self.initial.setdefault("source", PainReading.Source.PATIENT)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(
+                Column("recorded_at", css_class="col-6 col-md-2"),
+                Column("score", css_class="col-6 col-md-2"),
+                Column("context", css_class="col-6 col-md-3"),
+                Column("source", css_class="col-6 col-md-3"),
+                Column(
+                    Submit("save", "Save" if self.instance.pk else "Add", css_class="w-100"),
+                    css_class="col-12 col-md-2 mb-3 d-flex align-items-end",
+                ),
+                css_class="g-2",
+            )
+        )
+
+    def clean_recorded_at(self):
+        # Refuses a clock time that is skipped or repeated on a daylight-saving day.
+        return aware_local(datetime.combine(self.day_date, self.cleaned_data["recorded_at"]))
