@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 
 from . import signing
 from .access_log import record_report_access
-from .audit import audit_trail as build_audit_trail
+from .audit import audit_trail
 from .forms import AmendmentForm, SignOffForm, add_service_errors
 from .models import Injection, ReportAccess, SignedReport
 
@@ -72,12 +72,12 @@ def amend(request, pk):
     return TemplateResponse(request, "admin/assessments/injection/amend.html", context)
 
 
-def audit_trail(request, model_admin, object_id):
+def audit_trail_page(request, model_admin, object_id):
     injection = get_object_or_404(Injection, pk=object_id)
     if not model_admin.has_view_or_change_permission(request, injection):
         raise PermissionDenied
     context = admin_context(request, injection, f"Audit trail of {injection}")
-    context["entries"] = build_audit_trail(injection.pk)
+    context["entries"] = audit_trail(injection.pk)
     return TemplateResponse(request, "admin/assessments/injection/audit_trail.html", context)
 
 

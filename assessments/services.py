@@ -42,14 +42,30 @@ def refresh_evaluation(injection_id: int) -> None:
 
 
 @transaction.atomic
-def add_reading(injection: Injection, *, entered_by, **fields) -> PainReading:
-    """Validate and save one reading, then refresh the injection's evaluation."""
-    Injection.objects.select_for_update().get(pk=injection.pk).ensure_editable()
-    reading = PainReading(injection=injection, entered_by=entered_by, **fields)
+def save_reading(reading: PainReading) -> PainReading:
+    """Validate and save one reading (new or changed), then refresh the evaluation.
+
+    Every write of a reading comes here: the bedside pages and the admin alike. The
+    injection's row lock is taken first, so concurrent writers wait for each other.
+    """
+    Injection.objects.select_for_update().get(pk=reading.injection_id).ensure_editable()
     reading.full_clean()
     reading.save()
-    refresh_evaluation(injection.pk)
+    refresh_evaluation(reading.injection_id)
     return reading
+
+
+def add_reading(injection: Injection, *, entered_by, **fields) -> PainReading:
+    """Save a new reading of `injection`."""
+    return save_reading(PainReading(injection=injection, entered_by=entered_by, **fields))
+
+
+@transaction.atomic
+def delete_reading(reading: PainReading) -> None:
+    """Delete one reading (superusers only, in the admin), then refresh the evaluation."""
+    Injection.objects.select_for_update().get(pk=reading.injection_id).ensure_editable()
+    reading.delete()
+    refresh_evaluation(reading.injection_id)
 
 
 def stale_injections():
@@ -165,13 +181,8 @@ def register_injection(
     return injection
 
 
-@transaction.atomic
 def update_reading(reading: PainReading, **fields) -> PainReading:
-    """Validate and save changes to one reading, then refresh its injection's evaluation."""
-    Injection.objects.select_for_update().get(pk=reading.injection_id).ensure_editable()
+    """Save changes to one reading."""
     for name, value in fields.items():
         setattr(reading, name, value)
-    reading.full_clean()
-    reading.save()
-    refresh_evaluation(reading.injection_id)
-    return reading
+    return save_reading(reading)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from . import board, display, services
+from . import board, display, rules, services
 from .access import staff_required
 from .forms import (
     FollowUpEntryForm,
@@ -22,7 +22,7 @@ from .forms import (
 )
 from .models import Injection, PainReading, primary_profile
 
-FOLLOW_UP_DAYS = range(1, 8)
+WEEK = range(1, rules.FOLLOW_UP_DAYS + 1)
 
 
 def local_midnight(day):
@@ -188,11 +188,11 @@ def injection_detail(request, pk):
     )
 
 
-def follow_up_days(injection, readings, today, bound_form=None, bound_target=None):
+def week_days(injection, readings, today, bound_form=None, bound_target=None):
     """Days 1–7 with their entries and forms; `bound_form` replaces the one it was posted from."""
     performed_day = timezone.localdate(injection.performed_at)
     days = []
-    for number in FOLLOW_UP_DAYS:
+    for number in WEEK:
         date = performed_day + timedelta(days=number)
         entries = []
         for reading in readings:
@@ -224,12 +224,12 @@ def follow_up_days(injection, readings, today, bound_form=None, bound_target=Non
 def posted_entry_form(injection, readings, target, data):
     """The bound form for a POST from the week page, or 404 for a target not on it."""
     performed_day = timezone.localdate(injection.performed_at)
-    if target.startswith("d") and target[1:].isdigit() and int(target[1:]) in FOLLOW_UP_DAYS:
+    if target.startswith("d") and target[1:].isdigit() and int(target[1:]) in WEEK:
         date = performed_day + timedelta(days=int(target[1:]))
         unsaved = PainReading(injection=injection)
         return FollowUpEntryForm(data, instance=unsaved, day_date=date, prefix=target), None
     for reading in readings:
-        if f"r{reading.pk}" == target and reading.follow_up_day in FOLLOW_UP_DAYS:
+        if f"r{reading.pk}" == target and reading.follow_up_day in WEEK:
             date = performed_day + timedelta(days=reading.follow_up_day)
             # A copy, so a rejected edit does not change the entry shown beside the form.
             edited = copy.copy(reading)
@@ -263,7 +263,7 @@ def follow_up_week(request, pk):
                 url = reverse("assessments:follow_up_week", args=[injection.pk])
                 return redirect(f"{url}#day-{saved.follow_up_day}")
     today = timezone.localdate()
-    days = follow_up_days(injection, readings, today, form, target)
+    days = week_days(injection, readings, today, form, target)
     return render(
         request,
         "assessments/follow_up_week.html",
@@ -272,7 +272,7 @@ def follow_up_week(request, pk):
             "result": injection.result(),
             "days": days,
             "days_with_score": sum(1 for day in days if day["entries"]),
-            "day_count": len(FOLLOW_UP_DAYS),
+            "day_count": len(WEEK),
             "failed_target": target if form is not None else None,
         },
     )

@@ -304,3 +304,44 @@ def test_broad_injection_search_is_complete(
     assert sorted(row.pk for row in listing.context["cl"].result_list) == sorted(
         i.pk for i in found
     )
+
+
+def test_admin_readings_are_saved_through_the_reading_service(
+    admin_client, staff_user, make_patient, monkeypatch
+):
+    from assessments import services
+
+    saved = []
+    real = services.save_reading
+    monkeypatch.setattr(
+        services, "save_reading", lambda reading: saved.append(reading) or real(reading)
+    )
+    performed = timezone.now() - timedelta(hours=2)
+    body = injection_post(
+        make_patient(),
+        staff_user,
+        performed,
+        readings=[{"minutes_after": "-10", "score": "8"}, {"minutes_after": "25", "score": "1"}],
+    )
+
+    assert admin_client.post(ADD_URL, body).status_code == 302
+    injection = Injection.objects.get()
+    assert sorted(r.pk for r in saved) == sorted(injection.readings.values_list("pk", flat=True))
+    assert all(r.entered_by == staff_user for r in saved)
+
+
+def test_two_readings_in_one_minute_are_refused_on_the_field(
+    admin_client, staff_user, make_patient
+):
+    performed = timezone.now() - timedelta(hours=2)
+    body = injection_post(
+        make_patient(),
+        staff_user,
+        performed,
+        readings=[{"minutes_after": "25", "score": "1"}, {"minutes_after": "25.5", "score": "3"}],
+    )
+    response = admin_client.post(ADD_URL, body)
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.forms[1].errors
+    assert "give each reading its own minute" in errors["recorded_at"][0]
+    assert not Injection.objects.exists()

@@ -211,7 +211,7 @@ class InjectionAdmin(ClinicalRecordAdmin):
         return super().has_delete_permission(request, obj) and not (obj and obj.is_locked)
 
     def history_view(self, request, object_id, extra_context=None):
-        return admin_views.audit_trail(request, self, object_id)
+        return admin_views.audit_trail_page(request, self, object_id)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -304,10 +304,17 @@ class InjectionAdmin(ClinicalRecordAdmin):
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
-        for reading_form in formset.forms:
-            if reading_form.instance.pk is None:
-                reading_form.instance.entered_by = request.user
-        super().save_formset(request, form, formset, change)
+        if formset.model is not PainReading:
+            return super().save_formset(request, form, formset, change)
+        # Readings go through the same service as the bedside pages (validation, the lock,
+        # the evaluation), inside the admin's transaction.
+        for reading in formset.save(commit=False):
+            if reading.pk is None:
+                reading.entered_by = request.user
+            services.save_reading(reading)
+        for reading in formset.deleted_objects:
+            services.delete_reading(reading)
+        return None
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -17,7 +17,6 @@ from .. import display, rules
 from ..models import Amendment, Injection, PainReading, Result, SignOff, primary_profile
 from ..rules.profiles import Criterion
 
-FOLLOW_UP_DAYS = 7
 # Only readings this close to the window could be mistaken for it, so only they are marked.
 EARLY_MINUTES = 120
 
@@ -184,8 +183,9 @@ def reading_rows(readings, evaluation):
     return tuple(rows)
 
 
-def follow_up_days(readings):
-    scores = {day: [] for day in range(1, FOLLOW_UP_DAYS + 1)}
+def follow_up_summary(readings):
+    """Entries, mean and lowest score of each day of the follow-up week."""
+    scores = {day: [] for day in range(1, rules.FOLLOW_UP_DAYS + 1)}
     for reading in readings:
         if not reading.is_baseline and reading.follow_up_day in scores:
             scores[reading.follow_up_day].append(reading.score)
@@ -272,7 +272,7 @@ def gather_report(injection, *, generated_at=None, archival=False, signature=Non
         criteria=injection.criteria(readings, now=now),
         profile=signoff.profile if signoff else primary_profile().key,
         readings=reading_rows(readings, evaluation),
-        follow_up=follow_up_days(readings),
+        follow_up=follow_up_summary(readings),
         signature=signature,
         addenda=addenda_of(injection.amendments.all()),
     )
