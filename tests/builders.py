@@ -63,7 +63,7 @@ def injection_post(patient, proceduralist, performed_at, readings=(), **override
     return body
 
 
-def new_injection_body(proceduralist, **overrides):
+def new_injection_body(proceduralist, /, **overrides):
     """A valid POST of the bedside new-injection form (a new patient, NEW-777)."""
     now = timezone.now()
     fields = {

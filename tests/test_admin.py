@@ -205,9 +205,12 @@ def test_outcome_filter_lists_only_that_outcome(admin_client, make_injection):
     assert positive.pk not in shown
 
 
-def test_changelist_sorts_by_outcome_in_the_database(admin_client, make_injection):
-    make_injection([(-5, 8), (25, 0)])
-    make_injection([(-5, 8), (25, 8)])
+def test_changelist_sorts_by_result_in_the_database(admin_client, make_injection):
+    # The default order (newest first) would put the positive one first.
+    make_injection([(-5, 8), (25, 0)], minutes_ago=60)
+    make_injection([(-5, 8), (25, 8)], minutes_ago=120)
+    default = admin_client.get(CHANGELIST_URL).context["cl"].result_list
+    assert [row.result_in_force for row in default] == ["positive", "negative"]
     listing = admin_client.get(CHANGELIST_URL, {"o": "5"})
     outcomes = [row.result_in_force for row in listing.context["cl"].result_list]
     assert outcomes == sorted(outcomes) == ["negative", "positive"]

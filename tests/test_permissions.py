@@ -29,6 +29,7 @@ from assessments.models import (
     ReportAccess,
     SignOff,
 )
+from tests import builders
 
 FAMILY_NAME = "Zyxwvutsson"
 GIVEN_NAME = "Qoppavelia"
@@ -184,23 +185,9 @@ def local_text(moment, format="%Y-%m-%dT%H:%M:%S"):
 
 
 def admin_injection_body(patient, proceduralist, performed_at):
-    return {
-        "patient": patient.pk,
-        "performed_at_0": local_text(performed_at, "%Y-%m-%d"),
-        "performed_at_1": local_text(performed_at, "%H:%M:%S"),
-        "side": "right",
-        "proceduralist": proceduralist.pk,
-        "guidance": "fluoroscopy",
-        "contrast": "yes",
-        "sedation": "none",
-        "anaesthetic_agent": "lidocaine",
-        "anaesthetic_concentration": "2",
-        "anaesthetic_volume_ml": "2",
-        "steroid_agent": "none",
-        "steroid_dose_mg": "",
-        "notes": "changed through the admin",
-        **management("readings", "signoffs", "amendments"),
-    }
+    return builders.injection_post(
+        patient, proceduralist, performed_at, side="right", notes="changed through the admin"
+    )
 
 
 def admin_patient_body(mrn):
@@ -257,16 +244,7 @@ def bedside_quick_reading(records):
 
 
 def bedside_new_injection(records):
-    now = timezone.now()
-    body = {
-        **admin_patient_body("NEW-0001"),
-        **admin_injection_body(records["patient"], records["proceduralist"], now),
-        "performed_at": local_text(now - timedelta(minutes=10)),
-        "side": "left",
-        "baseline_score": "7",
-        "baseline_at": local_text(now - timedelta(minutes=15)),
-        "baseline_context": "provoked",
-    }
+    body = builders.new_injection_body(records["proceduralist"], mrn="NEW-0001")
     return reverse("assessments:new_injection"), body, Injection.objects.count
 
 
