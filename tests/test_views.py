@@ -18,7 +18,6 @@ NEW_URL = reverse("assessments:new_injection")
 # patients; their readings; then the session is saved (SESSION_SAVE_EVERY_REQUEST) as an
 # UPDATE inside a savepoint pair.
 PAGE_QUERIES = 9
-T0 = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.get_fixed_timezone(0))
 
 
 @pytest.fixture(autouse=True)
