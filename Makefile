@@ -8,7 +8,7 @@ TEST_WORKERS ?= auto
 DEV_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-dev-only-insecure-key}
 TEST_ENV := SECRET_KEY=test-only-insecure-key HTTPS=0
 
-.PHONY: install run serve test lint format bench clean
+.PHONY: install run serve test lint check-migrations format bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
@@ -42,6 +42,13 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Migrations match the models, and every migration reverses: migrate a throwaway database up,
+# down to zero and up again (SQLite; and PostgreSQL too when DATABASE_URL points at one).
+check-migrations: install
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python .ci/migrations_round_trip.py
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -6,11 +6,15 @@ so a time reads the same everywhere: "3 Mar 2026, 14:05 CET", always in the clin
 """
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.html import format_html
 
 from . import rules
+
+if TYPE_CHECKING:
+    from .models.result import Result
 
 DATE_FORMAT = "{day} {month} {year}"
 
@@ -66,7 +70,7 @@ def iso(moment: datetime | None) -> str:
     return moment.isoformat(timespec="milliseconds") if moment else ""
 
 
-def person(user) -> str:
+def person(user: Any) -> str:
     """A user as people know them: full name, else the user name; "—" for nobody."""
     if user is None:
         return "—"
@@ -100,7 +104,7 @@ def outcome_badge(outcome: str, *, short: bool = False, text: str = "") -> str:
     )
 
 
-def result_words(result, *, short: bool = False) -> str:
+def result_words(result: "Result", *, short: bool = False) -> str:
     """The result in force in words: "Indeterminate (signed; overrides the computed Positive)",
     "Positive (provisional)", "Pending"."""
     words = outcome_label(result.outcome, short=short)
@@ -114,7 +118,7 @@ def result_words(result, *, short: bool = False) -> str:
     return words
 
 
-def result_badge(result, *, short: bool = True) -> str:
+def result_badge(result: "Result", *, short: bool = True) -> str:
     """The result in force as a badge, marked signed, override or provisional."""
     if result.is_override:
         mark = "signed, override"

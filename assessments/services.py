@@ -1,13 +1,18 @@
 """Writes that span models, each in one transaction."""
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from . import rules
 from .models import Injection, PainReading, Patient, evaluated_rule
 
 
-def evaluation_fields(injection: Injection, readings) -> dict:
+def evaluation_fields(injection: Injection, readings: Iterable[Any]) -> dict[str, Any]:
     """The stored columns of an injection's evaluation, as if its window had closed.
 
     `awaits_window_reading` says whether, while the window is open, it is pending instead;
@@ -55,7 +60,7 @@ def save_reading(reading: PainReading) -> PainReading:
     return reading
 
 
-def add_reading(injection: Injection, *, entered_by, **fields) -> PainReading:
+def add_reading(injection: Injection, *, entered_by: Any, **fields: Any) -> PainReading:
     """Save a new reading of `injection`."""
     return save_reading(PainReading(injection=injection, entered_by=entered_by, **fields))
 
@@ -68,7 +73,7 @@ def delete_reading(reading: PainReading) -> None:
     refresh_evaluation(reading.injection_id)
 
 
-def stale_injections():
+def stale_injections() -> QuerySet:
     """Unsigned injections evaluated with another profile or policy than the clinic's now."""
     return (
         Injection.objects.filter(locked_at__isnull=True)
@@ -90,7 +95,9 @@ NEW_PATIENT_REQUIRED = {
 }
 
 
-def _patient_for_registration(mrn, details, errors):
+def _patient_for_registration(
+    mrn: str, details: dict[str, Any], errors: dict[str, list[str]]
+) -> Patient:
     """The patient with this MRN, or a new unsaved one built from `details`.
 
     Details typed for a known MRN must match the record: a mismatch usually means a
@@ -129,21 +136,21 @@ def _patient_for_registration(mrn, details, errors):
 @transaction.atomic
 def register_injection(
     *,
-    mrn,
-    patient_details,
-    injection_fields,
-    baseline_score,
-    baseline_at,
-    baseline_context,
-    created_by,
-):
+    mrn: str,
+    patient_details: dict[str, Any],
+    injection_fields: dict[str, Any],
+    baseline_score: int,
+    baseline_at: datetime,
+    baseline_context: str,
+    created_by: Any,
+) -> Injection:
     """Save an injection and its baseline reading, finding or creating the patient by MRN.
 
     Every row is full_clean()ed before anything is written, and all errors come back
     together in one ValidationError keyed by field (baseline ones as baseline_*), so
     nothing is saved unless everything is valid.
     """
-    errors = {}
+    errors: dict[str, list[str]] = {}
     mrn = (mrn or "").strip()
     patient = _patient_for_registration(mrn, patient_details, errors)
     injection = Injection(patient=patient, created_by=created_by, **injection_fields)
@@ -181,7 +188,7 @@ def register_injection(
     return injection
 
 
-def update_reading(reading: PainReading, **fields) -> PainReading:
+def update_reading(reading: PainReading, **fields: Any) -> PainReading:
     """Save changes to one reading."""
     for name, value in fields.items():
         setattr(reading, name, value)

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from .rules.profiles import rule_options
 log = logging.getLogger(__name__)
 
 
-def evaluation_inputs(injection, readings):
+def evaluation_inputs(injection: Injection, readings: list[tuple]) -> dict[str, Any]:
     return {
         "performed_at": injection.performed_at.isoformat(),
         "readings": [[str(minutes), score, context] for minutes, score, context in readings],
@@ -26,7 +27,9 @@ def evaluation_inputs(injection, readings):
 
 
 @transaction.atomic
-def sign_off(injection_id, user, *, outcome=None, reason=""):
+def sign_off(
+    injection_id: int, user: Any, *, outcome: str | None = None, reason: str = ""
+) -> SignOff:
     """Sign the interpretation: confirm the computed outcome, or override it with a reason.
 
     The sign-off keeps the profile (CODE@version), the rule's options and every input, so
@@ -89,7 +92,7 @@ def sign_off(injection_id, user, *, outcome=None, reason=""):
 
 
 @transaction.atomic
-def open_amendment(injection_id, user, reason):
+def open_amendment(injection_id: int, user: Any, reason: str) -> Amendment:
     """Unlock a signed injection for a change; the reason becomes an addendum."""
     if not user.has_perm("assessments.amend_injection"):
         raise PermissionDenied("Only a clinician can amend a signed injection.")
@@ -115,7 +118,7 @@ class ArchiveMismatch(Exception):
     """The archived PDF is missing or differs from the SHA-256 stored when it was signed."""
 
 
-def verified_archive(report):
+def verified_archive(report: SignedReport) -> bytes:
     """The archived PDF's bytes, checked against its stored SHA-256 and size."""
     try:
         with report.file.open("rb") as handle:
@@ -131,7 +134,7 @@ def verified_archive(report):
     return content
 
 
-def archive_signed_report(signoff):
+def archive_signed_report(signoff: SignOff) -> SignedReport:
     """Render the signed PDF once and store it with its SHA-256; never overwritten."""
     from .reports import render_report
 

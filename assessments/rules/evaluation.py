@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from numbers import Real
+from typing import Any
 
 from .terms import (
     CONFOUNDER_POLICIES,
@@ -17,6 +18,7 @@ from .terms import (
     WINDOW_END_MINUTES,
     WINDOW_START_MINUTES,
     Evaluation,
+    Minutes,
     Outcome,
     Reading,
     Reasons,
@@ -30,7 +32,6 @@ from .terms import (
     format_minutes,
     in_window,
     meets,
-    percent_reduction,
     round_percent,
 )
 
@@ -72,7 +73,14 @@ class Options:
     confounder_policy: str = "warn"
 
     @classmethod
-    def checked(cls, threshold, inclusive, method, negative_below, confounder_policy) -> "Options":
+    def checked(
+        cls,
+        threshold: int,
+        inclusive: bool,
+        method: str,
+        negative_below: int | None,
+        confounder_policy: str,
+    ) -> "Options":
         check_threshold(threshold)
         check_choice(method, METHODS, "Method")
         check_choice(confounder_policy, CONFOUNDER_POLICIES, "Confounder policy")
@@ -93,7 +101,7 @@ def evaluate(
     baseline_context: str | None = None,
     confounders: Iterable[str] = (),
     confounder_policy: str = "warn",
-    minutes_elapsed: Real | None = None,
+    minutes_elapsed: Minutes | None = None,
     required_context: str | None = None,
 ) -> Evaluation:
     """Apply the rule to a baseline score and the readings after the injection.
@@ -107,31 +115,26 @@ def evaluate(
         check_score(baseline, "Baseline score")
     baseline_context = check_context(baseline_context)
     check_context(required_context)
-    readings = [as_reading(raw) for raw in readings]
-    confounders = tuple(str(c).strip() for c in confounders if str(c).strip())
-    window_open = minutes_elapsed is not None and minutes_elapsed < WINDOW_END_MINUTES
+    parsed = [as_reading(raw) for raw in readings]
+    named = tuple(str(c).strip() for c in confounders if str(c).strip())
+    left = None if minutes_elapsed is None else WINDOW_END_MINUTES - minutes_elapsed
+    window_open = left is not None and left > 0
     matched = required_context or baseline_context
 
-    windowed = [i for i, r in enumerate(readings) if in_window(r.minutes)]
-    counted = tuple(
-        i for i in windowed if matched is None or readings[i].context in (None, matched)
-    )
+    windowed = [i for i, r in enumerate(parsed) if in_window(r.minutes)]
+    counted = tuple(i for i in windowed if matched is None or parsed[i].context in (None, matched))
     other = [i for i in windowed if i not in counted]
-    context_reasons = context_notes(readings, windowed, other, matched)
+    context_reasons = context_notes(len(parsed), windowed, other, matched)
 
-    common = {
-        "baseline": baseline,
-        "baseline_context": baseline_context,
-        "threshold": options.threshold,
-        "inclusive": options.inclusive,
-        "method": options.method,
-        "negative_below": options.negative_below,
-        "counted": counted,
-    }
-
-    def finish(outcome, headline, *, percent=None, exactly=False, decisive=None, **reason_parts):
-        reading = readings[decisive] if decisive is not None else None
-        reasons = Reasons(headline, context=context_reasons, **reason_parts)
+    def finish(
+        outcome: Outcome,
+        reasons: Reasons,
+        *,
+        percent: Decimal | None = None,
+        exactly: bool = False,
+        decisive: int | None = None,
+    ) -> Evaluation:
+        reading = parsed[decisive] if decisive is not None else None
         return Evaluation(
             outcome,
             percent,
@@ -139,91 +142,58 @@ def evaluate(
             decisive,
             reading.minutes if reading else None,
             reading.score if reading else None,
-            reasons,
-            **common,
+            replace(reasons, context=context_reasons),
+            baseline=baseline,
+            baseline_context=baseline_context,
+            threshold=options.threshold,
+            inclusive=options.inclusive,
+            method=options.method,
+            negative_below=options.negative_below,
+            counted=counted,
         )
 
-    missing, short = "", ""
-    if baseline is None:
-        missing, short = "No baseline score was recorded before the injection.", "no baseline"
-    elif baseline == 0:
-        missing = "Baseline pain is 0/10, so a reduction cannot be measured."
-        short = "baseline 0/10"
-    elif required_context and baseline_context != required_context:
-        taken = CONTEXT_WORDS.get(baseline_context, "in no recorded context")
-        missing = (
-            f"The baseline was taken {taken}; this rule needs one "
-            f"{CONTEXT_WORDS[required_context]}."
-        )
-        short = f"needs a {required_context} baseline"
-    if missing:
-        evaluation = finish(Outcome.NON_DIAGNOSTIC, missing, short=short)
-        return with_confounders(evaluation, confounders, options)
+    problem = baseline_problem(baseline, baseline_context, required_context)
+    if problem is not None or baseline is None:
+        evaluation = finish(Outcome.NON_DIAGNOSTIC, problem or Reasons(""))
+        return with_confounders(evaluation, named, options)
 
     if not counted:
-        if window_open:
-            left = WINDOW_END_MINUTES - minutes_elapsed
-            pending = finish(
-                Outcome.PENDING,
+        if window_open and left is not None:
+            reasons = Reasons(
                 f"The {WINDOW_START_MINUTES}–{WINDOW_END_MINUTES} minute window is open for "
                 f"{format_minutes(round(Decimal(str(left)), 1))} more minutes, and no reading "
                 "in it counts yet.",
                 short="window open",
             )
-            return with_confounders(pending, confounders, options)
-        if other:
-            headline = (
+            return with_confounders(finish(Outcome.PENDING, reasons), named, options)
+        if other and matched is not None:
+            reasons = Reasons(
                 f"No reading {WINDOW_START_MINUTES}–{WINDOW_END_MINUTES} minutes after the "
                 f"injection was taken {CONTEXT_WORDS[matched]}, as the baseline was: record one "
-                "during the same activity, on the same scale."
+                "during the same activity, on the same scale.",
+                short="no window reading in the baseline's context",
             )
-            short = "no window reading in the baseline's context"
         else:
-            headline = (
+            reasons = Reasons(
                 f"No reading was recorded {WINDOW_START_MINUTES}–{WINDOW_END_MINUTES} minutes "
-                "after the injection."
+                "after the injection.",
+                short="no reading in the window",
             )
-            short = "no reading in the window"
-        evaluation = finish(Outcome.NON_DIAGNOSTIC, headline, short=short)
-        return with_confounders(evaluation, confounders, options)
+        return with_confounders(finish(Outcome.NON_DIAGNOSTIC, reasons), named, options)
 
     if options.method == "sustained":
-        decisive = max(counted, key=lambda i: (readings[i].score, -readings[i].minutes))
+        decisive = max(counted, key=lambda i: (parsed[i].score, -parsed[i].minutes))
     else:
-        decisive = min(counted, key=lambda i: (readings[i].score, readings[i].minutes))
-    score = readings[decisive].score
-    percent = percent_reduction(baseline, score)
-    drop = baseline - score
-    at_threshold = drop * 100 == options.threshold * baseline
-    shown = f"{round_percent(percent)} %"
-    phrase = decisive_phrase(readings[decisive], len(counted), options.method)
-    comparator = comparator_words(options.inclusive)
-    cautions = []
-    if drop <= 0 or drop * 100 < options.negative_below * baseline:
-        outcome = Outcome.NEGATIVE
-        if drop <= 0:
-            change = "did not fall" if drop == 0 else "rose"
-            headline = f"Pain {change}: {baseline}/10 before, {phrase} (reduction {shown})"
-        else:
-            headline = (
-                f"Pain fell from {baseline}/10 to {phrase}: a reduction of {shown}, "
-                f"less than {options.negative_below} %"
-            )
-        headline += ": intra-articular SI joint pain is unlikely."
-        cautions.append(EXTRA_ARTICULAR)
-    elif meets(baseline, score, options.threshold, options.inclusive):
-        outcome = Outcome.POSITIVE
-        headline = (
-            f"Pain fell from {baseline}/10 to {phrase}: a reduction of {shown}, {comparator} "
-            f"{options.threshold} %: consistent with SI joint pain (a single block)."
-        )
-    else:
-        outcome = Outcome.INDETERMINATE
-        headline = (
-            f"Pain fell from {baseline}/10 to {phrase}: a reduction of {shown}, "
-            f"{options.negative_below} % or more but not {comparator} {options.threshold} %: "
-            "partial relief."
-        )
+        decisive = min(counted, key=lambda i: (parsed[i].score, parsed[i].minutes))
+    score = parsed[decisive].score
+    percent = Decimal((baseline - score) * 100) / Decimal(baseline)
+    outcome, headline, cautions = read_result(
+        baseline,
+        score,
+        percent,
+        decisive_phrase(parsed[decisive], len(counted), options.method),
+        options,
+    )
     if window_open:
         cautions.append(
             f"Provisional: the window is open until {WINDOW_END_MINUTES} minutes; "
@@ -238,31 +208,87 @@ def evaluate(
             f"Caution: the baseline was low ({baseline}/10), so one point changes the "
             "percentage a lot."
         )
-    evaluation = finish(
-        outcome,
+    exactly = (baseline - score) * 100 == options.threshold * baseline
+    reasons = Reasons(
         headline,
-        percent=percent,
-        exactly=at_threshold,
-        decisive=decisive,
         at_threshold=(
-            at_threshold_sentence(options.threshold, options.inclusive) if at_threshold else ""
+            at_threshold_sentence(options.threshold, options.inclusive) if exactly else ""
         ),
         cautions=tuple(cautions),
     )
-    evaluation = replace(evaluation, provisional=window_open)
-    return with_confounders(evaluation, confounders, options)
+    evaluation = finish(outcome, reasons, percent=percent, exactly=exactly, decisive=decisive)
+    return with_confounders(replace(evaluation, provisional=window_open), named, options)
 
 
-def context_notes(readings, windowed, other, matched) -> tuple[str, ...]:
+def baseline_problem(
+    baseline: int | None, baseline_context: str | None, required_context: str | None
+) -> Reasons | None:
+    """Why the baseline cannot anchor a reduction, or None when it can."""
+    if baseline is None:
+        return Reasons("No baseline score was recorded before the injection.", short="no baseline")
+    if baseline == 0:
+        return Reasons(
+            "Baseline pain is 0/10, so a reduction cannot be measured.", short="baseline 0/10"
+        )
+    if required_context and baseline_context != required_context:
+        taken = CONTEXT_WORDS.get(baseline_context or "", "in no recorded context")
+        return Reasons(
+            f"The baseline was taken {taken}; this rule needs one "
+            f"{CONTEXT_WORDS[required_context]}.",
+            short=f"needs a {required_context} baseline",
+        )
+    return None
+
+
+def read_result(
+    baseline: int, score: int, percent: Decimal, phrase: str, options: Options
+) -> tuple[Outcome, str, list[str]]:
+    """The band a decisive score falls in: (outcome, headline, cautions)."""
+    drop = baseline - score
+    shown = f"{round_percent(percent)} %"
+    comparator = comparator_words(options.inclusive)
+    if drop <= 0 or drop * 100 < options.negative_below * baseline:
+        if drop <= 0:
+            change = "did not fall" if drop == 0 else "rose"
+            headline = f"Pain {change}: {baseline}/10 before, {phrase} (reduction {shown})"
+        else:
+            headline = (
+                f"Pain fell from {baseline}/10 to {phrase}: a reduction of {shown}, "
+                f"less than {options.negative_below} %"
+            )
+        return (
+            Outcome.NEGATIVE,
+            headline + ": intra-articular SI joint pain is unlikely.",
+            [EXTRA_ARTICULAR],
+        )
+    if meets(baseline, score, options.threshold, options.inclusive):
+        return (
+            Outcome.POSITIVE,
+            f"Pain fell from {baseline}/10 to {phrase}: a reduction of {shown}, {comparator} "
+            f"{options.threshold} %: consistent with SI joint pain (a single block).",
+            [],
+        )
+    return (
+        Outcome.INDETERMINATE,
+        f"Pain fell from {baseline}/10 to {phrase}: a reduction of {shown}, "
+        f"{options.negative_below} % or more but not {comparator} {options.threshold} %: "
+        "partial relief.",
+        [],
+    )
+
+
+def context_notes(
+    count: int, windowed: list[int], other: list[int], matched: str | None
+) -> tuple[str, ...]:
     notes = []
-    outside = len(readings) - len(windowed)
+    outside = count - len(windowed)
     if outside:
         notes.append(
             f"{plural(outside, 'reading', 'readings')} outside the {WINDOW_START_MINUTES}–"
             f"{WINDOW_END_MINUTES} minute window {'is' if outside == 1 else 'are'} shown but "
             "never decisive."
         )
-    if other:
+    if other and matched is not None:
         taken = CONTEXT_WORDS[next(c for c in CONTEXTS if c != matched)]
         notes.append(
             f"{plural(len(other), 'reading', 'readings')} in the window taken {taken}, unlike "
@@ -272,7 +298,9 @@ def context_notes(readings, windowed, other, matched) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def with_confounders(evaluation: Evaluation, confounders: tuple[str, ...], options: Options):
+def with_confounders(
+    evaluation: Evaluation, confounders: tuple[str, ...], options: Options
+) -> Evaluation:
     """Name the confounders; under the "non_diagnostic" policy they decide the outcome."""
     if not confounders:
         return evaluation
@@ -301,20 +329,20 @@ def with_confounders(evaluation: Evaluation, confounders: tuple[str, ...], optio
     )
 
 
-def evaluate_readings(readings: Iterable[Reading | tuple], **options) -> Evaluation:
+def evaluate_readings(readings: Iterable[Reading | tuple], **options: Any) -> Evaluation:
     """Evaluate every reading of an injection, the baseline taken from those before it.
 
     The baseline is the latest reading before the injection (negative minutes), and its
     context is the one the others must match; indexes in the result refer to `readings`.
     """
-    readings = [as_reading(raw) for raw in readings]
-    before = [i for i, r in enumerate(readings) if r.minutes < 0]
-    after = [i for i, r in enumerate(readings) if r.minutes >= 0]
-    latest = max(before, key=lambda i: readings[i].minutes, default=None)
-    baseline = readings[latest] if latest is not None else None
+    parsed = [as_reading(raw) for raw in readings]
+    before = [i for i, r in enumerate(parsed) if r.minutes < 0]
+    after = [i for i, r in enumerate(parsed) if r.minutes >= 0]
+    latest = max(before, key=lambda i: parsed[i].minutes, default=None)
+    baseline = parsed[latest] if latest is not None else None
     options.setdefault("baseline_context", baseline.context if baseline else None)
     evaluation = evaluate(
-        baseline.score if baseline else None, [readings[i] for i in after], **options
+        baseline.score if baseline else None, [parsed[i] for i in after], **options
     )
     decisive = evaluation.decisive_index
     return replace(

@@ -9,10 +9,11 @@ version, and a sign-off keeps the code@version it was signed with.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from numbers import Real
+from decimal import Decimal
 
 from . import (
     Evaluation,
+    Minutes,
     Outcome,
     Reading,
     evaluate_readings,
@@ -140,7 +141,7 @@ def evaluate_profile(
     *,
     confounders: Iterable[str] = (),
     confounder_policy: str = "warn",
-    minutes_elapsed: Real | None = None,
+    minutes_elapsed: Minutes | None = None,
 ) -> Evaluation:
     """All of an injection's readings (baselines at negative minutes) under one profile."""
     options = rule_options(profile, confounders=confounders, confounder_policy=confounder_policy)
@@ -171,10 +172,11 @@ class Criterion:
         evaluation = self.evaluation
         if evaluation.outcome is Outcome.PENDING:
             return "the window is still open"
-        if evaluation.decisive_score is None or evaluation.outcome is Outcome.NON_DIAGNOSTIC:
+        minutes = evaluation.decisive_minutes
+        if minutes is None or evaluation.outcome is Outcome.NON_DIAGNOSTIC:
             return f"non-diagnostic: {evaluation.reasons.short or evaluation.reasons.headline}"
         reading = (
-            f"reading at {format_minutes(round(evaluation.decisive_minutes, 1))} min, "
+            f"reading at {format_minutes(round(Decimal(str(minutes)), 1))} min, "
             f"{evaluation.decisive_score}/10, is {evaluation.percent_display}"
         )
         if self.meets:
@@ -193,7 +195,7 @@ def criteria_matrix(
     *,
     confounders: Iterable[str] = (),
     confounder_policy: str = "warn",
-    minutes_elapsed: Real | None = None,
+    minutes_elapsed: Minutes | None = None,
     profiles: Iterable[Profile] = BUILT_IN,
 ) -> tuple[Criterion, ...]:
     readings = list(readings)

@@ -7,7 +7,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from numbers import Real
+
+# Minutes after the injection: whole, float or exact Decimal (the models give Decimal).
+Minutes = int | float | Decimal
 
 WINDOW_START_MINUTES = 20
 WINDOW_END_MINUTES = 30
@@ -48,7 +50,7 @@ FINAL_OUTCOMES = tuple(outcome for outcome in Outcome if outcome is not Outcome.
 
 @dataclass(frozen=True)
 class Reading:
-    minutes: Real
+    minutes: Minutes
     score: int
     context: str | None = None
 
@@ -89,7 +91,7 @@ class Evaluation:
     percent_reduction: Decimal | None
     at_threshold: bool
     decisive_index: int | None
-    decisive_minutes: Real | None
+    decisive_minutes: Minutes | None
     decisive_score: int | None
     reasons: Reasons
     provisional: bool = False
@@ -181,7 +183,7 @@ def check_threshold(threshold: object) -> int:
 
 
 def check_choice(value: object, allowed: Sequence[str], what: str) -> str:
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         raise ValueError(f"{what} must be one of {', '.join(allowed)}, got {value!r}.")
     return value
 
@@ -190,11 +192,11 @@ def check_context(context: object) -> str | None:
     return None if context is None else check_choice(context, CONTEXTS, "Context")
 
 
-def in_window(minutes: Real) -> bool:
+def in_window(minutes: Minutes) -> bool:
     return WINDOW_START_MINUTES <= minutes <= WINDOW_END_MINUTES
 
 
-def format_minutes(minutes: Real) -> str:
+def format_minutes(minutes: Minutes) -> str:
     value = Decimal(str(minutes)).normalize()
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
