@@ -38,6 +38,9 @@ APPEND_ONLY_TABLES = [
     "assessments_historicalpainreading",
     "assessments_historicalsignoff",
     "assessments_historicalamendment",
+    "assessments_followupcall",
+    "assessments_historicaldiarylink",
+    "assessments_historicalfollowupcall",
 ]
 # Columns an unlock may touch besides locked_at itself (the signed outcome goes with the lock).
 UNLOCK_MAY_CHANGE = {"locked_at", "signed_outcome", "updated_at"}
@@ -172,7 +175,7 @@ def postgres_statements(guard):
     ]
 
 
-def postgres_truncate_statements():
+def postgres_truncate_statements(tables=None):
     statements = [
         """CREATE OR REPLACE FUNCTION assessments_guard_no_truncate() RETURNS trigger AS $$
         BEGIN
@@ -182,6 +185,8 @@ def postgres_truncate_statements():
         $$ LANGUAGE plpgsql"""
     ]
     for table in APPEND_ONLY_TABLES:
+        if tables is not None and table not in tables:
+            continue
         name = f"assessments_guard_{table.removeprefix('assessments_')}_truncate"
         statements += [
             f"DROP TRIGGER IF EXISTS {name} ON {table}",
@@ -199,23 +204,29 @@ def check_vendor(connection):
         )
 
 
-def install_statements(connection, injection_columns):
+def install_statements(connection, injection_columns, tables=None):
+    """Every guard's SQL; with `tables`, only the guards of tables that exist (a migration
+    that runs before a table is created installs its guards later)."""
     check_vendor(connection)
     statements = []
     for guard in guards(injection_columns):
+        if tables is not None and guard.table not in tables:
+            continue
         if connection.vendor == "sqlite":
             statements += sqlite_statements(guard)
         else:
             statements += postgres_statements(guard)
     if connection.vendor == "postgresql":
-        statements += postgres_truncate_statements()
+        statements += postgres_truncate_statements(tables)
     return statements
 
 
-def uninstall_statements(connection):
+def uninstall_statements(connection, tables=None):
     check_vendor(connection)
     statements = []
     for guard in guards(["id"]):
+        if tables is not None and guard.table not in tables:
+            continue
         name = trigger_name(guard)
         if connection.vendor == "sqlite":
             statements.append(f"DROP TRIGGER IF EXISTS {name}")
@@ -226,6 +237,8 @@ def uninstall_statements(connection):
             ]
     if connection.vendor == "postgresql":
         for table in APPEND_ONLY_TABLES:
+            if tables is not None and table not in tables:
+                continue
             name = f"assessments_guard_{table.removeprefix('assessments_')}_truncate"
             statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         statements.append("DROP FUNCTION IF EXISTS assessments_guard_no_truncate()")
@@ -238,14 +251,16 @@ def concrete_columns(model):
 
 def install(connection, injection_model):
     """(Re)create every guard; the injection's columns come from `injection_model`."""
+    tables = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
-        for statement in install_statements(connection, concrete_columns(injection_model)):
+        for statement in install_statements(connection, concrete_columns(injection_model), tables):
             cursor.execute(statement)
 
 
 def uninstall(connection):
+    tables = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
-        for statement in uninstall_statements(connection):
+        for statement in uninstall_statements(connection, tables):
             cursor.execute(statement)
 
 

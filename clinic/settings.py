@@ -5,6 +5,7 @@ stops start-up instead of silently falling back.
 """
 
 import os
+from datetime import time
 from pathlib import Path
 
 import dj_database_url
@@ -38,6 +39,35 @@ def env_int(name, default):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int_item(name, item):
+    try:
+        return int(item)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must list whole numbers, not {item!r}.") from None
+
+
+def env_clock(name, default):
+    value = os.environ.get(name) or default
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a clock time like 18:00, not {value!r}."
+        ) from None
+
+
+def env_range(name, default):
+    value = os.environ.get(name) or default
+    low, _, high = value.partition("-")
+    try:
+        low, high = int(low), int(high)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be minutes like 60-120, not {value!r}.") from None
+    if not 0 < low <= high:
+        raise ImproperlyConfigured(f"{name} must be minutes like 60-120, not {value!r}.")
+    return (low, high)
 
 
 DEBUG = env_bool("DEBUG")
@@ -232,8 +262,31 @@ for retired in ("SI_THRESHOLD_PERCENT", "SI_THRESHOLD_COMPARATOR"):
             "at least 75 % (provoked), ASPN-2024 more than 50 %, RESEARCH-80 at least 80 %."
         )
 
+# The patient's diary (assessments/diary/schedule.py): slots in minutes after the injection
+# for the anaesthetic's hours, then one a day on days 1..DIARY_DAYS at DIARY_DAILY_AT.
+DIARY_MINUTES = [
+    env_int_item("DIARY_MINUTES", item)
+    for item in env_list("DIARY_MINUTES", "15,30,45,60,120,180,240,300,360,420,480")
+]
+DIARY_DAYS = env_int("DIARY_DAYS", 7)
+DIARY_DAILY_AT = env_clock("DIARY_DAILY_AT", "18:00")
+# A patient's diary link works until the end of this follow-up day (clinic time).
+DIARY_LINK_DAYS = env_int("DIARY_LINK_DAYS", 8)
+DIARY_POSTS_PER_HOUR = env_int("DIARY_POSTS_PER_HOUR", 30)
+# Expected duration of each local anaesthetic, minutes "low-high" (duration of relief).
+ANAESTHETIC_MINUTES = {
+    agent: env_range(f"{agent.upper()}_MINUTES", default)
+    for agent, default in {
+        "lidocaine": "60-120",
+        "bupivacaine": "180-480",
+        "levobupivacaine": "180-480",
+        "ropivacaine": "180-360",
+    }.items()
+}
+
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Demo Spine Clinic")
 CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "1 Example Street, Exampletown")
+CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "+44 20 7946 0000")
 REPORT_PAGE_SIZE = os.environ.get("REPORT_PAGE_SIZE", "A4").upper()
 if REPORT_PAGE_SIZE not in {"A4", "LETTER"}:
     raise ImproperlyConfigured("REPORT_PAGE_SIZE must be 'A4' or 'LETTER'.")

@@ -336,7 +336,8 @@ def test_admin_readings_are_saved_through_the_reading_service(
 def test_two_readings_in_one_minute_are_refused_on_the_field(
     admin_client, staff_user, make_patient
 ):
-    performed = timezone.now() - timedelta(hours=2)
+    # On a whole minute, so 25 and 25.5 minutes after fall in the same clock minute.
+    performed = (timezone.now() - timedelta(hours=2)).replace(second=0, microsecond=0)
     body = injection_post(
         make_patient(),
         staff_user,

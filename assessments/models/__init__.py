@@ -12,6 +12,7 @@ from .choices import (
     Source,
     Steroid,
 )
+from .diary import DiaryLink, FollowUpCall
 from .injection import Injection, evaluated_rule, primary_profile
 from .limits import MAX_AFTER_INJECTION, MAX_BEFORE_INJECTION
 from .patient import Patient
@@ -26,7 +27,9 @@ __all__ = [
     "Anaesthetic",
     "Context",
     "Contrast",
+    "DiaryLink",
     "EnrolmentCode",
+    "FollowUpCall",
     "Guidance",
     "Injection",
     "OutcomeChoices",

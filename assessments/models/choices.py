@@ -60,6 +60,7 @@ class Context(models.TextChoices):
 class Source(models.TextChoices):
     STAFF = "staff", "Staff"
     PATIENT = "patient", "Patient-reported"
+    PAPER = "paper", "Paper diary (transcribed)"
 
 
 OutcomeChoices = models.TextChoices(

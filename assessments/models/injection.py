@@ -11,8 +11,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .. import display, rules
+from ..diary.schedule import schedule
 from ..rules.profiles import criteria_matrix, evaluate_profile
 from ..rules.profiles import find as find_profile
+from ..rules.relief import duration_of_relief
 from .choices import (
     Anaesthetic,
     Contrast,
@@ -311,6 +313,38 @@ class Injection(models.Model):
             confounders=self.confounders(),
             confounder_policy=settings.SI_CONFOUNDER_POLICY,
             minutes_elapsed=self.minutes_after(now or timezone.now()),
+        )
+
+    def relief(self, readings):
+        """Duration of relief in the first 8 hours, under the primary profile."""
+        readings = list(readings)
+        profile = primary_profile()
+        rule_readings = self.rule_readings(readings)
+        before = [r for r in rule_readings if r[0] < 0]
+        baseline = max(before, key=lambda r: r[0], default=None)
+        rescues = [r.rescue_at for r in readings if r.rescue_at]
+        if self.analgesic_at and self.analgesic_at >= self.performed_at:
+            rescues.append(self.analgesic_at)
+        return duration_of_relief(
+            baseline[1] if baseline else None,
+            [r for r in rule_readings if r[0] >= 0],
+            threshold=profile.threshold,
+            inclusive=profile.inclusive,
+            baseline_context=baseline[2] if baseline and profile.match_context else None,
+            rescue_at=self.minutes_after(min(rescues)) if rescues else None,
+            agent=self.anaesthetic_agent,
+            expected=settings.ANAESTHETIC_MINUTES,
+        )
+
+    def diary(self, readings):
+        """The diary's slots (assessments/diary/schedule.py) and whether each is filled."""
+        return schedule(
+            self.performed_at,
+            [r.recorded_at for r in readings if r.recorded_at >= self.performed_at],
+            zone=timezone.get_default_timezone(),
+            minutes=settings.DIARY_MINUTES,
+            days=settings.DIARY_DAYS,
+            daily_at=settings.DIARY_DAILY_AT,
         )
 
     def result(self, now=None):

@@ -1,12 +1,19 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Trim, Upper
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import Sex
 from .limits import EARLIEST_BIRTH, choice_values, length_constraint
+
+PHONE = RegexValidator(
+    r"^\+?[0-9][0-9 ()./-]{5,30}$",
+    "Enter a phone number: digits, spaces, dashes and brackets, optionally starting with +.",
+)
 
 
 class Patient(models.Model):
@@ -17,6 +24,13 @@ class Patient(models.Model):
     given_name = models.CharField(max_length=100)
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
+    phone = models.CharField(
+        "phone number",
+        max_length=32,
+        blank=True,
+        validators=[PHONE],
+        help_text="For the follow-up calls, e.g. +44 20 7946 0958.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -36,6 +50,12 @@ class Patient(models.Model):
             length_constraint("assessments_patient_mrn_length", "mrn", 32),
             length_constraint("assessments_patient_family_name_length", "family_name", 100),
             length_constraint("assessments_patient_given_name_length", "given_name", 100),
+            length_constraint("assessments_patient_phone_length", "phone", 32),
+            # One patient per MRN whatever its letter case; no spaces around it.
+            models.UniqueConstraint(Upper("mrn"), name="assessments_patient_mrn_any_case"),
+            models.CheckConstraint(
+                condition=Q(mrn=Trim("mrn")), name="assessments_patient_mrn_trimmed"
+            ),
         ]
         indexes = [models.Index(fields=["family_name", "given_name"])]
 
@@ -53,6 +73,11 @@ class Patient(models.Model):
         self.mrn = (self.mrn or "").strip()
         if not self.mrn:
             raise ValidationError({"mrn": "Enter the medical record number."})
+        twin = Patient.objects.filter(mrn__iexact=self.mrn).exclude(pk=self.pk).first()
+        if twin is not None:
+            raise ValidationError(
+                {"mrn": f"MRN {twin.mrn} is already on file (MRNs match whatever their case)."}
+            )
         born = self.date_of_birth
         if born is None:
             return

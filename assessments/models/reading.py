@@ -45,6 +45,23 @@ class PainReading(models.Model):
         related_name="+",
     )
     note = models.CharField(max_length=200, blank=True)
+    medication = models.CharField(
+        "pain medicine since the last entry",
+        max_length=200,
+        blank=True,
+        help_text="A rescue analgesic: what and how much. Readings after it are left out of "
+        "the duration of relief.",
+    )
+    medication_at = models.DateTimeField("pain medicine taken at", null=True, blank=True)
+    diary_link = models.ForeignKey(
+        "DiaryLink",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="readings",
+        help_text="The patient's diary link it came through.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -62,6 +79,12 @@ class PainReading(models.Model):
                 name="assessments_reading_recorded_from_2000",
             ),
             length_constraint("assessments_reading_note_length", "note", 200),
+            length_constraint("assessments_reading_medication_length", "medication", 200),
+            models.CheckConstraint(
+                condition=Q(medication="", medication_at__isnull=True)
+                | (~Q(medication="") & Q(medication_at__isnull=False)),
+                name="assessments_reading_medication_what_and_when",
+            ),
             # Two readings of one injection at the same moment would leave it to chance which
             # baseline is the latest; clean() also refuses a second one in the same minute.
             models.UniqueConstraint(
@@ -74,6 +97,9 @@ class PainReading(models.Model):
         return f"Reading #{self.pk} of injection #{self.injection_id}"
 
     def clean(self):
+        errors = self.medication_errors()
+        if errors:
+            raise ValidationError(errors)
         # The injection may be new and unsaved (a form saving both at once).
         injection = self._meta.get_field("injection").get_cached_value(self, default=None)
         if injection is None and self.injection_id is not None:
@@ -105,6 +131,27 @@ class PainReading(models.Model):
                     )
                 }
             )
+
+    def medication_errors(self):
+        self.medication = (self.medication or "").strip()
+        taken = self.medication_at
+        if self.medication and taken is None:
+            return {"medication_at": "Enter when the pain medicine was taken."}
+        if taken is not None and not self.medication:
+            return {"medication": "Enter which pain medicine was taken."}
+        if taken is None:
+            return {}
+        if too_early(taken):
+            return {"medication_at": EARLIEST_MESSAGE}
+        recorded_at = self.recorded_at
+        if recorded_at is not None and not too_early(recorded_at) and taken > recorded_at:
+            return {"medication_at": "Medicine taken after this entry belongs to the next one."}
+        return {}
+
+    @property
+    def rescue_at(self):
+        """When a rescue analgesic reported with this entry was taken (None if none)."""
+        return self.medication_at if self.medication else None
 
     def same_minute(self, injection):
         """Another saved reading of `injection` in the same clock minute, or None."""

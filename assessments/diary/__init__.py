@@ -1,0 +1,1 @@
+"""The patient's own week: the diary schedule, the diary link and its pages."""

@@ -1,0 +1,150 @@
+"""Duration of relief: when relief meeting the rule began and ended, from the first 8 hours.
+
+Pure Python, like the rest of the rule. The diary is read as interval-censored data: relief
+ended somewhere between the last reading that still met the rule and the first that did not.
+It is "not assessable" when the readings leave a gap over 90 minutes across that span, or when
+no reading failed before 8 hours. Readings at or after a rescue analgesic say nothing about the
+block and are left out. The result is compared with how long the local anaesthetic is
+expected to last: consistent, shorter or longer than expected — a flag, never a failure.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .evaluation import as_reading
+from .terms import Minutes, Reading, format_minutes, meets
+
+WITHIN_MINUTES = 8 * 60
+MAX_GAP_MINUTES = 90
+# Expected duration of the local anaesthetic, in minutes: practice conventions.
+EXPECTED_MINUTES = {
+    "lidocaine": (60, 120),
+    "bupivacaine": (180, 480),
+    "levobupivacaine": (180, 480),
+    "ropivacaine": (180, 360),
+}
+
+
+@dataclass(frozen=True)
+class Relief:
+    status: str  # "assessed", "no relief", "not assessable", "no baseline"
+    began: Minutes | None = None
+    last_meeting: Minutes | None = None
+    first_failing: Minutes | None = None
+    expected: tuple[int, int] | None = None
+    excluded_after_rescue: int = 0
+    reason: str = ""
+
+    @property
+    def assessed(self) -> bool:
+        return self.status == "assessed"
+
+    @property
+    def consistency(self) -> str | None:
+        """ "consistent", "shorter than expected" or "longer than expected" (or None)."""
+        if not self.assessed or self.expected is None:
+            return None
+        low, high = self.expected
+        if self.first_failing is not None and self.first_failing < low:
+            return "shorter than expected"
+        if self.last_meeting is not None and self.last_meeting > high:
+            return "longer than expected"
+        return "consistent"
+
+    @property
+    def sentence(self) -> str:
+        """ "relief from 0:20 until between 2:10 and 3:05 after the injection"."""
+        if not self.assessed:
+            return f"Duration of relief: {self.status}" + (
+                f" ({self.reason})." if self.reason else "."
+            )
+        text = (
+            f"Relief from {clock_span(self.began)} until between {clock_span(self.last_meeting)} "
+            f"and {clock_span(self.first_failing)} after the injection"
+        )
+        if self.consistency and self.expected:
+            low, high = self.expected
+            text += (
+                f": {self.consistency} for the anaesthetic "
+                f"({clock_span(low)}–{clock_span(high)} expected)"
+            )
+        text += "."
+        if self.excluded_after_rescue:
+            text += (
+                f" {self.excluded_after_rescue} reading(s) after a rescue analgesic were left out."
+            )
+        return text
+
+
+def clock_span(minutes: Minutes | None) -> str:
+    """Minutes as h:mm, e.g. 130 → "2:10"."""
+    if minutes is None:
+        return "?"
+    whole = int(Decimal(str(minutes)).to_integral_value())
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def duration_of_relief(
+    baseline: int | None,
+    readings: Iterable[Reading | tuple],
+    *,
+    threshold: int,
+    inclusive: bool,
+    baseline_context: str | None = None,
+    rescue_at: Minutes | None = None,
+    agent: str | None = None,
+    expected: Mapping[str, tuple[int, int]] = EXPECTED_MINUTES,
+    within: int = WITHIN_MINUTES,
+    max_gap: int = MAX_GAP_MINUTES,
+) -> Relief:
+    """Relief meeting the rule (threshold, comparator) in the first `within` minutes.
+
+    readings: (minutes after the injection, score[, context]); only those in the baseline's
+    context (or of unknown context), from 0 to `within` minutes, before any rescue analgesic.
+    """
+    window = expected.get(agent or "")
+    if not baseline:
+        return Relief("no baseline", expected=window, reason="a baseline above 0 is needed")
+    parsed = sorted(
+        (r for r in map(as_reading, readings) if 0 <= r.minutes <= within),
+        key=lambda r: r.minutes,
+    )
+    parsed = [
+        r for r in parsed if baseline_context is None or r.context in (None, baseline_context)
+    ]
+    kept = [r for r in parsed if rescue_at is None or r.minutes < rescue_at]
+    excluded = len(parsed) - len(kept)
+    common = {"expected": window, "excluded_after_rescue": excluded}
+    onset = next(
+        (i for i, r in enumerate(kept) if meets(baseline, r.score, threshold, inclusive)), None
+    )
+    if onset is None:
+        return Relief("no relief", reason="no reading met the rule", **common)
+    began = kept[onset].minutes
+    last = onset
+    while last + 1 < len(kept) and meets(baseline, kept[last + 1].score, threshold, inclusive):
+        last += 1
+    span = kept[onset : last + 2]
+    gaps = [later.minutes - earlier.minutes for earlier, later in zip(span, span[1:], strict=False)]
+    if any(gap > max_gap for gap in gaps):
+        return Relief(
+            "not assessable",
+            began=began,
+            reason=f"a gap of more than {max_gap} minutes between readings",
+            **common,
+        )
+    if last + 1 >= len(kept):
+        reason = f"no reading failed the rule before {format_minutes(within // 60)} hours"
+        if excluded:
+            reason = "readings after a rescue analgesic are left out, and " + reason
+        return Relief(
+            "not assessable", began=began, last_meeting=kept[last].minutes, reason=reason, **common
+        )
+    return Relief(
+        "assessed",
+        began=began,
+        last_meeting=kept[last].minutes,
+        first_failing=kept[last + 1].minutes,
+        **common,
+    )
