@@ -93,7 +93,7 @@ def due_slot(slots: Iterable[Slot], now: datetime) -> Slot | None:
     past = [slot for slot in slots if slot.at <= now and not slot.filled]
     if past:
         return past[-1]
-    return next((slot for slot in slots if slot.at > now), None)
+    return next((slot for slot in slots if slot.at > now and not slot.filled), None)
 
 
 def follow_up_date(performed_at: datetime, day: int, zone: tzinfo) -> date:

@@ -9,7 +9,7 @@ expected to last: consistent, shorter or longer than expected — a flag, never 
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .evaluation import as_reading
@@ -107,44 +107,40 @@ def duration_of_relief(
     if not baseline:
         return Relief("no baseline", expected=window, reason="a baseline above 0 is needed")
     parsed = sorted(
-        (r for r in map(as_reading, readings) if 0 <= r.minutes <= within),
+        (
+            Reading(Decimal(str(r.minutes)), r.score, r.context)
+            for r in map(as_reading, readings)
+            if 0 <= r.minutes <= within
+        ),
         key=lambda r: r.minutes,
     )
     parsed = [
         r for r in parsed if baseline_context is None or r.context in (None, baseline_context)
     ]
     kept = [r for r in parsed if rescue_at is None or r.minutes < rescue_at]
-    excluded = len(parsed) - len(kept)
-    common = {"expected": window, "excluded_after_rescue": excluded}
-    onset = next(
-        (i for i, r in enumerate(kept) if meets(baseline, r.score, threshold, inclusive)), None
-    )
+    base = Relief("", expected=window, excluded_after_rescue=len(parsed) - len(kept))
+
+    def passes(reading: Reading) -> bool:
+        return meets(baseline, reading.score, threshold, inclusive)
+
+    onset = next((i for i, r in enumerate(kept) if passes(r)), None)
     if onset is None:
-        return Relief("no relief", reason="no reading met the rule", **common)
-    began = kept[onset].minutes
+        return replace(base, status="no relief", reason="no reading met the rule")
     last = onset
-    while last + 1 < len(kept) and meets(baseline, kept[last + 1].score, threshold, inclusive):
+    while last + 1 < len(kept) and passes(kept[last + 1]):
         last += 1
-    span = kept[onset : last + 2]
-    gaps = [later.minutes - earlier.minutes for earlier, later in zip(span, span[1:], strict=False)]
-    if any(gap > max_gap for gap in gaps):
-        return Relief(
-            "not assessable",
-            began=began,
+    span = [Decimal(str(r.minutes)) for r in kept[onset : last + 2]]
+    found = replace(base, began=kept[onset].minutes, last_meeting=kept[last].minutes)
+    if any(later - earlier > max_gap for earlier, later in zip(span, span[1:], strict=False)):
+        return replace(
+            found,
+            status="not assessable",
+            last_meeting=None,
             reason=f"a gap of more than {max_gap} minutes between readings",
-            **common,
         )
     if last + 1 >= len(kept):
         reason = f"no reading failed the rule before {format_minutes(within // 60)} hours"
-        if excluded:
+        if found.excluded_after_rescue:
             reason = "readings after a rescue analgesic are left out, and " + reason
-        return Relief(
-            "not assessable", began=began, last_meeting=kept[last].minutes, reason=reason, **common
-        )
-    return Relief(
-        "assessed",
-        began=began,
-        last_meeting=kept[last].minutes,
-        first_failing=kept[last + 1].minutes,
-        **common,
-    )
+        return replace(found, status="not assessable", reason=reason)
+    return replace(found, status="assessed", first_failing=kept[last + 1].minutes)
