@@ -104,7 +104,7 @@ def _patient_for_registration(
     mistyped MRN, and the reading would land on someone else's chart.
     """
     details = {name: value for name, value in details.items() if value not in (None, "")}
-    patient = Patient.objects.filter(mrn=mrn).first()
+    patient = Patient.objects.filter(mrn__iexact=mrn).first()
     if patient is not None:
         for name, value in details.items():
             stored = getattr(patient, name)

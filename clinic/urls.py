@@ -12,5 +12,6 @@ admin.site.login_form = two_factor.TwoFactorLoginForm
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/two-factor/", enrolment.enrol, name=two_factor.ENROL_URL_NAME),
+    path("diary/", include("assessments.diary.urls")),
     path("", include("assessments.urls")),
 ]

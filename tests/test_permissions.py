@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from assessments import signing
 from assessments.models import (
     Amendment,
+    DiaryLink,
     EnrolmentCode,
     Injection,
     PainReading,
@@ -133,6 +134,7 @@ def world(make_user, make_patient, make_injection, make_role_user):
             injection=injection, user=bystander, actor="bystander", kind="view"
         ).pk,
         "user": bystander.pk,
+        "token": DiaryLink.issue(injection).token,
         "enrolmentcode": EnrolmentCode.issue(bystander)[0].pk,
         "group": Group.objects.get(name="Nurse").pk,
         "totpdevice": device.pk,
@@ -332,6 +334,9 @@ MATRIX = {
     "/injections/<injection>/week/": (LOGIN, 403, 200, 200, 200, 200),
     "/injections/<injection>/report.pdf": (LOGIN, 403, 200, 200, 200, 200),
     "/account/two-factor/": (LOGIN, 200, 200, 200, 200, 200),
+    # The patient's diary: anyone with the link (the world's injection is signed: closed).
+    "/diary/<token>/": (410, 410, 410, 410, 410, 410),
+    "/diary/<token>/thanks/": (200, 200, 200, 200, 200, 200),
     "/admin/": (LOGIN, LOGIN, 200, 200, 200, 200),
     "/admin/login/": (200, 200, 302, 302, 302, 302),
     # Logging out takes a POST; a GET from someone not signed in to the admin goes to /admin/.
@@ -472,9 +477,14 @@ def test_every_url_of_the_project_is_in_the_matrix():
     assert len(set(PROJECT_KEYS)) == len(PROJECT_KEYS)
 
 
+# The patient's own diary pages greet them by their first name, and show nothing else.
+FIRST_NAME_ONLY = {"/diary/<token>/", "/diary/<token>/thanks/"}
+
+
 def assert_no_patient_data(response, role, key):
     text = body(response)
-    for value in PATIENT_DATA:
+    shown = (FAMILY_NAME, MRN) if key in FIRST_NAME_ONLY else PATIENT_DATA
+    for value in shown:
         assert value not in text, f"{key} shows patient data to {role}"
 
 

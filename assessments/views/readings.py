@@ -1,74 +1,22 @@
-"""Bedside pages: the today board, quick score entry, new injection, follow-up week."""
+"""Quick score entry from the board, and the follow-up week."""
 
 import copy
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from . import board, display, rules, services
-from .access import staff_required
-from .forms import (
-    FollowUpEntryForm,
-    NewInjectionForm,
-    QuickReadingForm,
-    add_service_errors,
-    local_now,
-)
-from .models import Injection, PainReading, primary_profile
+from .. import display, rules, services
+from ..access import staff_required
+from ..forms import FollowUpEntryForm, QuickReadingForm, add_service_errors, local_now
+from ..models import PainReading
+from .queries import injections_with_readings, local_midnight
 
 WEEK = range(1, rules.FOLLOW_UP_DAYS + 1)
-
-
-def local_midnight(day):
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
-
-
-def injections_with_readings():
-    return Injection.objects.select_related("patient").prefetch_related(
-        Prefetch("readings", queryset=PainReading.objects.order_by("recorded_at", "pk"))
-    )
-
-
-def todays_injections(now):
-    """Injections performed today in the clinic's zone, and any whose window is still open."""
-    today = timezone.localdate(now)
-    performed_today = Q(
-        performed_at__gte=local_midnight(today),
-        performed_at__lt=local_midnight(today + timedelta(days=1)),
-    )
-    window_open = Q(performed_at__gt=now - board.WINDOW_CLOSES_AFTER, performed_at__lte=now)
-    return injections_with_readings().filter(performed_today | window_open)
-
-
-@staff_required
-def today_board(request):
-    now = timezone.now()
-    rows = []
-    for injection in todays_injections(now):
-        window = board.window_status(
-            injection.performed_at,
-            now,
-            window_reading_recorded=injection.decisive_score is not None,
-        )
-        after = [reading for reading in injection.readings.all() if not reading.is_baseline]
-        rows.append((injection, window, after, injection.result(now)))
-    rows.sort(key=lambda row: board.urgency_key(row[1], row[0].performed_at))
-    return render(
-        request,
-        "assessments/board.html",
-        {
-            "rows": rows,
-            "now": now,
-            "today": timezone.localdate(now),
-            "zone": display.zone_label(now),
-        },
-    )
 
 
 def reading_saved_message(injection, reading):
@@ -128,62 +76,6 @@ def quick_reading(request, pk):
             "result": injection.result(),
             "readings": readings,
             "form": form,
-        },
-    )
-
-
-@staff_required(
-    read=("assessments.add_injection",),
-    write=("assessments.add_patient", "assessments.add_painreading"),
-)
-def new_injection(request):
-    form = NewInjectionForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            injection = services.register_injection(
-                mrn=form.cleaned_data["mrn"],
-                patient_details=form.patient_details(),
-                injection_fields=form.injection_fields(),
-                baseline_score=form.cleaned_data["baseline_score"],
-                baseline_at=form.cleaned_data["baseline_at"],
-                baseline_context=form.cleaned_data["baseline_context"],
-                created_by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Injection registered for MRN {injection.patient.mrn} ({injection.side}). "
-                f"The {display.window_label()} reading is due "
-                f"{display.window_times(injection.performed_at)}.",
-            )
-            return redirect("assessments:board")
-    return render(request, "assessments/new_injection.html", {"form": form})
-
-
-@staff_required
-def injection_detail(request, pk):
-    injection = get_object_or_404(injections_with_readings(), pk=pk)
-    readings = list(injection.readings.all())
-    signoff = injection.signoff_in_force()
-    now = timezone.now()
-    # A signed injection shows the evaluation as signed, whatever the settings are now.
-    evaluation = injection.evaluation_in_force(signoff, readings, now=now)
-    decisive = evaluation.decisive_index
-    return render(
-        request,
-        "assessments/injection_detail.html",
-        {
-            "injection": injection,
-            "signoff": signoff,
-            "readings": readings,
-            "evaluation": evaluation,
-            "result": injection.result_of(evaluation, signoff),
-            "criteria": injection.criteria(readings, now=now),
-            "decisive": readings[decisive] if decisive is not None else None,
-            "counted": {readings[i].pk for i in evaluation.counted},
-            "profile": signoff.profile if signoff else primary_profile().key,
         },
     )
 

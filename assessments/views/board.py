@@ -1,0 +1,33 @@
+"""The today board: each injection against its 20–30 minute window, most urgent first."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import board, display
+from ..access import staff_required
+from .queries import todays_injections
+
+
+@staff_required
+def today_board(request):
+    now = timezone.now()
+    rows = []
+    for injection in todays_injections(now):
+        window = board.window_status(
+            injection.performed_at,
+            now,
+            window_reading_recorded=injection.decisive_score is not None,
+        )
+        after = [reading for reading in injection.readings.all() if not reading.is_baseline]
+        rows.append((injection, window, after, injection.result(now)))
+    rows.sort(key=lambda row: board.urgency_key(row[1], row[0].performed_at))
+    return render(
+        request,
+        "assessments/board.html",
+        {
+            "rows": rows,
+            "now": now,
+            "today": timezone.localdate(now),
+            "zone": display.zone_label(now),
+        },
+    )

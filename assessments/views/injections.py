@@ -1,0 +1,68 @@
+"""Registering an injection, and the injection page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from .. import display, services
+from ..access import staff_required
+from ..forms import NewInjectionForm, add_service_errors
+from ..models import primary_profile
+from .queries import injections_with_readings
+
+
+@staff_required(
+    read=("assessments.add_injection",),
+    write=("assessments.add_patient", "assessments.add_painreading"),
+)
+def new_injection(request):
+    form = NewInjectionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            injection = services.register_injection(
+                mrn=form.cleaned_data["mrn"],
+                patient_details=form.patient_details(),
+                injection_fields=form.injection_fields(),
+                baseline_score=form.cleaned_data["baseline_score"],
+                baseline_at=form.cleaned_data["baseline_at"],
+                baseline_context=form.cleaned_data["baseline_context"],
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Injection registered for MRN {injection.patient.mrn} ({injection.side}). "
+                f"The {display.window_label()} reading is due "
+                f"{display.window_times(injection.performed_at)}.",
+            )
+            return redirect("assessments:board")
+    return render(request, "assessments/new_injection.html", {"form": form})
+
+
+@staff_required
+def injection_detail(request, pk):
+    injection = get_object_or_404(injections_with_readings(), pk=pk)
+    readings = list(injection.readings.all())
+    signoff = injection.signoff_in_force()
+    now = timezone.now()
+    # A signed injection shows the evaluation as signed, whatever the settings are now.
+    evaluation = injection.evaluation_in_force(signoff, readings, now=now)
+    decisive = evaluation.decisive_index
+    return render(
+        request,
+        "assessments/injection_detail.html",
+        {
+            "injection": injection,
+            "signoff": signoff,
+            "readings": readings,
+            "evaluation": evaluation,
+            "result": injection.result_of(evaluation, signoff),
+            "criteria": injection.criteria(readings, now=now),
+            "decisive": readings[decisive] if decisive is not None else None,
+            "counted": {readings[i].pk for i in evaluation.counted},
+            "profile": signoff.profile if signoff else primary_profile().key,
+        },
+    )
