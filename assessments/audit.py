@@ -6,10 +6,10 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 
 from . import display
-from .models import Amendment, Injection, PainReading, SignOff
+from .models import Amendment, DiaryLink, FollowUpCall, Injection, PainReading, SignOff
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
-SKIPPED_FIELDS = {"updated_at", "created_at", "inputs"}
+SKIPPED_FIELDS = {"updated_at", "created_at", "inputs", "nonce", "rule_options"}
 
 
 @dataclass(frozen=True)
@@ -76,10 +76,16 @@ def entries_for(history, label, users):
         else:
             changes = ()
         user = users.get(record.history_user_id)
+        if user is not None:
+            who = display.person(user)
+        elif getattr(record, "source", "") == "patient":
+            who = "Patient (diary link)"
+        else:
+            who = "system"
         entries.append(
             AuditEntry(
                 at=record.history_date,
-                who=display.person(user) if user else "system",
+                who=who,
                 record=label(record),
                 action=ACTIONS[record.history_type],
                 changes=changes,
@@ -99,6 +105,11 @@ def audit_trail(injection_id):
         ),
         (SignOff.history.filter(injection_id=injection_id), lambda r: f"Sign-off v{r.version}"),
         (Amendment.history.filter(injection_id=injection_id), lambda r: f"Amendment #{r.id}"),
+        (DiaryLink.history.filter(injection_id=injection_id), lambda r: f"Diary link #{r.id}"),
+        (
+            FollowUpCall.history.filter(injection_id=injection_id),
+            lambda r: f"Follow-up call #{r.id}",
+        ),
     ]
     records = [(list(history.order_by("history_date")), label) for history, label in histories]
     user_fields = (
@@ -108,6 +119,8 @@ def audit_trail(injection_id):
         "signed_by_id",
         "opened_by_id",
         "created_by_id",
+        "revoked_by_id",
+        "called_by_id",
     )
     user_ids = {
         getattr(r, name)

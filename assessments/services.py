@@ -106,6 +106,8 @@ def _patient_for_registration(
     details = {name: value for name, value in details.items() if value not in (None, "")}
     patient = Patient.objects.filter(mrn__iexact=mrn).first()
     if patient is not None:
+        # Phones change: a different one is not a sign of the wrong chart (edit it there).
+        details.pop("phone", None)
         for name, value in details.items():
             stored = getattr(patient, name)
             if stored in (None, ""):

@@ -288,6 +288,9 @@ ANAESTHETIC_MINUTES = {
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Demo Spine Clinic")
 CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "1 Example Street, Exampletown")
 CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "+44 20 7946 0000")
+# The address patients reach the site at, for diary links printed on handouts and by
+# `diary_link`, e.g. https://si.example.org. Empty: the address of the staff's own request.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 REPORT_PAGE_SIZE = os.environ.get("REPORT_PAGE_SIZE", "A4").upper()
 if REPORT_PAGE_SIZE not in {"A4", "LETTER"}:
     raise ImproperlyConfigured("REPORT_PAGE_SIZE must be 'A4' or 'LETTER'.")

@@ -24,6 +24,7 @@ from assessments.models import (
     Amendment,
     DiaryLink,
     EnrolmentCode,
+    FollowUpCall,
     Injection,
     PainReading,
     Patient,
@@ -257,6 +258,16 @@ def bedside_follow_up_entry(records):
     return url, body, PainReading.objects.count
 
 
+def bedside_diary_link(records):
+    url = reverse("assessments:diary_link", args=[records["draft"].pk])
+    return url, {}, DiaryLink.objects.count
+
+
+def bedside_follow_up_call(records):
+    body = {"injection": records["draft"].pk, "score": "", "note": "voicemail"}
+    return reverse("assessments:call_list"), body, FollowUpCall.objects.count
+
+
 def admin_add_patient(records):
     return (
         reverse("admin:assessments_patient_add"),
@@ -333,6 +344,12 @@ MATRIX = {
     "/injections/<injection>/reading/": (LOGIN, 403, 200, 200, 200, 200),
     "/injections/<injection>/week/": (LOGIN, 403, 200, 200, 200, 200),
     "/injections/<injection>/report.pdf": (LOGIN, 403, 200, 200, 200, 200),
+    # The patient's diary, staff side: nurses and clinicians; auditors only look.
+    "/injections/<injection>/handout.pdf": (LOGIN, 403, 200, 200, 403, 200),
+    "/injections/<injection>/paper-diary/": (LOGIN, 403, 200, 200, 403, 200),
+    "/injections/<injection>/diary-link/": (LOGIN, 403, 405, 405, 405, 405),
+    "/injections/<injection>/diary-link/revoke/": (LOGIN, 403, 405, 405, 405, 405),
+    "/follow-up/": (LOGIN, 403, 200, 200, 403, 200),
     "/account/two-factor/": (LOGIN, 200, 200, 200, 200, 200),
     # The patient's diary: anyone with the link (the world's injection is signed: closed).
     "/diary/<token>/": (410, 410, 410, 410, 410, 410),
@@ -454,6 +471,8 @@ WRITE_MATRIX = {
     bedside_quick_reading: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
     bedside_new_injection: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
     bedside_follow_up_entry: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
+    bedside_diary_link: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
+    bedside_follow_up_call: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
     admin_add_patient: (LOGIN, LOGIN, SAVED, SAVED, 403, SAVED),
     admin_add_injection: (LOGIN, LOGIN, SAVED, SAVED, 403, SAVED),
     admin_change_patient: (LOGIN, LOGIN, SAVED, SAVED, 403, SAVED),

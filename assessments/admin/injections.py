@@ -9,12 +9,26 @@ from django.utils.http import content_disposition_header
 
 from .. import admin_views, display, rules, services
 from ..access_log import record_report_access
+from ..diary import services as diary
+from ..diary.links import absolute_url
 from ..forms import ReadingInlineForm, ReadingInlineFormSet
 from ..models import Amendment, Injection, PainReading, Patient, ReportAccess, SignOff
 from ..reports.bundle import report_files, stream_zip, zip_filename
+from ..reports.data import report_filename
+from ..reports.handout import handout_facts, render_handout
 from .base import OUTCOME_CSS, ClinicalRecordAdmin, ReadOnlyInline
 
 SEARCH_ID_LIST_LIMIT = 1000
+
+
+def handout_files(injections, request):
+    """(file name, handout PDF) for each injection, making diary links where missing."""
+    for injection in injections:
+        link = diary.diary_link(injection, user=request.user)
+        pdf = render_handout(handout_facts(injection, absolute_url(link, request), link))
+        performed_on = timezone.localdate(injection.performed_at)
+        name = report_filename(injection.patient.mrn, performed_on, injection.pk)
+        yield name.replace("si-report", "si-diary-handout"), pdf
 
 
 class ResultFilter(admin.SimpleListFilter):
@@ -145,7 +159,7 @@ class InjectionAdmin(ClinicalRecordAdmin):
     autocomplete_fields = ["patient"]
     readonly_fields = ["patient_details", "evaluation"]
     inlines = [PainReadingInline, SignOffInline, AmendmentInline]
-    actions = ["download_pdf_reports"]
+    actions = ["download_pdf_reports", "download_handouts"]
     fieldsets = [
         (None, {"fields": ["patient", "patient_details", "performed_at", "side", "proceduralist"]}),
         ("Result", {"fields": ["evaluation"]}),
@@ -295,6 +309,26 @@ class InjectionAdmin(ClinicalRecordAdmin):
             stream_zip(report_files(queryset)), content_type="application/zip"
         )
         response["Content-Disposition"] = content_disposition_header(True, zip_filename())
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def has_diary_permission(self, request):
+        return request.user.has_perm("assessments.add_painreading")
+
+    @admin.action(
+        description="Download diary handouts (makes missing diary links)", permissions=["diary"]
+    )
+    def download_handouts(self, request, queryset):
+        injections = list(queryset.select_related("patient").order_by("pk"))
+        record_report_access(
+            [i.pk for i in injections], ReportAccess.Kind.HANDOUT, user=request.user
+        )
+        response = StreamingHttpResponse(
+            stream_zip(handout_files(injections, request)), content_type="application/zip"
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            True, zip_filename().replace("si-reports", "si-diary-handouts")
+        )
         response["Cache-Control"] = "private, no-store"
         return response
 

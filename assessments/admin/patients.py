@@ -31,7 +31,7 @@ class InjectionOfPatientInline(admin.TabularInline):
 class PatientAdmin(ClinicalRecordAdmin):
     list_display = ["mrn", "family_name", "given_name", "date_of_birth", "injection_count"]
     search_fields = ["mrn", "family_name", "given_name"]
-    fields = ["mrn", "family_name", "given_name", "date_of_birth", "sex"]
+    fields = ["mrn", "family_name", "given_name", "date_of_birth", "sex", "phone"]
     ordering = ["mrn"]
     inlines = [InjectionOfPatientInline]
 

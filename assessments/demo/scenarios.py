@@ -35,7 +35,8 @@ class Scenario:
 
 P, R = "provoked", "rest"
 SCENARIOS = [
-    # Positive: every provoked reading in the window more than 75 % below the baseline.
+    # Positive, with an hourly diary: relief from 0:21 until between 3:00 and 4:00, about as
+    # long as bupivacaine lasts.
     Scenario(
         "DEMO-001",
         "Okafor",
@@ -44,7 +45,8 @@ SCENARIOS = [
         "female",
         "left",
         3 * DAY,
-        [(-15, 8, P), (20, 2, P), (25, 1, P), (60, 2, R)],
+        [(-15, 8, P), (21, 1, P), (25, 1, P), (60, 1, P), (120, 1, P), (180, 1, P), (240, 6, P)],
+        extra={"anaesthetic_agent": "bupivacaine", "anaesthetic_concentration": Decimal("0.5")},
     ),
     # Exactly 75 %: not "more than 75 %" (indeterminate), but meets the Medicare profile.
     Scenario(

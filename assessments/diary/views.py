@@ -41,10 +41,9 @@ def entry(request, token):
         try:
             services.add_patient_entry(link, **form.cleaned_data)
         except ValidationError as error:
-            if error.code in ("closed", "rate"):
-                return closed(
-                    request, link, error.messages[0], 429 if error.code == "rate" else 410
-                )
+            code = getattr(error, "code", None)
+            if code in ("closed", "rate"):
+                return closed(request, link, error.messages[0], 429 if code == "rate" else 410)
             add_service_errors(form, error)
         else:
             return redirect("diary:thanks", token)

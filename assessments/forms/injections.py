@@ -39,6 +39,13 @@ class NewInjectionForm(forms.ModelForm):
         required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     sex = forms.ChoiceField(choices=[("", "—"), *Patient.Sex.choices], required=False)
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=32,
+        required=False,
+        help_text="For the follow-up calls.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
     performed_at = local_time_field("Injection time")
     proceduralist = ProceduralistField(queryset=staff_choices())
     baseline_score = score_field("Baseline pain score (0–10)")
@@ -73,7 +80,7 @@ class NewInjectionForm(forms.ModelForm):
         ]
         widgets = {"side": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 2})}
 
-    patient_fields = ["family_name", "given_name", "date_of_birth", "sex"]
+    patient_fields = ["family_name", "given_name", "date_of_birth", "sex", "phone"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +107,7 @@ class NewInjectionForm(forms.ModelForm):
                 Row(
                     Column("date_of_birth", css_class="col-md-4"),
                     Column("sex", css_class="col-md-4"),
+                    Column("phone", css_class="col-md-4"),
                 ),
             ),
             Fieldset(

@@ -12,6 +12,7 @@ class ReportAccess(models.Model):
         BULK = "bulk", "Bulk zip download"
         EXPORT = "export", "Command-line export"
         ARCHIVE = "archive", "Archived signed PDF"
+        HANDOUT = "handout", "Diary handout PDF"
 
     injection = models.ForeignKey(Injection, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(
@@ -27,7 +28,7 @@ class ReportAccess(models.Model):
         verbose_name_plural = "report access log"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=["view", "bulk", "export", "archive"]),
+                condition=models.Q(kind__in=["view", "bulk", "export", "archive", "handout"]),
                 name="assessments_access_kind_valid",
             ),
         ]

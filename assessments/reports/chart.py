@@ -117,6 +117,7 @@ class PainChart(Flowable):
         if self.facts.meets_rule_score is not None:
             self.draw_level(canvas, self.facts.meets_rule_score, y_of, (left,), MEETS, (1, 1.5))
 
+        self.draw_relief(canvas, early_x, early_end, top)
         early = [row for row in readings if row.minutes <= early_end]
         self.draw_series(canvas, [r for r in early if not r.is_baseline], early_x, y_of)
         self.draw_series(canvas, late, late_x, y_of)
@@ -128,6 +129,26 @@ class PainChart(Flowable):
             canvas.setFont(REGULAR, 7)
             canvas.drawCentredString(sum(right) / 2, (top + bottom) / 2, "No follow-up readings")
         canvas.restoreState()
+
+    def draw_relief(self, canvas, x_of, early_end, top):
+        """The relief interval along the top: solid while it held, dashed where it ended."""
+        relief = self.facts.relief
+        if relief.began is None or relief.last_meeting is None:
+            return
+        y = top - 2.5
+        start = x_of(min(relief.began, early_end))
+        held = x_of(min(relief.last_meeting, early_end))
+        canvas.setStrokeColor(MEETS)
+        canvas.setLineWidth(2.4)
+        canvas.line(start, y, max(held, start + 1.5), y)
+        if relief.first_failing is not None:
+            canvas.setLineWidth(1.2)
+            canvas.setDash(2, 1.5)
+            canvas.line(held, y, x_of(min(relief.first_failing, early_end)), y)
+            canvas.setDash()
+        canvas.setFillColor(MEETS)
+        canvas.setFont(REGULAR, 6)
+        canvas.drawString(start + 2, y - 7, "relief")
 
     def draw_panel_frame(self, canvas, panel, bottom, top, title):
         canvas.setStrokeColor(BASELINE)

@@ -14,8 +14,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from .. import display, rules
+from ..diary.schedule import Completeness, completeness
 from ..models import Amendment, Injection, PainReading, Result, SignOff, primary_profile
 from ..rules.profiles import Criterion
+from ..rules.relief import Relief
 
 # Only readings this close to the window could be mistaken for it, so only they are marked.
 EARLY_MINUTES = 120
@@ -99,6 +101,8 @@ class ReportFacts:
     result: Result
     criteria: tuple[Criterion, ...]
     profile: str
+    relief: Relief
+    diary: Completeness
     readings: tuple[ReadingRow, ...]
     follow_up: tuple[FollowUpDay, ...]
     signature: Signature | None = None
@@ -271,6 +275,8 @@ def gather_report(injection, *, generated_at=None, archival=False, signature=Non
         result=injection.result_of(evaluation, signoff),
         criteria=injection.criteria(readings, now=now),
         profile=signoff.profile if signoff else primary_profile().key,
+        relief=injection.relief(readings),
+        diary=completeness(injection.diary(readings)),
         readings=reading_rows(readings, evaluation),
         follow_up=follow_up_summary(readings),
         signature=signature,

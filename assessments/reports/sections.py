@@ -172,6 +172,7 @@ def interpretation_box(facts, frame_width, style):
                 style["body"],
             )
         )
+    content.append(Paragraph(markup(facts.relief.sentence), style["body"]))
     rule_words = "as signed" if facts.signature is not None else "as configured"
     rule = f"Profile {facts.profile} {rule_words}: {evaluation.rule_text}"
     content.append(Paragraph(markup(rule), style["small"]))
@@ -310,11 +311,14 @@ def follow_up_section(facts, frame_width, style):
         )
     )
     heading = Paragraph(
-        f"Follow-up week: days with data {facts.follow_up_days_with_data} of {len(days)} "
-        "(days counted in the clinic's time zone)",
+        f"Follow-up week: days with data {facts.follow_up_days_with_data} of {len(days)}",
         style["heading"],
     )
-    return KeepTogether([heading, table])
+    note = Paragraph(
+        markup(f"Diary: {facts.diary.text}. Days are counted in the clinic's time zone."),
+        style["small"],
+    )
+    return KeepTogether([heading, table, Spacer(0, 2), note])
 
 
 def signature_block(facts, frame_width, style):

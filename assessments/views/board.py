@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from .. import board, display
 from ..access import staff_required
+from ..diary.schedule import completeness
 from .queries import todays_injections
 
 
@@ -18,8 +19,10 @@ def today_board(request):
             now,
             window_reading_recorded=injection.decisive_score is not None,
         )
-        after = [reading for reading in injection.readings.all() if not reading.is_baseline]
-        rows.append((injection, window, after, injection.result(now)))
+        readings = list(injection.readings.all())
+        after = [reading for reading in readings if not reading.is_baseline]
+        diary = completeness(injection.diary(readings))
+        rows.append((injection, window, after, injection.result(now), diary))
     rows.sort(key=lambda row: board.urgency_key(row[1], row[0].performed_at))
     return render(
         request,

@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from .. import display, services
 from ..access import staff_required
+from ..diary.links import absolute_url
+from ..diary.schedule import completeness
 from ..forms import NewInjectionForm, add_service_errors
-from ..models import primary_profile
+from ..models import DiaryLink, primary_profile
 from .queries import injections_with_readings
 
 
@@ -51,6 +53,8 @@ def injection_detail(request, pk):
     # A signed injection shows the evaluation as signed, whatever the settings are now.
     evaluation = injection.evaluation_in_force(signoff, readings, now=now)
     decisive = evaluation.decisive_index
+    slots = injection.diary(readings)
+    link = DiaryLink.current(injection)
     return render(
         request,
         "assessments/injection_detail.html",
@@ -62,6 +66,11 @@ def injection_detail(request, pk):
             "result": injection.result_of(evaluation, signoff),
             "criteria": injection.criteria(readings, now=now),
             "decisive": readings[decisive] if decisive is not None else None,
+            "relief": injection.relief(readings),
+            "diary": completeness(slots),
+            "slots": slots,
+            "diary_link": link,
+            "diary_url": absolute_url(link, request) if link else "",
             "counted": {readings[i].pk for i in evaluation.counted},
             "profile": signoff.profile if signoff else primary_profile().key,
         },

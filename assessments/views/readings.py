@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from .. import display, rules, services
 from ..access import staff_required
+from ..diary.schedule import completeness
 from ..forms import FollowUpEntryForm, QuickReadingForm, add_service_errors, local_now
 from ..models import PainReading
 from .queries import injections_with_readings, local_midnight
@@ -162,6 +163,7 @@ def follow_up_week(request, pk):
         {
             "injection": injection,
             "result": injection.result(),
+            "diary": completeness(injection.diary(readings)),
             "days": days,
             "days_with_score": sum(1 for day in days if day["entries"]),
             "day_count": len(WEEK),

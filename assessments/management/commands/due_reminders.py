@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from assessments import display
+from assessments.diary.links import absolute_url
+from assessments.diary.schedule import due_slot
+from assessments.models import DiaryLink
+
+
+class Command(BaseCommand):
+    help = (
+        "List the diary reminders due now: patients with a working diary link whose latest "
+        "diary time has come without an entry. Sends nothing: a hook for e-mail or SMS."
+    )
+
+    def handle(self, *args, **options):
+        now = timezone.now()
+        links = (
+            DiaryLink.objects.filter(revoked_at=None, expires_at__gt=now, injection__locked_at=None)
+            .select_related("injection__patient")
+            .prefetch_related("injection__readings")
+        )
+        due = 0
+        for link in links:
+            injection = link.injection
+            slot = due_slot(injection.diary(injection.readings.all()), now)
+            if slot is None or slot.at > now:
+                continue
+            due += 1
+            patient = injection.patient
+            self.stdout.write(
+                f"injection #{injection.pk}\t{patient.given_name}\t{patient.phone or '-'}\t"
+                f"due {display.date_time(slot.at)}\t{absolute_url(link)}"
+            )
+        self.stdout.write(f"{due} reminder(s) due.")

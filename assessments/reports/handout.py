@@ -1,0 +1,152 @@
+"""The patient's diary handout: one page to take home, with the link as a QR code.
+
+First name only: no family name, no MRN, no date of birth. The diary slots are printed as
+clock times with the zone, and the same slots again as a paper table for patients without
+a phone. Facts are gathered by `handout_facts`, drawn by `draw_handout`.
+"""
+
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .. import display
+from .document import MARGIN, page_size
+from .fonts import BOLD, REGULAR, markup, register_fonts
+from .palette import GRID, HEAD_FILL, INK, MUTED
+from .sections import styles
+
+QR_SIZE = 38 * mm
+INSTRUCTIONS = (
+    "Rate only the pain you came in with, not the injection site.",
+    "Rate it while doing the activity that usually hurts (for example standing up, walking "
+    "or climbing stairs), as you did before the injection.",
+    "Use the same 0–10 scale: 0 is no pain, 10 is the worst pain you can imagine.",
+    "Write down any pain medicine you take (what, how much, when).",
+    "Scan the code with your phone's camera, or fill in the table and bring it back. Entries "
+    "at other times are welcome too.",
+)
+
+
+@dataclass(frozen=True)
+class HandoutFacts:
+    first_name: str
+    injected: str
+    zone: str
+    url: str
+    expires: str
+    slots: tuple[tuple[str, str], ...]  # (when, what): "Tue 3 Mar, 09:20 GMT", "25 min"
+    clinic_name: str
+    clinic_phone: str
+
+
+def handout_facts(injection, url, link):
+    slots = []
+    for slot in injection.diary([]):
+        what = f"{slot.minutes} min after" if slot.minutes is not None else f"Day {slot.day}"
+        slots.append((display.date_time(slot.at, weekday=True), what))
+    return HandoutFacts(
+        first_name=injection.patient.given_name,
+        injected=display.date_time(injection.performed_at, weekday=True),
+        zone=display.zone_label(injection.performed_at),
+        url=url,
+        expires=display.date_time(link.expires_at, weekday=True),
+        slots=tuple(slots),
+        clinic_name=settings.CLINIC_NAME,
+        clinic_phone=settings.CLINIC_PHONE,
+    )
+
+
+def qr_drawing(url):
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(
+        QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0]
+    )
+    drawing.add(widget)
+    return drawing
+
+
+def render_handout(facts, *, invariant=False):
+    register_fonts()
+    style = styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=page_size(),
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title="Your pain diary",
+        author=facts.clinic_name,
+        invariant=int(invariant),
+    )
+    width = doc.width
+    flow = [
+        Paragraph(markup(facts.clinic_name), style["heading"]),
+        Paragraph(markup(f"Phone {facts.clinic_phone}"), style["small"]),
+        Spacer(0, 8),
+        Paragraph(markup(f"Your pain diary, {facts.first_name}"), style["outcome"]),
+        Paragraph(markup(f"After your injection on {facts.injected}."), style["body"]),
+        Spacer(0, 6),
+    ]
+    flow += [Paragraph("• " + markup(line), style["body"]) for line in INSTRUCTIONS]
+    flow.append(Spacer(0, 8))
+    link = [
+        Paragraph("<b>Your diary on your phone</b>", style["body"]),
+        Paragraph(markup(facts.url), style["small"]),
+        Paragraph(markup(f"The link works until {facts.expires}."), style["small"]),
+    ]
+    qr = Table([[qr_drawing(facts.url), link]], colWidths=[QR_SIZE + 8, width - QR_SIZE - 8])
+    qr.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    flow += [qr, Spacer(0, 8)]
+    flow.append(paper_table(facts, width, style))
+    flow.append(Spacer(0, 6))
+    flow.append(
+        Paragraph(
+            markup(
+                f"Times are in {facts.zone}. Worse pain, fever, weakness or numbness that "
+                f"does not wear off: call {facts.clinic_phone}."
+            ),
+            style["small"],
+        )
+    )
+    doc.build(flow)
+    return buffer.getvalue()
+
+
+def paper_table(facts, width, style):
+    header = ["When", "", "Pain 0–10", "Doing what (activity / rest)", "Pain medicine (what, when)"]
+    rows = [header] + [[when, what, "", "", ""] for when, what in facts.slots]
+    widths = [96, 58, 50, 118]
+    table = Table(rows, colWidths=[*widths, width - sum(widths)], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), REGULAR, 8),
+                ("FONT", (0, 0), (-1, 0), BOLD, 7.5),
+                ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+                ("TEXTCOLOR", (1, 1), (1, -1), MUTED),
+                ("TEXTCOLOR", (0, 1), (0, -1), INK),
+                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+                ("TOPPADDING", (0, 1), (-1, -1), 3.2),
+                ("BOTTOMPADDING", (0, 1), (-1, -1), 3.2),
+            ]
+        )
+    )
+    title = Paragraph(
+        "<b>Paper diary</b> (if you have no phone: fill in and bring back)", style["body"]
+    )
+    return KeepTogether([title, Spacer(0, 3), table])

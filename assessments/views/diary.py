@@ -1,0 +1,117 @@
+"""Staff side of the patient's diary: the link, the handout, transcribing a paper diary."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..access import staff_required
+from ..access_log import record_report_access
+from ..diary import services as diary
+from ..diary.links import absolute_url
+from ..forms.paper import PaperDiaryFormSet
+from ..models import DiaryLink, Injection, PainReading, ReportAccess
+from ..reports.data import report_filename
+from ..reports.handout import handout_facts, render_handout
+from .queries import injections_with_readings
+
+WRITE_READINGS = ("assessments.add_painreading",)
+
+
+def detail_url(injection):
+    return reverse("assessments:injection_detail", args=[injection.pk]) + "#diary"
+
+
+@staff_required(write=WRITE_READINGS)
+@require_POST
+def issue_link(request, pk):
+    injection = get_object_or_404(Injection, pk=pk)
+    link = diary.diary_link(injection, user=request.user)
+    messages.success(
+        request, f"Diary link ready, until {link.expires_at:%d %b}: {absolute_url(link, request)}"
+    )
+    return redirect(detail_url(injection))
+
+
+@staff_required(write=WRITE_READINGS)
+@require_POST
+def revoke_link(request, pk):
+    injection = get_object_or_404(Injection, pk=pk)
+    link = DiaryLink.current(injection)
+    if link is not None:
+        diary.revoke(link, user=request.user)
+        messages.success(
+            request, "Diary link switched off: the patient can no longer send entries."
+        )
+    return redirect(detail_url(injection))
+
+
+@staff_required(read=WRITE_READINGS)
+def handout(request, pk):
+    """The take-home handout; makes the diary link if the injection has none yet."""
+    injection = get_object_or_404(Injection.objects.select_related("patient"), pk=pk)
+    link = diary.diary_link(injection, user=request.user)
+    pdf = render_handout(handout_facts(injection, absolute_url(link, request), link))
+    record_report_access([injection.pk], ReportAccess.Kind.HANDOUT, user=request.user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    performed_on = timezone.localdate(injection.performed_at)
+    name = report_filename(injection.patient.mrn, performed_on, injection.pk).replace(
+        "si-report", "si-diary-handout"
+    )
+    response["Content-Disposition"] = content_disposition_header(False, name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required(read=WRITE_READINGS)
+def paper_diary(request, pk):
+    """Type in a paper diary: a row per slot that has come, blank rows are skipped."""
+    injection = get_object_or_404(injections_with_readings(), pk=pk)
+    readings = list(injection.readings.all())
+    now = timezone.now()
+    slots = [slot for slot in injection.diary(readings) if slot.at <= now]
+    formset = PaperDiaryFormSet(request.POST or None, initial=[{} for _ in slots])
+    rows = list(zip(slots, formset.forms, strict=True))
+    if request.method == "POST" and formset.is_valid():
+        try:
+            saved = save_paper_rows(injection, rows, request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"{saved} paper diary entr{'y' if saved == 1 else 'ies'} saved."
+            )
+            return redirect(detail_url(injection))
+    return render(
+        request,
+        "assessments/paper_diary.html",
+        {"injection": injection, "result": injection.result(now), "formset": formset, "rows": rows},
+    )
+
+
+@transaction.atomic
+def save_paper_rows(injection, rows, user):
+    saved = 0
+    for slot, form in rows:
+        if form.cleaned_data.get("score") is None:
+            continue
+        medication = form.cleaned_data["medication"].strip()
+        services.add_reading(
+            injection,
+            entered_by=user,
+            recorded_at=slot.at,
+            score=form.cleaned_data["score"],
+            context=form.cleaned_data["context"],
+            source=PainReading.Source.PAPER,
+            medication=medication,
+            medication_at=slot.at if medication else None,
+            note="Transcribed from the paper diary",
+        )
+        saved += 1
+    return saved

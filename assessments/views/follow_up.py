@@ -1,0 +1,95 @@
+"""The follow-up call list: patients in their week with no entry today, and one-tap calls."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from .. import display, rules
+from ..access import staff_required
+from ..diary import services as diary
+from ..forms.calls import CallForm
+from ..models import FollowUpCall, Injection, PainReading
+from .queries import local_midnight
+
+
+def week_injections(today):
+    """Unsigned injections whose follow-up day 1–7 is today (clinic zone), with what the list
+    shows: readings, and today's calls. Three queries, whatever the number."""
+    first = local_midnight(today - timedelta(days=rules.FOLLOW_UP_DAYS))
+    last = local_midnight(today)
+    calls = FollowUpCall.objects.filter(called_at__gte=last).select_related("called_by")
+    return (
+        Injection.objects.filter(performed_at__gte=first, performed_at__lt=last, locked_at=None)
+        .select_related("patient")
+        .prefetch_related(
+            Prefetch("readings", queryset=PainReading.objects.order_by("recorded_at", "pk")),
+            Prefetch("follow_up_calls", queryset=calls, to_attr="calls_today"),
+        )
+        .order_by("performed_at")
+    )
+
+
+def call_rows(today):
+    rows = []
+    for injection in week_injections(today):
+        readings = [r for r in injection.readings.all() if not r.is_baseline]
+        days = {timezone.localdate(r.recorded_at) for r in readings}
+        if today in days:
+            continue
+        rows.append(
+            {
+                "injection": injection,
+                "day": (today - timezone.localdate(injection.performed_at)).days,
+                "last": readings[-1] if readings else None,
+                "yesterday": today - timedelta(days=1) in days,
+                "calls": injection.calls_today,
+            }
+        )
+    rows.sort(key=lambda row: (row["yesterday"], -row["day"], row["injection"].patient.mrn))
+    return rows
+
+
+@staff_required(read=("assessments.add_painreading",))
+def call_list(request):
+    if request.method == "POST":
+        return record_call(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "assessments/call_list.html",
+        {
+            "rows": call_rows(today),
+            "today": today,
+            "form": CallForm(),
+            "zone": display.zone_label(),
+        },
+    )
+
+
+def record_call(request):
+    form = CallForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("assessments:call_list")
+    injection = get_object_or_404(
+        Injection.objects.select_related("patient"), pk=form.cleaned_data["injection"]
+    )
+    reached = form.cleaned_data["score"] is not None
+    try:
+        diary.record_call(
+            injection,
+            user=request.user,
+            reached=reached,
+            score=form.cleaned_data["score"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        what = f"score {form.cleaned_data['score']}/10 saved" if reached else "no answer noted"
+        messages.success(request, f"MRN {injection.patient.mrn}: {what}.")
+    return redirect("assessments:call_list")
