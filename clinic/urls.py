@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from assessments import two_factor
+from assessments import health, two_factor
 
 admin.site.site_header = "SI joint injections"
 admin.site.site_title = "SI joint injections"
@@ -12,5 +12,7 @@ admin.site.login_form = two_factor.TwoFactorLoginForm
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/two-factor/", two_factor.enrol, name=two_factor.ENROL_URL_NAME),
+    path("account/whoami/", health.whoami, name="whoami"),
+    path("health/", health.health, name="health"),
     path("", include("assessments.urls")),
 ]

@@ -340,6 +340,9 @@ MATRIX = {
     "/injections/<injection>/week/": (LOGIN, 403, 200, 200, 200, 200),
     "/injections/<injection>/report.pdf": (LOGIN, 403, 200, 200, 200, 200),
     "/account/two-factor/": (LOGIN, 200, 200, 200, 200, 200),
+    "/account/whoami/": (LOGIN, 200, 200, 200, 200, 200),
+    # Monitoring: anonymous, and it says only whether the database answers.
+    "/health/": (200, 200, 200, 200, 200, 200),
     "/admin/": (LOGIN, LOGIN, 200, 200, 200, 200),
     "/admin/login/": (200, 200, 302, 302, 302, 302),
     # Logging out takes a POST; a GET from someone not signed in to the admin goes to /admin/.
