@@ -14,8 +14,9 @@ from assessments.models import Injection, PainReading, Patient
 BOARD_URL = reverse("assessments:board")
 NEW_URL = reverse("assessments:new_injection")
 # Session and user; the user's and the groups' permissions; the injections with their
-# patients; their readings; then the session is saved (SESSION_SAVE_EVERY_REQUEST) as an
-# UPDATE inside a savepoint pair.
+# patients; their readings; then the session is saved as an UPDATE inside a savepoint pair
+# (force_login leaves no activity stamp, so this first request writes one; requests within
+# the next minute would not: assessments/idle_sessions.py).
 PAGE_QUERIES = 9
 T0 = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.get_fixed_timezone(0))
 
