@@ -1,5 +1,10 @@
-"""The monitoring endpoint and the whoami page."""
+"""The monitoring endpoint, the whoami page, and PostgreSQL's persistent connections."""
 
+import runpy
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
 from django.db import OperationalError, connection
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -7,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 HEALTH_URL = reverse("health")
 WHOAMI_URL = reverse("whoami")
+SETTINGS_FILE = Path(django_settings.BASE_DIR) / "clinic" / "settings.py"
 
 
 def refuse_queries(execute, sql, params, many, context):
@@ -55,3 +61,17 @@ def test_whoami_says_when_the_session_is_verified_by_an_authenticator(client, ma
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     assert client.get(WHOAMI_URL).json() == {"username": "whoami-doctor", "verified": True}
+
+
+@pytest.mark.parametrize("conn_max_age, kept_for", [(None, 600), ("0", 0), ("60", 60)])
+def test_postgresql_connections_are_kept_and_checked_before_reuse(
+    monkeypatch, conn_max_age, kept_for
+):
+    monkeypatch.setenv("DATABASE_URL", "postgres://clinic@db.example.org:5432/si")
+    if conn_max_age is None:
+        monkeypatch.delenv("CONN_MAX_AGE", raising=False)
+    else:
+        monkeypatch.setenv("CONN_MAX_AGE", conn_max_age)
+    database = runpy.run_path(str(SETTINGS_FILE))["DATABASES"]["default"]
+    assert database["CONN_MAX_AGE"] == kept_for
+    assert database["CONN_HEALTH_CHECKS"] is True
