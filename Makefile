@@ -30,10 +30,11 @@ run: install
 
 # Production-style serving: gunicorn + WhiteNoise, DEBUG off. Needs SECRET_KEY (and
 # ALLOWED_HOSTS, DATABASE_URL ...) in the environment; see the README's Production section.
+# Workers, threads, address and trusted proxies: gunicorn.conf.py, from the environment.
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/gunicorn clinic.wsgi --workers $${WEB_CONCURRENCY:-2} --bind $${BIND:-127.0.0.1:$(PORT)} --access-logfile - --forwarded-allow-ips=$${FORWARDED_ALLOW_IPS:-127.0.0.1}
+	BIND=$${BIND:-127.0.0.1:$(PORT)} $(BIN)/gunicorn --config gunicorn.conf.py
 
 test: install
 	@command -v chromium >/dev/null || echo "Chromium not found: browser tests will be skipped (apt-get install chromium)"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from assessments import enrolment, two_factor
+from assessments import enrolment, health, two_factor
 
 admin.site.site_header = "SI joint injections"
 admin.site.site_title = "SI joint injections"
@@ -13,5 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/two-factor/", enrolment.enrol, name=two_factor.ENROL_URL_NAME),
     path("diary/", include("assessments.diary.urls")),
+    path("account/whoami/", health.whoami, name="whoami"),
+    path("health/", health.health, name="health"),
     path("", include("assessments.urls")),
 ]

@@ -354,6 +354,9 @@ MATRIX = {
     # The patient's diary: anyone with the link (the world's injection is signed: closed).
     "/diary/<token>/": (410, 410, 410, 410, 410, 410),
     "/diary/<token>/thanks/": (200, 200, 200, 200, 200, 200),
+    "/account/whoami/": (LOGIN, 200, 200, 200, 200, 200),
+    # Monitoring: anonymous, and it says only whether the database answers.
+    "/health/": (200, 200, 200, 200, 200, 200),
     "/admin/": (LOGIN, LOGIN, 200, 200, 200, 200),
     "/admin/login/": (200, 200, 302, 302, 302, 302),
     # Logging out takes a POST; a GET from someone not signed in to the admin goes to /admin/.

@@ -42,8 +42,14 @@ def test_responses_carry_csp_frame_and_referrer_headers(client):
 
 
 def test_sessions_expire_after_idle_minutes(settings):
+    # The behaviour is in test_idle_sessions.py; this pins the wiring it relies on.
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_ACTIVITY_WRITE_SECONDS <= 60
+    assert not settings.SESSION_SAVE_EVERY_REQUEST
+    middleware = settings.MIDDLEWARE
+    sessions = middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
+    renewal = middleware.index("assessments.idle_sessions.ActivityRenewsSessionMiddleware")
+    assert renewal > sessions
 
 
 def login(client, username, password, token="", ip="10.0.0.1"):

@@ -15,8 +15,9 @@ from tests.builders import local_input
 BOARD_URL = reverse("assessments:board")
 NEW_URL = reverse("assessments:new_injection")
 # Session and user; the user's and the groups' permissions; the injections with their
-# patients; their readings; then the session is saved (SESSION_SAVE_EVERY_REQUEST) as an
-# UPDATE inside a savepoint pair.
+# patients; their readings; then the session is saved as an UPDATE inside a savepoint pair
+# (force_login leaves no activity stamp, so this first request writes one; requests within
+# the next minute would not: assessments/idle_sessions.py).
 PAGE_QUERIES = 9
 
 

@@ -1,0 +1,29 @@
+"""gunicorn settings for `make serve` and bench/load.sh; every value comes from the environment.
+
+gthread workers: a slow request (a PDF, a long list) or a wait on the database holds one
+thread, not a whole worker, so quick pages keep flowing beside it. Each thread keeps its own
+database connection.
+"""
+
+import os
+
+
+def env_int(name, default):
+    value = os.environ.get(name) or str(default)
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {value!r}.") from None
+
+
+wsgi_app = "clinic.wsgi"
+bind = os.environ.get("BIND") or "127.0.0.1:8000"
+workers = env_int("WEB_CONCURRENCY", 2)
+worker_class = "gthread"
+threads = env_int("GUNICORN_THREADS", 4)
+# A kept-alive connection stays with the worker that accepted it: with a few busy clients one
+# worker did all the work while the other idled. Closing after each response lets the next
+# request go to an idle worker; the TLS proxy in front keeps its clients' connections alive.
+keepalive = 0
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1"
+accesslog = "-"
