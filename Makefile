@@ -33,6 +33,8 @@ run: install
 # Workers, threads, address and trusted proxies: gunicorn.conf.py, from the environment.
 serve: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py check --database default
+	$(BIN)/python manage.py recompute_evaluations
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	BIND=$${BIND:-127.0.0.1:$(PORT)} $(BIN)/gunicorn --config gunicorn.conf.py
 
