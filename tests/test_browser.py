@@ -294,3 +294,54 @@ def test_new_injection_for_a_new_patient_lands_on_the_board_and_its_page(
     expect(page.locator(".timeline")).to_contain_text("Baseline")
     shot(page, "10-injection-page")
     assert (injection.side, injection.baseline_score) == ("right", 7)
+
+
+def test_a_patient_keeps_the_diary_on_a_phone(
+    page_for, live_server, nurse, make_injection, make_patient, make_role_user
+):
+    from assessments import signing
+    from assessments.models import DiaryLink
+
+    patient = make_patient(mrn="BR-DIARY", family_name="Quenneville", given_name="Ottilie")
+    injection = make_injection([(-5, 8), (22, 1)], minutes_ago=3 * 60, patient=patient)
+    link = DiaryLink.issue(injection)
+    url = f"{live_server.url}/diary/{link.token}/"
+    phone = page_for(390, 844, mobile=True)
+
+    for _ in range(2):  # opening it twice records nothing
+        phone.goto(url)
+    expect(phone.get_by_role("heading", name="Hello Ottilie, how is your pain?")).to_be_visible()
+    assert "Quenneville" not in phone.content() and "BR-DIARY" not in phone.content()
+    assert injection.readings.count() == 2
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(phone, "20-diary-phone")
+
+    for score in ("3", "5"):
+        phone.locator(f"label[for=id_score_{score}]").click()
+        if score == "5":
+            phone.fill("#id_recorded_at", local_input(timezone.now() - timedelta(minutes=30)))
+        phone.get_by_role("button", name="Send").click()
+        expect(phone.get_by_role("heading", name="Thank you, Ottilie.")).to_be_visible()
+        phone.get_by_role("link", name="Add another entry").click()
+    shot(phone, "21-diary-thanks")
+    assert sorted(injection.readings.filter(source="patient").values_list("score", flat=True)) == [
+        3,
+        5,
+    ]
+
+    staff = page_for()
+    log_in(staff, live_server, nurse, f"/injections/{injection.pk}/")
+    expect(staff.locator(".timeline")).to_contain_text("Patient-reported")
+    expect(staff.locator(".timeline .badge", has_text="Diary link")).to_have_count(2)
+
+    signing.sign_off(injection.pk, make_role_user("Clinician"))
+    phone.goto(url)
+    expect(phone.locator(".closed-message")).to_contain_text("completed this record")
+    shot(phone, "22-diary-closed")
+    ended = timezone.now() - timedelta(seconds=1)
+    DiaryLink.objects.filter(pk=link.pk).update(
+        created_at=ended - timedelta(days=9), expires_at=ended
+    )
+    phone.goto(url)
+    expect(phone.locator(".closed-message")).to_contain_text("has ended")
+    assert injection.readings.count() == 4
