@@ -37,7 +37,7 @@ class PatientEntryForm(forms.Form):
         zone = display.zone_label()
         self.fields[
             "recorded_at"
-        ].help_text = f"Now, unless you are writing down an earlier time ({zone})."
+        ].help_text = f"Now, unless you are writing down an earlier time. Clinic time: {zone}."
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_id = "diary-entry"
