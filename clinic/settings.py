@@ -194,6 +194,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# A failed form check gets the site's own page (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "assessments.errors.csrf_failure"
 
 # Shared clinic computers: a session ends after this many idle minutes. Activity renews it
 # at most once a minute (assessments/idle_sessions.py) rather than with a write per request.

@@ -150,6 +150,7 @@ def world(make_user, make_patient, make_injection, make_role_user):
 
 # The autocomplete view answers only with these parameters; they search for our patient.
 QUERIES = {
+    "/patients/": {"q": MRN},
     "/admin/autocomplete/": {
         "app_label": "assessments",
         "model_name": "injection",
@@ -350,6 +351,7 @@ MATRIX = {
     "/injections/<injection>/diary-link/": (LOGIN, 403, 405, 405, 405, 405),
     "/injections/<injection>/diary-link/revoke/": (LOGIN, 403, 405, 405, 405, 405),
     "/follow-up/": (LOGIN, 403, 200, 200, 403, 200),
+    "/patients/": (LOGIN, 403, 200, 200, 200, 200),
     "/account/two-factor/": (LOGIN, 200, 200, 200, 200, 200),
     # The patient's diary: anyone with the link (the world's injection is signed: closed).
     "/diary/<token>/": (410, 410, 410, 410, 410, 410),

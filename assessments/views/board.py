@@ -1,5 +1,7 @@
 """The today board: each injection against its 20–30 minute window, most urgent first."""
 
+from datetime import date, timedelta
+
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -9,11 +11,21 @@ from ..diary.schedule import completeness
 from .queries import todays_injections
 
 
+def chosen_day(request, today):
+    """The day asked for with ?day=YYYY-MM-DD (today when absent or unreadable)."""
+    try:
+        return date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return today
+
+
 @staff_required
 def today_board(request):
     now = timezone.now()
+    today = timezone.localdate(now)
+    day = chosen_day(request, today)
     rows = []
-    for injection in todays_injections(now):
+    for injection in todays_injections(now, day):
         window = board.window_status(
             injection.performed_at,
             now,
@@ -30,7 +42,10 @@ def today_board(request):
         {
             "rows": rows,
             "now": now,
-            "today": timezone.localdate(now),
+            "day": day,
+            "is_today": day == today,
+            "yesterday": day - timedelta(days=1),
+            "tomorrow": day + timedelta(days=1) if day < today else None,
             "zone": display.zone_label(now),
         },
     )

@@ -10,8 +10,18 @@ from ..access import staff_required
 from ..diary.links import absolute_url
 from ..diary.schedule import completeness
 from ..forms import NewInjectionForm, add_service_errors
-from ..models import DiaryLink, primary_profile
+from ..models import DiaryLink, Patient, primary_profile
 from .queries import injections_with_readings
+
+
+def known_patient(request):
+    """The patient's details to start from, when the page was opened for one (?patient=id)."""
+    wanted = request.GET.get("patient", "")
+    patient = Patient.objects.filter(pk=wanted).first() if wanted.isdigit() else None
+    if patient is None:
+        return {}
+    fields = ["mrn", "family_name", "given_name", "date_of_birth", "sex", "phone"]
+    return {name: getattr(patient, name) for name in fields}
 
 
 @staff_required(
@@ -19,7 +29,7 @@ from .queries import injections_with_readings
     write=("assessments.add_patient", "assessments.add_painreading"),
 )
 def new_injection(request):
-    form = NewInjectionForm(request.POST or None, user=request.user)
+    form = NewInjectionForm(request.POST or None, user=request.user, initial=known_patient(request))
     if request.method == "POST" and form.is_valid():
         try:
             injection = services.register_injection(
@@ -34,13 +44,18 @@ def new_injection(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            performed = display.date_time(injection.performed_at, weekday=True)
             messages.success(
                 request,
-                f"Injection registered for MRN {injection.patient.mrn} ({injection.side}). "
-                f"The {display.window_label()} reading is due "
+                f"Injection registered for MRN {injection.patient.mrn} ({injection.side}), "
+                f"performed {performed}. The {display.window_label()} reading is due "
+                f"{display.day_text(display.local(injection.performed_at).date())}, "
                 f"{display.window_times(injection.performed_at)}.",
             )
-            return redirect("assessments:board")
+            # Today's injections wait on the board; an earlier one is not on it.
+            if timezone.localdate(injection.performed_at) == timezone.localdate():
+                return redirect("assessments:board")
+            return redirect("assessments:injection_detail", injection.pk)
     return render(request, "assessments/new_injection.html", {"form": form})
 
 

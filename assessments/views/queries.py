@@ -20,12 +20,14 @@ def injections_with_readings():
 
 
 def todays_injections(now, day=None):
-    """Injections performed on `day` (default today, clinic zone), and any whose window is
-    still open."""
-    today = day or timezone.localdate(now)
-    performed_today = Q(
-        performed_at__gte=local_midnight(today),
-        performed_at__lt=local_midnight(today + timedelta(days=1)),
+    """Injections performed on `day` (default today, clinic zone); today's board also keeps
+    any whose window is still open (one given just before midnight)."""
+    today = timezone.localdate(now)
+    day = day or today
+    wanted = Q(
+        performed_at__gte=local_midnight(day),
+        performed_at__lt=local_midnight(day + timedelta(days=1)),
     )
-    window_open = Q(performed_at__gt=now - board.WINDOW_CLOSES_AFTER, performed_at__lte=now)
-    return injections_with_readings().filter(performed_today | window_open)
+    if day == today:
+        wanted |= Q(performed_at__gt=now - board.WINDOW_CLOSES_AFTER, performed_at__lte=now)
+    return injections_with_readings().filter(wanted)

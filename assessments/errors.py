@@ -1,0 +1,6 @@
+from django.shortcuts import render
+
+
+def csrf_failure(request, reason=""):
+    """An expired or forged form: the site's own page, saying nothing was saved."""
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)
