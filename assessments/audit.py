@@ -67,14 +67,22 @@ def entries_for(history, label, users):
                 for field in tracked(record)
                 if getattr(previous, field.attname) != getattr(record, field.attname)
             )
-        elif record.history_type == "+":
-            changes = tuple(
-                (str(field.verbose_name), "", shown_value(record, field.name, users))
+        elif record.history_type in "+-":
+            # Created: what it was made with. Deleted: what was lost (old values).
+            shown = [
+                (str(field.verbose_name), shown_value(record, field.name, users))
                 for field in tracked(record)
                 if getattr(record, field.attname) not in (None, "")
+            ]
+            changes = tuple(
+                (name, "", value) if record.history_type == "+" else (name, value, "")
+                for name, value in shown
             )
         else:
             changes = ()
+        reason = record.history_change_reason or ""
+        if not changes and not reason:
+            continue  # A save that changed nothing the trail shows (a derived column).
         user = users.get(record.history_user_id)
         if user is not None:
             who = display.person(user)
@@ -89,7 +97,7 @@ def entries_for(history, label, users):
                 record=label(record),
                 action=ACTIONS[record.history_type],
                 changes=changes,
-                reason=record.history_change_reason or "",
+                reason=reason,
             )
         )
     return entries

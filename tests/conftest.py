@@ -79,6 +79,13 @@ def make_user(db):
 
 
 @pytest.fixture
+def nurse_client(client, make_role_user):
+    """A client signed in as a nurse called "ward-nurse"."""
+    client.force_login(make_role_user("Nurse", "ward-nurse"))
+    return client
+
+
+@pytest.fixture
 def staff_user(make_user):
     return make_user("nurse", is_superuser=True)
 

@@ -201,12 +201,6 @@ def test_the_diary_link_command_prints_the_url_last(injection, settings):
 # --- staff side -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def nurse_client(client, make_role_user):
-    client.force_login(make_role_user("Nurse"))
-    return client
-
-
 def decode_qr(pdf):
     document = pypdfium2.PdfDocument(io.BytesIO(pdf))
     try:

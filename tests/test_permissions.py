@@ -156,7 +156,7 @@ QUERIES = {
         "model_name": "injection",
         "field_name": "patient",
         "term": MRN,
-    }
+    },
 }
 
 

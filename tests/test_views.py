@@ -27,12 +27,6 @@ def clinic_zone(settings):
     settings.TIME_ZONE = "Europe/Paris"
 
 
-@pytest.fixture
-def nurse_client(client, make_role_user):
-    client.force_login(make_role_user("Nurse", "ward-nurse"))
-    return client
-
-
 def quick_url(injection):
     return reverse("assessments:quick_reading", args=[injection.pk])
 

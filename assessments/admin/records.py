@@ -10,10 +10,11 @@ from ..models import EnrolmentCode, ReportAccess
 class ReportAccessAdmin(admin.ModelAdmin):
     """The access log: read-only for everyone, superusers included."""
 
-    list_display = ["at_local", "actor", "kind", "injection_link"]
+    list_display = ["at_local", "who", "kind", "injection_link"]
     list_filter = ["kind", "at"]
-    search_fields = ["actor", "injection__id"]
-    list_select_related = ["injection"]
+    search_fields = ["actor", "injection__patient__mrn"]
+    search_help_text = "User name or MRN."
+    list_select_related = ["injection__patient", "user"]
     date_hierarchy = "at"
 
     def has_add_permission(self, request):
@@ -29,10 +30,17 @@ class ReportAccessAdmin(admin.ModelAdmin):
     def at_local(self, obj):
         return display.date_time(obj.at)
 
+    @admin.display(description="Who", ordering="actor")
+    def who(self, obj):
+        return display.person(obj.user) if obj.user else obj.actor
+
     @admin.display(description="Injection")
     def injection_link(self, obj):
         return format_html(
-            '<a href="{}">#{}</a>', obj.injection.get_absolute_url(), obj.injection_id
+            '<a href="{}">MRN {} · #{}</a>',
+            obj.injection.get_absolute_url(),
+            obj.injection.patient.mrn,
+            obj.injection_id,
         )
 
 

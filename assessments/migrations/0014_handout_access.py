@@ -13,7 +13,21 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    operations = triggers.around(
+    operations = [
+        migrations.AlterModelOptions(
+            name="reportaccess",
+            options={
+                "ordering": ["-at"],
+                "verbose_name": "report access log entry",
+                "verbose_name_plural": "report access log entries",
+            },
+        ),
+        migrations.AlterField(
+            model_name="reportaccess",
+            name="at",
+            field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="when"),
+        ),
+    ] + triggers.around(
         migrations.RemoveConstraint(
             model_name='reportaccess',
             name='assessments_access_kind_valid',

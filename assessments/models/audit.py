@@ -20,12 +20,12 @@ class ReportAccess(models.Model):
     )
     actor = models.CharField(max_length=150, help_text="User name, or the command line's user.")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField("when", auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-at"]
-        verbose_name = "report access"
-        verbose_name_plural = "report access log"
+        verbose_name = "report access log entry"
+        verbose_name_plural = "report access log entries"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=["view", "bulk", "export", "archive", "handout"]),
