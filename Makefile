@@ -8,7 +8,7 @@ TEST_WORKERS ?= auto
 DEV_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-dev-only-insecure-key}
 TEST_ENV := SECRET_KEY=test-only-insecure-key HTTPS=0
 
-.PHONY: install run serve test lint check-migrations format bench clean
+.PHONY: install demo-db run reset-demo serve test lint check-migrations format bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
@@ -19,14 +19,25 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
-run: install
+# The development database (SQLite, db.sqlite3) with the roles and the demo patients.
+demo-db: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py recompute_evaluations
 	$(DEV_ENV) $(BIN)/python manage.py setup_roles
-	$(DEV_ENV) $(BIN)/python manage.py create_demo_superuser
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin at http://127.0.0.1:$(PORT)/admin/)"
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Serve on SQLite; the demo login (a new password each time) is printed last.
+run: demo-db
+	@$(DEV_ENV) $(BIN)/python manage.py demo_login --url http://127.0.0.1:$(PORT)/
+	@$(DEV_ENV) $(BIN)/python manage.py runserver --skip-checks 127.0.0.1:$(PORT)
+
+# A fresh demo database: the SQLite file and the archived PDFs are deleted and rebuilt.
+reset-demo: install
+	@test -z "$$DATABASE_URL" || { echo "reset-demo only deletes the SQLite demo database; unset DATABASE_URL"; exit 1; }
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	rm -rf var/media
+	$(MAKE) --no-print-directory demo-db
+	@$(DEV_ENV) $(BIN)/python manage.py demo_login --url http://127.0.0.1:$(PORT)/
 
 # Production-style serving: gunicorn + WhiteNoise, DEBUG off. Needs SECRET_KEY (and
 # ALLOWED_HOSTS, DATABASE_URL ...) in the environment; see the README's Production section.

@@ -125,7 +125,8 @@ def _patient_for_registration(
     for name, words in NEW_PATIENT_REQUIRED.items():
         if name not in details:
             errors.setdefault(name, []).append(
-                f"MRN {mrn} is not on file: enter the {words} to create the patient."
+                f"MRN {mrn} is not on file: enter the {words} to create the patient, "
+                "or check the MRN (Find a patient searches by name)."
             )
     try:
         patient.full_clean(exclude=[name for name in NEW_PATIENT_REQUIRED if name not in details])

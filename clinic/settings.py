@@ -91,9 +91,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "csp",
-    "axes",
+    "clinic.apps.SignInLimitsConfig",  # django-axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "clinic.apps.AuthenticatorsConfig",  # django_otp.plugins.otp_totp
     "assessments",
 ]
 
@@ -233,6 +233,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind N reverse proxies, the client address is the Nth from the right in X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "assessments.two_factor.client_ip"
+AXES_VERBOSE = False  # No banner on every manage.py command.
 
 # Two-factor (TOTP): required for superusers and clinicians when OTP_REQUIRED=1.
 OTP_REQUIRED = env_bool("OTP_REQUIRED")

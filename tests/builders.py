@@ -15,18 +15,11 @@ def local_input(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def local_parts(moment):
-    local = timezone.localtime(moment)
-    return local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S")
-
-
 def injection_post(patient, proceduralist, performed_at, readings=(), **overrides):
     """An admin add/change POST body; readings are dicts of inline fields."""
-    day, time = local_parts(performed_at)
     body = {
         "patient": patient.pk,
-        "performed_at_0": day,
-        "performed_at_1": time,
+        "performed_at": local_input(performed_at),
         "side": "left",
         "proceduralist": proceduralist.pk,
         "guidance": "fluoroscopy",
@@ -50,8 +43,7 @@ def injection_post(patient, proceduralist, performed_at, readings=(), **override
     }
     for index, reading in enumerate(readings):
         fields = {
-            "recorded_at_0": "",
-            "recorded_at_1": "",
+            "recorded_at": "",
             "minutes_after": "",
             "context": "provoked",
             "source": "staff",

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Injection, PainReading, Patient
-from tests.builders import injection_post, local_parts
+from tests.builders import injection_post, local_input
 
 ADD_URL = reverse("admin:assessments_injection_add")
 CHANGELIST_URL = reverse("admin:assessments_injection_changelist")
@@ -39,13 +39,12 @@ def test_staff_adds_an_injection_with_readings_and_sees_the_outcome(
 ):
     patient = make_patient()
     performed = timezone.now() - timedelta(hours=2)
-    before_day, before_time = local_parts(performed - timedelta(minutes=10))
     body = injection_post(
         patient,
         staff_user,
         performed,
         readings=[
-            {"recorded_at_0": before_day, "recorded_at_1": before_time, "score": "8"},
+            {"recorded_at": local_input(performed - timedelta(minutes=10)), "score": "8"},
             {"minutes_after": "25", "score": "1"},
             {"minutes_after": "45", "score": "0"},
         ],
@@ -140,14 +139,12 @@ def test_one_bad_reading_among_good_ones_saves_none(admin_client, staff_user, ma
 
 def test_clock_time_and_minutes_together_are_refused(admin_client, staff_user, make_patient):
     performed = timezone.now() - timedelta(hours=1)
-    day, time = local_parts(performed + timedelta(minutes=25))
+    clock = local_input(performed + timedelta(minutes=25))
     body = injection_post(
         make_patient(),
         staff_user,
         performed,
-        readings=[
-            {"recorded_at_0": day, "recorded_at_1": time, "minutes_after": "25", "score": "3"}
-        ],
+        readings=[{"recorded_at": clock, "minutes_after": "25", "score": "3"}],
     )
     response = admin_client.post(ADD_URL, body)
     form = response.context["inline_admin_formsets"][0].formset.forms[0]
@@ -161,13 +158,11 @@ def test_editing_a_reading_updates_the_stored_outcome(admin_client, staff_user, 
     url = reverse("admin:assessments_injection_change", args=[injection.pk])
     body = injection_post(injection.patient, staff_user, injection.performed_at)
     for index, reading in enumerate([reading_before, reading_after]):
-        day, time = local_parts(reading.recorded_at)
         body.update(
             {
                 f"readings-{index}-id": reading.pk,
                 f"readings-{index}-injection": injection.pk,
-                f"readings-{index}-recorded_at_0": day,
-                f"readings-{index}-recorded_at_1": time,
+                f"readings-{index}-recorded_at": local_input(reading.recorded_at),
                 f"readings-{index}-minutes_after": "",
                 f"readings-{index}-score": reading.score,
                 f"readings-{index}-context": "provoked",
@@ -349,3 +344,34 @@ def test_two_readings_in_one_minute_are_refused_on_the_field(
     errors = response.context["inline_admin_formsets"][0].formset.forms[1].errors
     assert "give each reading its own minute" in errors["recorded_at"][0]
     assert not Injection.objects.exists()
+
+
+def test_a_signed_injection_shows_its_times_with_the_zone_and_people_by_name(
+    client, make_injection, make_role_user, settings
+):
+    from assessments import display, signing
+
+    settings.TIME_ZONE = "Europe/Paris"
+    doctor = make_role_user("Clinician", first_name="Ines", last_name="Duarte")
+    injection = make_injection([(-5, 8), (25, 1)], proceduralist=doctor)
+    reading = injection.readings.order_by("recorded_at").last()
+    signing.sign_off(injection.pk, doctor)
+    client.force_login(doctor)
+    page = client.get(reverse("admin:assessments_injection_change", args=[injection.pk]))
+    html = page.content.decode()
+    assert display.date_time(injection.performed_at) in html  # e.g. "26 Nov 2026, 09:12 CET"
+    assert display.date_time(reading.recorded_at) in html
+    assert "CET" in display.date_time(injection.performed_at)
+    assert "Ines Duarte" in html and doctor.username not in html
+
+
+def test_the_proceduralist_is_chosen_by_full_name(admin_client, make_user):
+    make_user("dr.x", first_name="Ada", last_name="Okafor")
+    html = admin_client.get(ADD_URL).content.decode()
+    assert ">Ada Okafor</option>" in html and ">dr.x</option>" not in html
+
+
+def test_the_date_of_birth_is_a_date_box_without_a_today_shortcut(admin_client):
+    html = admin_client.get(reverse("admin:assessments_patient_add")).content.decode()
+    assert 'type="date" name="date_of_birth"' in html
+    assert "vDateField" not in html

@@ -1,9 +1,12 @@
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
 from django.core.management import call_command
 
 from assessments.models import Injection, Patient
@@ -54,11 +57,26 @@ def test_seed_demo_bulk_mode_tops_up_to_the_requested_size(db):
     assert Patient.objects.filter(mrn__startswith="SYN-").count() == 80
 
 
-def test_create_demo_superuser_only_when_no_user_exists(db, django_user_model):
-    first = run("create_demo_superuser")
-    assert "Demo superuser created: demo / " in first
-    assert "Users already exist" in run("create_demo_superuser")
-    assert django_user_model.objects.filter(is_superuser=True).count() == 1
+def test_demo_login_prints_a_fresh_working_password_every_run(db, settings):
+    settings.DEBUG = True
+    run("setup_roles")
+    first = run("demo_login", "--url", "http://127.0.0.1:9000/")
+    second = run("demo_login")
+    password = re.search(r"as  demo / (\S+)", second).group(1)
+    assert "http://127.0.0.1:9000/" in first and password not in first
+    users = get_user_model().objects
+    assert users.get(username="demo").check_password(password)
+    assert users.get(username="demo.nurse").check_password(password)
+    nurse = get_user_model().objects.get(username="demo.nurse")
+    assert [g.name for g in nurse.groups.all()] == ["Nurse"] and not nurse.is_superuser
+    assert get_user_model().objects.filter(is_superuser=True).count() == 1
+
+
+def test_demo_login_refuses_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only with DEBUG=1"):
+        run("demo_login")
+    assert not get_user_model().objects.exists()
 
 
 def test_recompute_evaluations_applies_changed_rule_settings(make_injection, settings):

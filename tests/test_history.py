@@ -105,13 +105,16 @@ def test_audit_trail_lists_injection_and_reading_changes_readably(
     assert f"Injection #{injection.pk}" in page.content.decode()
 
 
-def test_audit_trail_shows_what_a_deleted_reading_held(make_injection):
+def test_audit_trail_shows_what_a_deleted_reading_held(client, staff_user, make_injection):
     injection = make_injection([(-5, 8), (25, 1)])
     reading = injection.readings.order_by("recorded_at").last()
     services.delete_reading(reading)
     deleted = [e for e in audit_trail(injection.pk) if e.action == "Deleted"]
     assert len(deleted) == 1
     assert ("score", "1", "") in deleted[0].changes
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:assessments_injection_history", args=[injection.pk]))
+    assert "score was 1" in page.content.decode()
 
 
 def test_audit_trail_leaves_out_saves_that_changed_nothing_shown(make_injection):

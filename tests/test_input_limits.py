@@ -193,7 +193,7 @@ def test_admin_refuses_a_year_one_injection_on_the_field(
     injection = make_injection([(-5, 8)])
     client.force_login(staff_user)
     data = injection_post(injection.patient, staff_user, injection.performed_at)
-    data.update({"performed_at_0": "0001-01-01", "performed_at_1": "00:30:00"})
+    data.update({"performed_at": "0001-01-01T00:30:00"})
     response = client.post(reverse("admin:assessments_injection_change", args=[injection.pk]), data)
     assert response.status_code == 200
     assert "from 1 January 2000" in response.context["adminform"].form.errors["performed_at"][0]

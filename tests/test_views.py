@@ -317,6 +317,21 @@ def test_new_injection_uses_the_patient_on_file_for_a_known_mrn(
     assert Patient.objects.count() == 1
 
 
+def test_new_injection_finds_the_patient_whatever_the_mrn_case_and_spaces(
+    nurse_client, new_injection_body, make_patient
+):
+    patient = make_patient(mrn="UX-001", family_name="Okafor", given_name="Ada")
+    body = new_injection_body(
+        mrn="  ux-001 ", family_name="okafor", given_name="", date_of_birth=""
+    )
+
+    response = nurse_client.post(NEW_URL, body)
+
+    assert response.status_code == 302, response.context["form"].errors
+    assert patient.injections.count() == 1
+    assert Patient.objects.count() == 1
+
+
 def test_new_injection_needs_names_to_create_a_patient(nurse_client, new_injection_body):
     body = new_injection_body(family_name="", given_name="", date_of_birth="")
     response = nurse_client.post(NEW_URL, body)
@@ -390,7 +405,7 @@ def test_week_page_adds_entries_on_a_day(nurse_client, week_injection):
     url = week_url(week_injection)
     assert nurse_client.post(url, entry_body("d3", "08:30", "4")).status_code == 302
     response = nurse_client.post(url, entry_body("d3", "20:15", "6", context="provoked"))
-    assert response.url == f"{url}#day-3"
+    assert response.url == f"{url}#add-d4"  # On to the next day's form.
 
     day3 = [r for r in week_injection.readings.all() if r.follow_up_day == 3]
     assert sorted((timezone.localtime(r.recorded_at).strftime("%H:%M"), r.score) for r in day3) == [
@@ -400,6 +415,25 @@ def test_week_page_adds_entries_on_a_day(nurse_client, week_injection):
     page = nurse_client.get(url).content.decode()
     assert "1 of 7 days with a score" in page
     assert "2 entries" in page
+
+
+@pytest.mark.parametrize("typed", ["08:30", "0830", "8:30", "830", "08.30"])
+def test_week_page_takes_the_time_as_typed_on_a_keypad(nurse_client, week_injection, typed):
+    assert nurse_client.post(week_url(week_injection), entry_body("d2", typed)).status_code == 302
+    reading = week_injection.readings.get(source="patient")
+    assert timezone.localtime(reading.recorded_at).strftime("%H:%M") == "08:30"
+
+
+@pytest.mark.parametrize("typed", ["25:00", "8", "0860", "half eight"])
+def test_week_page_explains_the_time_format(nurse_client, week_injection, typed):
+    response = nurse_client.post(week_url(week_injection), entry_body("d2", typed))
+    form = response.context["days"][1]["add_form"]
+    assert form.errors["recorded_at"] == ["Enter the time as HH:MM, e.g. 08:30 or 0830."]
+
+
+def test_week_page_stays_on_day_7_after_its_last_entry(nurse_client, week_injection):
+    response = nurse_client.post(week_url(week_injection), entry_body("d7"))
+    assert response.url.endswith("#add-d7")
 
 
 def test_week_page_edits_an_entry_in_place(nurse_client, week_injection):
@@ -420,7 +454,12 @@ def test_week_page_edits_an_entry_in_place(nurse_client, week_injection):
 
 @pytest.mark.parametrize(
     "score, message",
-    [("11", "less than or equal to 10"), ("-1", "greater than or equal to 0"), ("abc", "whole")],
+    [
+        ("11", "Choose a whole number from 0 to 10"),
+        ("-1", "Choose a whole number from 0 to 10"),
+        ("abc", "Choose a whole number from 0 to 10"),
+        ("", "Choose a score from 0 to 10"),
+    ],
 )
 def test_week_page_bad_score_shows_the_error_and_saves_nothing(
     nurse_client, week_injection, score, message

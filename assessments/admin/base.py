@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-OUTCOME_CSS = {"all": ["assessments/outcomes.css", "assessments/admin.css"]}
-
 
 class ClinicalRecordAdmin(SimpleHistoryAdmin):
     """Clinical records are never bulk-deleted, and only a superuser deletes one."""

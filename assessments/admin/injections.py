@@ -2,21 +2,24 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.http import StreamingHttpResponse
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
+from django.utils.text import capfirst
 
-from .. import admin_views, display, rules, services
+from .. import admin_views, display, services
 from ..access_log import record_report_access
 from ..diary import services as diary
 from ..diary.links import absolute_url
-from ..forms import ReadingInlineForm, ReadingInlineFormSet
-from ..models import Amendment, Injection, PainReading, Patient, ReportAccess, SignOff
+from ..forms.fields import local_time_field
+from ..models import Injection, PainReading, Patient, ReportAccess
 from ..reports.bundle import report_files, stream_zip, zip_filename
 from ..reports.data import report_filename
 from ..reports.handout import handout_facts, render_handout
-from .base import OUTCOME_CSS, ClinicalRecordAdmin, ReadOnlyInline
+from .base import ClinicalRecordAdmin
+from .filters import ResultFilter, SignedFilter
+from .inlines import AmendmentInline, PainReadingInline, SignOffInline
 
 SEARCH_ID_LIST_LIMIT = 1000
 
@@ -29,109 +32,6 @@ def handout_files(injections, request):
         performed_on = timezone.localdate(injection.performed_at)
         name = report_filename(injection.patient.mrn, performed_on, injection.pk)
         yield name.replace("si-report", "si-diary-handout"), pdf
-
-
-class ResultFilter(admin.SimpleListFilter):
-    """By the result in force: the signed outcome when signed, else the computed one now."""
-
-    title = "result"
-    parameter_name = "result"
-
-    def lookups(self, request, model_admin):
-        return [
-            (outcome.value, display.outcome_label(outcome, short=True)) for outcome in rules.Outcome
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() in {outcome.value for outcome in rules.Outcome}:
-            return queryset.result_is(self.value(), timezone.now())
-        return queryset
-
-
-class SignedFilter(admin.SimpleListFilter):
-    title = "sign-off"
-    parameter_name = "signed"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Signed"), ("no", "Not signed (sign-off queue)")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.signed(self.value() == "yes")
-        return queryset
-
-
-class PainReadingInline(admin.TabularInline):
-    model = PainReading
-    form = ReadingInlineForm
-    formset = ReadingInlineFormSet
-    fields = ["recorded_at", "minutes_after", "phase", "score", "context", "source", "note"]
-    readonly_fields = ["phase"]
-    extra = 3
-
-    def get_fields(self, request, obj=None):
-        if obj is not None and obj.is_locked:
-            return [name for name in self.fields if name != "minutes_after"]
-        return self.fields
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and not (obj and obj.is_locked)
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not (obj and obj.is_locked)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and obj.is_locked)
-
-    @admin.display(description="Phase")
-    def phase(self, obj):
-        if obj.pk is None:
-            return "—"
-        window = f" ({display.window_label()} window)" if obj.in_window else ""
-        return f"{obj.phase}{window}"
-
-
-class SignOffInline(ReadOnlyInline):
-    model = SignOff
-    fields = [
-        "version",
-        "signer",
-        "signed_at_local",
-        "signed_outcome",
-        "profile",
-        "override_reason",
-        "archived_pdf",
-    ]
-    readonly_fields = fields
-    verbose_name_plural = "Sign-offs"
-
-    @admin.display(description="Signed by")
-    def signer(self, obj):
-        return display.person(obj.signed_by)
-
-    @admin.display(description="Signed at")
-    def signed_at_local(self, obj):
-        return display.date_time(obj.signed_at)
-
-    @admin.display(description="Archived PDF")
-    def archived_pdf(self, obj):
-        url = reverse("admin:assessments_injection_archived", args=[obj.injection_id, obj.version])
-        return format_html('<a href="{}">Signed PDF v{}</a>', url, obj.version)
-
-
-class AmendmentInline(ReadOnlyInline):
-    model = Amendment
-    fields = ["amends_version", "opener", "opened_local", "reason"]
-    readonly_fields = fields
-    verbose_name_plural = "Amendments (addenda)"
-
-    @admin.display(description="Opened by")
-    def opener(self, obj):
-        return display.person(obj.opened_by)
-
-    @admin.display(description="Opened at")
-    def opened_local(self, obj):
-        return display.date_time(obj.opened_at)
 
 
 @admin.register(Injection)
@@ -157,7 +57,13 @@ class InjectionAdmin(ClinicalRecordAdmin):
     # No second COUNT(*) over every injection for "N total" on each page.
     show_full_result_count = False
     autocomplete_fields = ["patient"]
-    readonly_fields = ["patient_details", "evaluation"]
+    readonly_fields = [
+        "patient_details",
+        "evaluation",
+        "performed_local",
+        "analgesic_local",
+        "proceduralist_name",
+    ]
     inlines = [PainReadingInline, SignOffInline, AmendmentInline]
     actions = ["download_pdf_reports", "download_handouts"]
     fieldsets = [
@@ -177,11 +83,30 @@ class InjectionAdmin(ClinicalRecordAdmin):
         (None, {"fields": ["notes"]}),
     ]
 
-    class Media:
-        css = OUTCOME_CSS
-
     def get_queryset(self, request):
         return super().get_queryset(request).with_result(timezone.now())
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or self.has_change_permission(request, obj):
+            return self.fieldsets
+        # Read-only (signed, or a role that only looks): times shown with their zone.
+        shown = {
+            "performed_at": "performed_local",
+            "analgesic_at": "analgesic_local",
+            "proceduralist": "proceduralist_name",
+        }
+
+        def swap(names):
+            if isinstance(names, tuple):
+                return tuple(swap(name) for name in names)
+            if isinstance(names, list):
+                return [swap(name) for name in names]
+            return shown.get(names, names)
+
+        return [
+            (title, {**options, "fields": swap(options["fields"])})
+            for title, options in self.fieldsets
+        ]
 
     def get_changeform_initial_data(self, request):
         return {
@@ -228,14 +153,22 @@ class InjectionAdmin(ClinicalRecordAdmin):
         return admin_views.audit_trail_page(request, self, object_id)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in ("performed_at", "analgesic_at"):
-            formfield.help_text = f"Clinic time ({display.zone_label()})."
-        return formfield
+            # One date-and-time box in clinic time, as on the bedside pages (the admin's
+            # "Now" shortcut would use the browser's clock and zone).
+            return local_time_field(
+                capfirst(db_field.verbose_name),
+                required=not db_field.blank,
+                help_text=f"Clinic time ({display.zone_label()}).",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "proceduralist":
             kwargs["queryset"] = get_user_model().objects.filter(is_active=True, is_staff=True)
+            formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            formfield.label_from_instance = display.person
+            return formfield
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="MRN", ordering="patient__mrn")
@@ -260,6 +193,10 @@ class InjectionAdmin(ClinicalRecordAdmin):
     @admin.display(description="Performed", ordering="performed_at")
     def performed_local(self, obj):
         return display.date_time(obj.performed_at)
+
+    @admin.display(description="Analgesic taken at")
+    def analgesic_local(self, obj):
+        return display.date_time(obj.analgesic_at) if obj.analgesic_at else "—"
 
     @admin.display(description="Result", ordering="result_in_force")
     def result_display(self, obj):

@@ -1,9 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
 from .. import display
 from ..models import Injection, Patient
-from .base import OUTCOME_CSS, ClinicalRecordAdmin
+from .base import ClinicalRecordAdmin
 
 
 class InjectionOfPatientInline(admin.TabularInline):
@@ -35,8 +36,11 @@ class PatientAdmin(ClinicalRecordAdmin):
     ordering = ["mrn"]
     inlines = [InjectionOfPatientInline]
 
-    class Media:
-        css = OUTCOME_CSS
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "date_of_birth":
+            # The browser's date box: no "Today" shortcut for a birth date.
+            kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .. import services, signing
@@ -330,6 +331,8 @@ def seed(proceduralist):
                 source=source,
                 entered_by=proceduralist,
             )
+        # Entered as they happened: only late entries are marked "Recalled".
+        injection.readings.update(created_at=F("recorded_at"))
         services.refresh_evaluation(injection.pk)
         if scenario.sign:
             sign_as_demo(injection, proceduralist, scenario.sign)

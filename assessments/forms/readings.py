@@ -21,6 +21,8 @@ MINUTES_MAX = Decimal(MAX_AFTER_INJECTION // timedelta(minutes=1))
 class ReadingInlineForm(forms.ModelForm):
     """A reading entered either by clock time or as minutes after the injection."""
 
+    recorded_at = local_time_field("Recorded at", required=False)
+
     minutes_after = forms.DecimalField(
         label="or minutes after injection",
         required=False,
@@ -35,11 +37,11 @@ class ReadingInlineForm(forms.ModelForm):
     class Meta:
         model = PainReading
         fields = ["recorded_at", "minutes_after", "score", "context", "source", "note"]
+        widgets = {"note": forms.TextInput(attrs={"class": "si-note"})}
 
     def __init__(self, *args, injection=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.injection = injection
-        self.fields["recorded_at"].required = False
         self.fields["score"].widget.attrs.update({"min": 0, "max": 10, "class": "si-score"})
 
     def clean(self):
@@ -134,14 +136,28 @@ class QuickReadingForm(forms.ModelForm):
 
 
 class FollowUpEntryForm(forms.ModelForm):
-    """One diary entry on a given follow-up day: the day is fixed, staff type the time."""
+    """One diary entry on a given follow-up day: the day is fixed, staff type the time.
+
+    Built for the keyboard: the time is typed as 0830 or 08:30 (one box, 24-hour), one Tab
+    reaches the score buttons, a digit picks the score (bedside.js), Enter saves.
+    """
 
     recorded_at = forms.TimeField(
-        label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label="Time (24 h)",
+        input_formats=["%H:%M", "%H%M", "%H.%M", "%H:%M:%S"],
+        error_messages={"invalid": "Enter the time as HH:MM, e.g. 08:30 or 0830."},
+        widget=forms.TimeInput(
+            format="%H:%M",
+            attrs={
+                "inputmode": "numeric",
+                "placeholder": "HH:MM",
+                "autocomplete": "off",
+                "maxlength": 8,
+                "class": "entry-time-input",
+            },
+        ),
     )
-    score = forms.IntegerField(
-        label="Score", min_value=0, max_value=10, widget=forms.NumberInput(attrs={"step": "1"})
-    )
+    score = score_field("Score")
 
     class Meta:
         model = PainReading
@@ -158,13 +174,16 @@ class FollowUpEntryForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(
-                Column("recorded_at", css_class="col-6 col-md-2"),
-                Column("score", css_class="col-6 col-md-2"),
-                Column("context", css_class="col-6 col-md-3"),
-                Column("source", css_class="col-6 col-md-3"),
+                Column("recorded_at", css_class="col-5 col-sm-3 col-lg-2"),
+                Column(
+                    Field("score", template=BUTTON_CHOICES_TEMPLATE, wrapper_class="score-buttons"),
+                    css_class="col-12 col-sm-9 col-lg-10",
+                ),
+                Column("context", css_class="col-6 col-md-4"),
+                Column("source", css_class="col-6 col-md-4"),
                 Column(
                     Submit("save", "Save" if self.instance.pk else "Add", css_class="w-100"),
-                    css_class="col-12 col-md-2 mb-3 d-flex align-items-end",
+                    css_class="col-12 col-md-4 mb-3 d-flex align-items-end",
                 ),
                 css_class="g-2",
             )

@@ -213,7 +213,9 @@ class Injection(models.Model):
         ]
 
     def __str__(self):
-        performed = display.local(self.performed_at).date() if self.performed_at else "?"
+        performed = (
+            display.day_text(display.local(self.performed_at).date()) if self.performed_at else "?"
+        )
         return f"Injection #{self.pk} ({self.side}, {performed})"
 
     def get_absolute_url(self):

@@ -48,6 +48,12 @@ def date_time(moment):
 
 
 @register.filter
+def short_date_time(moment):
+    """ "3 Mar, 14:05 CET": a row on a page that names the year."""
+    return display.short_date_time(moment)
+
+
+@register.filter
 def day(value):
     """ "Tue 3 Mar 2026" for a date."""
     return display.day_text(value, weekday=True)

@@ -114,6 +114,18 @@ def week_days(injection, readings, today, bound_form=None, bound_target=None):
     return days
 
 
+def next_place(injection, saved, *, edited):
+    """Where the week page opens after a save: an edit stays on its day; an added entry moves
+    on to the next day's form (bedside.js focuses its time box), or stays on the last one."""
+    day = saved.follow_up_day
+    if edited:
+        return f"#day-{day}"
+    following = timezone.localdate(injection.performed_at) + timedelta(days=day + 1)
+    if day + 1 in WEEK and following <= timezone.localdate():
+        day += 1
+    return f"#add-d{day}"
+
+
 def posted_entry_form(injection, readings, target, data):
     """The bound form for a POST from the week page, or 404 for a target not on it."""
     performed_day = timezone.localdate(injection.performed_at)
@@ -154,7 +166,7 @@ def follow_up_week(request, pk):
                     f"{display.clock(saved.recorded_at)} {'saved' if reading else 'added'}.",
                 )
                 url = reverse("assessments:follow_up_week", args=[injection.pk])
-                return redirect(f"{url}#day-{saved.follow_up_day}")
+                return redirect(f"{url}{next_place(injection, saved, edited=reading is not None)}")
     today = timezone.localdate()
     days = week_days(injection, readings, today, form, target)
     return render(

@@ -70,3 +70,51 @@
     update();
   });
 })();
+
+// The follow-up week by keyboard: a digit picks the score ("1" then "0" quickly is 10),
+// Enter saves from any field of the entry, and after a save the next day's time box has
+// the focus (the server sends the page to #add-d<day>).
+(function () {
+  "use strict";
+  var forms = document.querySelectorAll(".add-entry-form, .entry-form");
+  forms.forEach(function (form) {
+    var lastDigit = { key: "", at: 0 };
+    form.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var inScore = target.type === "radio" && target.closest(".score-buttons");
+      if (inScore && /^[0-9]$/.test(event.key)) {
+        var now = Date.now();
+        var value = event.key;
+        if (value === "0" && lastDigit.key === "1" && now - lastDigit.at < 1000) {
+          value = "10";
+        }
+        lastDigit = { key: event.key, at: now };
+        var choice = form.querySelector('.score-buttons input[value="' + value + '"]');
+        if (choice) {
+          choice.checked = true;
+          choice.focus();
+          event.preventDefault();
+        }
+        return;
+      }
+      if (event.key === "Enter" && (target.type === "radio" || target.tagName === "SELECT")) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+  });
+  // After the browser has scrolled to the #fragment (which can take the focus away).
+  window.addEventListener("load", function () {
+    if (!/^#add-d[0-9]+$/.test(window.location.hash)) {
+      return;
+    }
+    var form = document.querySelector(window.location.hash);
+    var time = form && form.querySelector(".entry-time-input");
+    if (time) {
+      window.setTimeout(function () {
+        time.focus();
+        form.scrollIntoView({ block: "center" });
+      }, 0);
+    }
+  });
+})();

@@ -1,115 +1,17 @@
-"""The bedside pages in a real browser: Debian's Chromium driven by Playwright.
+"""The bedside pages in a real browser, step by step as a nurse and a patient use them."""
 
-Skipped, with the reason printed by `pytest -ra`, when Chromium is not installed
-(`apt-get install chromium`). Screenshots land in screenshots/ (git-ignored).
-"""
-
-import os
 import re
-import shutil
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from assessments.models import Injection, PainReading
+from tests.browser.pages import DESKTOP, PHONE, log_in, shot, sideways_overflow
 from tests.builders import local_input
 
-CHROMIUM = shutil.which("chromium")
-if CHROMIUM is None:
-    pytest.skip(
-        "Chromium not found: browser tests skipped (apt-get install chromium)",
-        allow_module_level=True,
-    )
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
-
-SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
-PASSWORD = "pw-for-tests-1"  # what conftest's make_user sets
-CHROMIUM_ARGS = [
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(autouse=True)
-def clinic_zone(settings):
-    # The live server runs in this process, so it sees the override too.
-    settings.TIME_ZONE = "Europe/Paris"
-
-
-@pytest.fixture(scope="module")
-def async_unsafe_orm():
-    """Let the ORM run while Playwright's sync API keeps an event loop in this thread.
-
-    The ORM calls made here between browser steps are plain synchronous ones. Set only while
-    the browser is open, so it does not leak into other tests' subprocesses.
-    """
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module")
-def browser(async_unsafe_orm):
-    args = CHROMIUM_ARGS + (["--no-sandbox"] if os.geteuid() == 0 else [])
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page_for(browser):
-    contexts = []
-
-    def open_page(width=1280, height=900, mobile=False):
-        context = browser.new_context(
-            viewport={"width": width, "height": height},
-            is_mobile=mobile,
-            has_touch=mobile,
-            locale="en-GB",
-            timezone_id=settings.TIME_ZONE,
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def nurse(make_role_user):
-    return make_role_user("Nurse")
-
-
-def shot(page, name, full_page=True):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(
-        path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page, animations="disabled"
-    )
-
-
-def log_in(page, live_server, user, next_path="/"):
-    page.goto(f"{live_server.url}{next_path}")
-    expect(page).to_have_url(re.compile(r"/admin/login/"))
-    page.fill("#id_username", user.get_username())
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    expect(page).to_have_url(f"{live_server.url}{next_path}")
+pytestmark = pytest.mark.usefixtures("transactional_db")
 
 
 def test_nurse_logs_in_and_enters_the_due_score_from_the_board(
@@ -195,29 +97,30 @@ def test_follow_up_week_takes_several_day_3_entries_and_edits_in_place(
 
     day3 = page.locator("#day-3")
     day3.locator("#id_d3-recorded_at").fill("08:30")
-    day3.locator("#id_d3-score").fill("4")
+    day3.locator("label[for=id_d3-score_4]").click()
     day3.get_by_role("button", name="Add").click()
     expect(page.locator(".alert-success")).to_contain_text("Day 3: 4/10")
 
     day3.locator("#id_d3-recorded_at").fill("20:15")
-    day3.locator("#id_d3-score").fill("6")
+    day3.locator("label[for=id_d3-score_6]").click()
     day3.locator("#id_d3-context").select_option("provoked")
     day3.get_by_role("button", name="Add").click()
     expect(day3.locator(".entry")).to_have_count(2)
     expect(page.locator(".completeness")).to_have_text("1 of 7 days with a score")
     expect(day3.locator(".entry").first).to_contain_text("Recalled")
 
-    # The browser itself refuses a score of 11 (min/max on the input): nothing is sent.
+    # A time that is not one is refused on its field; the entry keeps its score.
     second = day3.locator(".entry").nth(1)
     second.get_by_role("button", name="Edit").click()
-    score = second.locator("input[name$=-score]")
-    score.fill("11")
+    second.locator("input[name$=-recorded_at]").fill("25:00")
     second.get_by_role("button", name="Save").click()
-    assert score.evaluate("input => input.validity.rangeOverflow")
+    second = page.locator("#day-3 .entry").nth(1)
+    expect(second.locator(".invalid-feedback")).to_contain_text("Enter the time as HH:MM")
     expect(second.locator(".entry-score")).to_have_text("6/10")
     shot(page, "05-week-edit-refused")
 
-    score.fill("5")
+    second.locator("input[name$=-recorded_at]").fill("20:15")
+    second.locator("label[for$=-score_5]").click()
     second.get_by_role("button", name="Save").click()
     expect(page.locator("#day-3 .entry").nth(1).locator(".entry-score")).to_have_text("5/10")
     shot(page, "06-week-day-3")
@@ -229,12 +132,46 @@ def test_follow_up_week_takes_several_day_3_entries_and_edits_in_place(
     assert scores == [4, 5]
 
 
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_follow_up_week_by_keyboard_alone(page_for, live_server, nurse, make_injection, size):
+    """Time, Tab, a digit, Enter: saved, and the next day's time box has the focus."""
+    day = timezone.localdate() - timedelta(days=10)
+    performed = timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=9))
+    injection = make_injection([(-10, 8), (25, 1)], performed_at=performed)
+    page = page_for(*(PHONE if size == "phone" else DESKTOP), mobile=size == "phone")
+    log_in(page, live_server, nurse, f"/injections/{injection.pk}/week/")
+
+    page.locator("#id_d1-recorded_at").focus()  # The first click; the keyboard does the rest.
+    for number, (typed, digits) in enumerate([("0830", "4"), ("2015", "10"), ("1200", "0")], 1):
+        expect(page.locator(f"#id_d{number}-recorded_at")).to_be_focused()
+        page.keyboard.type(typed)
+        page.keyboard.press("Tab")
+        for digit in digits:
+            page.keyboard.press(digit)
+        page.keyboard.press("Enter")
+        expect(page.locator(".alert-success")).to_contain_text(f"Day {number}: {digits}/10")
+    expect(page.locator("#id_d4-recorded_at")).to_be_focused()
+    assert sideways_overflow(page) <= 0
+    shot(page, f"11-week-keyboard-{size}")
+
+    entered = sorted(
+        (
+            reading.follow_up_day,
+            timezone.localtime(reading.recorded_at).strftime("%H:%M"),
+            reading.score,
+        )
+        for reading in injection.readings.all()
+        if reading.follow_up_day
+    )
+    assert entered == [(1, "08:30", 4), (2, "20:15", 10), (3, "12:00", 0)]
+
+
 def test_the_board_fits_a_phone(page_for, live_server, nurse, make_injection, make_patient):
     for number, minutes_ago in enumerate([25, 12, 45]):
         make_injection(
             [(-10, 7)], minutes_ago=minutes_ago, patient=make_patient(mrn=f"PH-{number}")
         )
-    page = page_for(width=390, height=844, mobile=True)
+    page = page_for(*PHONE, mobile=True)
     log_in(page, live_server, nurse)
 
     expect(page.locator("article.board-card")).to_have_count(3)
@@ -245,14 +182,12 @@ def test_the_board_fits_a_phone(page_for, live_server, nurse, make_injection, ma
     expect(button).to_be_visible()
     box = button.bounding_box()
     assert box["height"] >= 44, "the main button should be easy to tap"
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, "nothing should scroll sideways on a phone"
+    assert sideways_overflow(page) <= 0, "nothing should scroll sideways on a phone"
     shot(page, "07-board-phone")
 
     button.click()
     expect(page.locator("label[for=id_score_10]")).to_be_visible()
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0
+    assert sideways_overflow(page) <= 0
     shot(page, "08-quick-entry-phone")
     assert Injection.objects.count() == 3
 
@@ -306,14 +241,14 @@ def test_a_patient_keeps_the_diary_on_a_phone(
     injection = make_injection([(-5, 8), (22, 1)], minutes_ago=3 * 60, patient=patient)
     link = DiaryLink.issue(injection)
     url = f"{live_server.url}/diary/{link.token}/"
-    phone = page_for(390, 844, mobile=True)
+    phone = page_for(*PHONE, mobile=True)
 
     for _ in range(2):  # opening it twice records nothing
         phone.goto(url)
     expect(phone.get_by_role("heading", name="Hello Ottilie, how is your pain?")).to_be_visible()
     assert "Quenneville" not in phone.content() and "BR-DIARY" not in phone.content()
     assert injection.readings.count() == 2
-    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert sideways_overflow(phone) <= 0
     shot(phone, "20-diary-phone")
 
     for score in ("3", "5"):

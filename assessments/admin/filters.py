@@ -1,0 +1,36 @@
+"""Changelist filters by the result in force and by sign-off."""
+
+from django.contrib import admin
+from django.utils import timezone
+
+from .. import display, rules
+
+
+class ResultFilter(admin.SimpleListFilter):
+    """By the result in force: the signed outcome when signed, else the computed one now."""
+
+    title = "result"
+    parameter_name = "result"
+
+    def lookups(self, request, model_admin):
+        return [
+            (outcome.value, display.outcome_label(outcome, short=True)) for outcome in rules.Outcome
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in {outcome.value for outcome in rules.Outcome}:
+            return queryset.result_is(self.value(), timezone.now())
+        return queryset
+
+
+class SignedFilter(admin.SimpleListFilter):
+    title = "sign-off"
+    parameter_name = "signed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Signed"), ("no", "Not signed (sign-off queue)")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.signed(self.value() == "yes")
+        return queryset

@@ -1,0 +1,51 @@
+"""Steps shared by the browser tests: signing in, screenshots, measuring the layout."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from playwright.sync_api import expect
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
+PASSWORD = "pw-for-tests-1"  # what conftest's make_user sets
+DESKTOP = (1366, 900)
+PHONE = (390, 844)
+
+
+def shot(page, name, full_page=True):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page, animations="disabled"
+    )
+
+
+def log_in(page, live_server, user, next_path="/"):
+    page.goto(f"{live_server.url}{next_path}")
+    expect(page).to_have_url(re.compile(r"/admin/login/"))
+    page.fill("#id_username", user.get_username())
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page).to_have_url(f"{live_server.url}{next_path}")
+
+
+def sideways_overflow(page):
+    """Pixels the page is wider than the screen (0 when it fits).
+
+    Measured against the viewport asked for, not innerWidth: a phone browser widens its
+    layout viewport (and innerWidth) to a page that does not fit, zooming it out.
+    """
+    width = page.evaluate("Math.max(document.documentElement.scrollWidth, window.innerWidth)")
+    return width - page.viewport_size["width"]
+
+
+WIDEST = """width => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > width + 0.5)
+  .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= width + 0.5)
+  .slice(0, 5)
+  .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}#${e.id}`
+            + ` right=${Math.round(e.getBoundingClientRect().right)}`)"""
+
+
+def wide_elements(page):
+    """The outermost elements reaching past the screen's right edge: what to fix."""
+    return page.evaluate(WIDEST, page.viewport_size["width"])
