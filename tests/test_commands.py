@@ -6,8 +6,8 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management.base import CommandError
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from assessments.models import Injection, Patient
 from assessments.rules import Outcome

@@ -101,7 +101,7 @@ def test_the_readings_table_shows_every_score(page_for, live_server, clinic, siz
     assert scores.count() == diarised.readings.count()
     for index in range(scores.count()):
         box = scores.nth(index).bounding_box()
-        assert box and 0 <= box["x"] and box["x"] + box["width"] <= SIZES[size][0]
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= SIZES[size][0]
 
 
 @pytest.mark.parametrize("size", SIZES)
