@@ -6,6 +6,7 @@ so a time reads the same everywhere: "3 Mar 2026, 14:05 CET", always in the clin
 """
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -75,6 +76,13 @@ def person(user: Any) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()
+
+
+def percent(value: Decimal | None) -> str:
+    """A reduction as every page and report writes it: "87.5 %" (one decimal), "—" for none."""
+    if value is None:
+        return "—"
+    return f"{rules.round_percent(value)}\u00a0%"
 
 
 def window_label() -> str:

@@ -3,11 +3,6 @@ from django.urls import include, path
 
 from assessments import enrolment, health, two_factor
 
-admin.site.site_header = "SI joint injections"
-admin.site.site_title = "SI joint injections"
-admin.site.index_title = "Clinic records"
-# The few models are one click away on the index; the sidebar took 280 px from every table.
-admin.site.enable_nav_sidebar = False
 # One login page for the admin and the bedside pages, with the authenticator code.
 admin.site.login_form = two_factor.TwoFactorLoginForm
 

@@ -257,9 +257,8 @@ def test_a_paper_diary_is_transcribed_at_its_slot_times(nurse_client, injection)
     assert response.status_code == 302
     paper = PainReading.objects.filter(injection=injection, source="paper").order_by("recorded_at")
     assert [(r.score, r.recorded_at) for r in paper] == [(2, rows[0][0].at), (3, rows[4][0].at)]
-    assert paper[1].medication == "Codeine 30 mg" and paper[0].entered_by.username.startswith(
-        "nurse"
-    )
+    assert paper[1].medication == "Codeine 30 mg"
+    assert paper[0].entered_by.username == "ward-nurse"
 
 
 # --- the follow-up call list ------------------------------------------------------------------

@@ -65,6 +65,12 @@ def window_times(performed_at):
 
 
 @register.filter
+def percent(value):
+    """ "87.5 %" (one decimal), "—" for none."""
+    return display.percent(value)
+
+
+@register.filter
 def person(user):
     return display.person(user)
 
