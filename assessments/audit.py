@@ -6,7 +6,15 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 
 from . import display
-from .models import Amendment, DiaryLink, FollowUpCall, Injection, PainReading, SignOff
+from .models import (
+    Amendment,
+    DiaryLink,
+    FollowUpCall,
+    Injection,
+    PainReading,
+    Patient,
+    SignOff,
+)
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 SKIPPED_FIELDS = {"updated_at", "created_at", "inputs", "nonce", "rule_options"}
@@ -32,8 +40,10 @@ def shown_value(record, field_name, users):
     if value is None or value == "":
         return "—"
     if field.is_relation:
-        user = users.get(value) if field.related_model is get_user_model() else None
-        return display.person(user) if user else f"#{value}"
+        found = users.get((field.related_model, value))
+        if found is None:
+            return f"#{value}"
+        return f"MRN {found.mrn}" if isinstance(found, Patient) else display.person(found)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, datetime):
@@ -83,7 +93,7 @@ def entries_for(history, label, users):
         reason = record.history_change_reason or ""
         if not changes and not reason:
             continue  # A save that changed nothing the trail shows (a derived column).
-        user = users.get(record.history_user_id)
+        user = users.get((get_user_model(), record.history_user_id))
         if user is not None:
             who = display.person(user)
         elif getattr(record, "source", "") == "patient":
@@ -137,6 +147,12 @@ def audit_trail(injection_id):
         for name in user_fields
         if getattr(r, name, None)
     }
-    users = get_user_model().objects.in_bulk(user_ids)
+    patient_ids = {r.patient_id for rows, _ in records for r in rows if hasattr(r, "patient_id")}
+    # Whom and which patient an id names: (model, id) → the row.
+    users = {
+        (model, pk): row
+        for model, ids in ((get_user_model(), user_ids), (Patient, patient_ids))
+        for pk, row in model.objects.in_bulk(ids).items()
+    }
     entries = [entry for rows, label in records for entry in entries_for(rows, label, users)]
     return sorted(entries, key=lambda entry: entry.at)

@@ -56,6 +56,11 @@ class WindowStatus:
         return COUNTDOWN_FORMATS.get(self.status, "")
 
     @property
+    def before_close(self):
+        """Waiting, due or in the window: the moment for the 20–30 minute score."""
+        return self.status in (Status.WAITING, Status.DUE, Status.RECORDED)
+
+    @property
     def changes_at(self):
         """When the status changes by the clock alone; the board reloads then."""
         if self.status is Status.WAITING:

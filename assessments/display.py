@@ -5,6 +5,7 @@ so a time reads the same everywhere: "3 Mar 2026, 14:05 CET", always in the clin
 (TIME_ZONE) and always with the zone. People are shown by their full name.
 """
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -83,6 +84,20 @@ def percent(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{rules.round_percent(value)}\u00a0%"
+
+
+def duration(minutes: Any) -> str:
+    """Minutes after the injection as people say them: "45 min", "2 h", "2 h 10 min"."""
+    return rules.duration_words(minutes)
+
+
+def keep_together(text: str) -> str:
+    """A sentence with its figures unbroken: no line break inside "87.5 %", "> 75" or
+    "≥ 75 %" (non-breaking spaces), so a narrow column never leaves a "%" alone."""
+    return KEEP_TOGETHER.sub("\u00a0", text)
+
+
+KEEP_TOGETHER = re.compile(r"(?<=\d) (?=%)|(?<=[<>≥≤=]) (?=\d)")
 
 
 def window_label() -> str:

@@ -12,6 +12,7 @@ class ClinicAdminSite(admin.AdminSite):
     index_title = "Clinic records"
     # The few models are one click away on the index; the sidebar took 280 px from every table.
     enable_nav_sidebar = False
+    empty_value_display = "—"  # As the bedside pages and the report write "nothing".
 
     def get_app_list(self, request, app_label=None):
         # Built (about 1 ms: a permission check and URL per model) only when a page lists the

@@ -94,7 +94,7 @@ def staff_user(make_user):
 def make_patient(db):
     def make(**fields):
         number = next(_numbers)
-        fields.setdefault("mrn", f"MRN{number:05d}")
+        fields.setdefault("mrn", f"T{number:05d}")
         fields.setdefault("family_name", "Testperson")
         fields.setdefault("given_name", "Alex")
         fields.setdefault("date_of_birth", date(1970, 1, 1))

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments import display
 from assessments.models import Injection, PainReading, Patient
 from tests.builders import injection_post, local_input
 
@@ -63,7 +64,8 @@ def test_staff_adds_an_injection_with_readings_and_sees_the_outcome(
     assert "Positive (single block): consistent with SI joint pain" in text
     assert "87.5 %" in text
     assert "1/10 at" in text and "(25 min after)" in text
-    assert "Rule: Positive when pain falls by more than 75 % at every reading" in text
+    rule = "Rule: Positive when pain falls by more than 75 % at every reading"
+    assert display.keep_together(rule) in text
     assert "Meets ASPN-2024: yes" in text
 
     listing = admin_client.get(CHANGELIST_URL).content.decode()

@@ -69,7 +69,7 @@ def test_the_page_greets_by_first_name_and_shows_no_other_identifier(client, lin
     assert f"Hello {GIVEN}" in html
     assert FAMILY not in html and MRN not in html
     assert 'name="robots" content="noindex' in html
-    assert "Diary time:" in html
+    assert "diary time" in html.lower() and "due-slot" in html
 
 
 def test_a_post_records_one_patient_reading_staff_then_see(client, link, injection, staff_user):
@@ -289,6 +289,18 @@ def test_the_call_list_shows_who_has_no_entry_today(nurse_client, make_injection
     assert rows[1]["last"].score == 3
 
 
+def test_each_patient_with_a_phone_gets_the_eleven_score_buttons(
+    nurse_client, make_injection, make_patient
+):
+    reachable = make_patient(mrn="PH-1", phone="+44 20 7946 0001")
+    make_injection([(-5, 8)], performed_at=days_ago(2), patient=reachable)
+    make_injection([(-5, 8)], performed_at=days_ago(2), patient=make_patient(mrn="PH-0"))
+    html = nurse_client.get(CALLS_URL).content.decode()
+    assert html.count('class="btn btn-outline-primary call-score"') == 11
+    assert html.count("no-answer") == 1
+    assert "no phone on file" in html and "Add a phone number" in html
+
+
 def test_one_tap_records_the_score_or_no_answer(nurse_client, make_injection, patient):
     injection = make_injection([(-5, 8, "rest")], performed_at=days_ago(2), patient=patient)
     nurse_client.post(CALLS_URL, {"injection": injection.pk, "score": "", "note": ""})
@@ -303,7 +315,7 @@ def test_one_tap_records_the_score_or_no_answer(nurse_client, make_injection, pa
     assert nurse_client.get(CALLS_URL).context["rows"] == []
 
 
-@pytest.mark.parametrize("count", [10, 200])
+@pytest.mark.parametrize("count", [10, 50])
 def test_the_call_list_runs_a_constant_number_of_queries(
     nurse_client, make_injection, make_user, count, django_assert_max_num_queries
 ):
@@ -314,9 +326,9 @@ def test_the_call_list_runs_a_constant_number_of_queries(
             performed_at=days_ago(2 + number % 5),
             proceduralist=proceduralist,
         )
-    # Session and user, two permission queries, injections, readings, today's calls; then
-    # the session write (until idle sessions write at most once a minute).
-    with django_assert_max_num_queries(10):
+    nurse_client.get(CALLS_URL)  # The session's first activity stamp is a write; not now.
+    # Session and user, two permission queries, injections, readings, today's calls.
+    with django_assert_max_num_queries(7):
         response = nurse_client.get(CALLS_URL)
     assert len(response.context["rows"]) == count
 
@@ -345,12 +357,12 @@ def test_completeness_and_relief_show_on_the_pages_and_the_report(
     detail = nurse_client.get(reverse("assessments:injection_detail", args=[injection.pk]))
     html = detail.content.decode()
     assert "5 of 11 anaesthetic-hour slots, 0 of 7 days" in html
-    assert "Relief from 0:30 until between 2:00 and 3:00 after the injection" in html
+    assert "Relief began 30 min after the injection and ended between 2 h and 3 h" in html
     assert "consistent for the anaesthetic" in html
     board = nurse_client.get(reverse("assessments:board")).content.decode()
     assert "5 of 11 slots, 0 of 7 days" in board
     week = nurse_client.get(reverse("assessments:follow_up_week", args=[injection.pk]))
     assert "5 of 11 anaesthetic-hour slots" in week.content.decode()
     text = pdf_text(render_report(injection))
-    assert "Relief from 0:30 until between 2:00 and 3:00" in text
+    assert "Relief began 30 min after the injection and ended between 2 h and 3 h" in text
     assert "Diary: 5 of 11 anaesthetic-hour slots, 0 of 7 days" in text

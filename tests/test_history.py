@@ -122,3 +122,9 @@ def test_audit_trail_leaves_out_saves_that_changed_nothing_shown(make_injection)
     before = len(audit_trail(injection.pk))
     Injection.objects.get(pk=injection.pk).save()  # Nothing changed.
     assert len(audit_trail(injection.pk)) == before
+
+
+def test_audit_trail_names_the_patient_by_mrn(make_injection, make_patient):
+    injection = make_injection([(-5, 8)], patient=make_patient(mrn="TRAIL-1"))
+    created = [e for e in audit_trail(injection.pk) if e.record == f"Injection #{injection.pk}"]
+    assert ("patient", "", "MRN TRAIL-1") in created[0].changes

@@ -156,7 +156,7 @@ def test_follow_up_day_counts_calendar_days_in_the_clinic_time_zone(make_injecti
     injection = make_injection(performed_at=performed)
     reading = PainReading(injection=injection, recorded_at=performed + timedelta(hours=1), score=2)
     assert reading.follow_up_day == 1
-    assert reading.phase == "60 min after"
+    assert reading.phase == "1 h after"
     later = PainReading(injection=injection, recorded_at=performed + timedelta(days=3), score=2)
     assert later.phase == "Day 3"
 

@@ -77,12 +77,25 @@ def test_duration_of_relief_at_its_boundaries(readings, options, status, began, 
     )
 
 
-def test_the_sentence_gives_onset_and_the_censored_end_as_clock_spans():
+def test_the_sentence_gives_onset_and_the_censored_end_as_durations():
     result = relief([(20, 1), (60, 1), (130, 1), (185, 5)], agent="bupivacaine")
-    assert result.sentence == (
-        "Relief from 0:20 until between 2:10 and 3:05 after the injection: consistent for the "
-        "anaesthetic (3:00–8:00 expected)."
+    assert (
+        result.sentence
+        == result.text
+        == (
+            "Relief began 20 min after the injection and ended between 2 h 10 min and 3 h 5 min: "
+            "consistent for the anaesthetic (3–8\u00a0h expected)."
+        )
     )
+
+
+@pytest.mark.parametrize(
+    "minutes, words", [(0, "0 min"), (59, "59 min"), (60, "1 h"), (61, "1 h 1 min"), (480, "8 h")]
+)
+def test_durations_read_as_hours_and_minutes(minutes, words):
+    from assessments.rules import duration_words
+
+    assert duration_words(minutes) == words
 
 
 @pytest.mark.parametrize(
@@ -109,9 +122,9 @@ def test_a_rescue_analgesic_is_named_and_what_is_left_out_counted():
 def test_without_a_baseline_or_relief_it_says_so():
     assert duration_of_relief(None, [(20, 1)], **RULE).status == "no baseline"
     assert duration_of_relief(0, [(20, 0)], **RULE).status == "no baseline"
-    assert relief([(20, 7), (60, 8)]).sentence == (
-        "Duration of relief: no relief (no reading met the rule)."
-    )
+    none = relief([(20, 7), (60, 8)])
+    assert none.sentence == "Duration of relief: no relief (no reading met the rule)."
+    assert none.text == "No relief (no reading met the rule)."
 
 
 # --- the diary schedule ----------------------------------------------------------------------
@@ -161,12 +174,16 @@ def test_completeness_counts_hours_and_days():
     )
 
 
-def test_the_due_slot_is_the_latest_unfilled_one_that_has_come():
+def test_the_due_slot_is_the_latest_one_that_has_come_if_still_empty_else_the_next():
     slots = schedule(T0, minutes(15), zone=LONDON)
     assert due_slot(slots, T0 + timedelta(minutes=50)).minutes == 45
     assert due_slot(slots, T0 + timedelta(minutes=5)).minutes == 30
     filled = schedule(T0, minutes(15, 30, 45), zone=LONDON)
     assert due_slot(filled, T0 + timedelta(minutes=50)).minutes == 60
+    # Two days on, the empty 8-hour slot of the first night is not asked about.
+    two_days = T0 + timedelta(days=2, hours=1)
+    due = due_slot(schedule(T0, minutes(15, 30, 45), zone=LONDON), two_days)
+    assert (due.day, due.minutes) == (1, None)  # Yesterday evening's slot, still empty.
 
 
 def test_daily_slots_keep_the_local_clock_across_a_clock_change():

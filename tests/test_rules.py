@@ -152,6 +152,20 @@ def test_a_missing_reading_is_pending_and_a_result_provisional_until_the_window_
         assert any(caution.startswith("Provisional") for caution in result.reasons.cautions)
 
 
+@pytest.mark.parametrize(
+    "elapsed, words",
+    [
+        (0, "window opens in 20 minutes"),
+        (Decimal("19.9"), "window opens in 0.1 minutes"),
+        (20, "window is open for 10 more minutes"),
+        (Decimal("29.9"), "window is open for 0.1 more minutes"),
+    ],
+)
+def test_pending_says_whether_the_window_has_opened(elapsed, words):
+    headline = evaluate(8, [], minutes_elapsed=elapsed).reasons.headline
+    assert words in headline, headline
+
+
 def test_a_reading_in_another_context_leaves_it_pending_while_the_window_is_open():
     result = evaluate(8, [(22, 1, "rest")], baseline_context="provoked", minutes_elapsed=25)
     assert result.outcome == WAIT

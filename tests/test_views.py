@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from assessments import services
+from assessments import display, services
 from assessments.models import Injection, PainReading, Patient
 from tests.builders import local_input
 
@@ -545,19 +545,22 @@ def test_injection_page_shows_timeline_evaluation_and_links(nurse_client, make_i
     assert html.count("Decisive</span>") == 1
     assert html.count("Counted</span>") == 1 and "Other context</span>" in html
     assert "Baseline" in html and "25 min after" in html
-    assert "Exactly 75 %" in html
+    assert "Exactly 75\u00a0%" in html
     assert reverse("admin:assessments_injection_change", args=[injection.pk]) in html
     assert reverse("assessments:injection_report", args=[injection.pk]) in html
     assert timezone.localtime(injection.performed_at).strftime("%H:%M %Z") in html
     for reason in injection.evaluate().reasons:
-        assert escape(reason) in html
+        assert escape(display.keep_together(reason)) in html
 
 
 def test_injection_page_shows_the_criteria_matrix(nurse_client, make_injection):
     injection = make_injection([(-5, 8), (25, 2)], minutes_ago=3 * 24 * 60)
     html = nurse_client.get(detail_url(injection)).content.decode()
-    assert "Meets LEAFLET: no — reading at 25 min, 2/10, is 75.0 % (needs &gt; 75 %)" in html
-    assert "Meets CMS-LCD-2023: yes — reading at 25 min, 2/10, is 75.0 %" in html
+    for line in [
+        "Meets LEAFLET: no — reading at 25 min, 2/10, is 75.0 % (needs > 75 %)",
+        "Meets CMS-LCD-2023: yes — reading at 25 min, 2/10, is 75.0 %",
+    ]:
+        assert escape(display.keep_together(line)) in html
 
 
 def test_injection_page_shows_a_pending_window_as_pending(nurse_client, make_injection):
@@ -627,3 +630,16 @@ def test_bedside_forms_refuse_a_signed_injection(nurse_client, make_injection, m
     reading = injection.readings.last()
     nurse_client.post(week_url(injection), entry_body(f"r{reading.pk}", "08:30", "0"))
     assert sorted(injection.readings.values_list("score", flat=True)) == [2, 8]
+
+
+def test_a_clinician_is_offered_sign_off_once_the_result_is_final(
+    client, make_role_user, make_injection
+):
+    closed = make_injection([(-5, 8), (25, 1)], minutes_ago=45)
+    open_window = make_injection([(-5, 8), (22, 1)], minutes_ago=25)
+    sign_url = reverse("admin:assessments_injection_sign", args=[closed.pk])
+    client.force_login(make_role_user("Clinician"))
+    assert sign_url in client.get(detail_url(closed)).content.decode()
+    assert "sign-off" not in client.get(detail_url(open_window)).content.decode()
+    client.force_login(make_role_user("Nurse"))
+    assert sign_url not in client.get(detail_url(closed)).content.decode()

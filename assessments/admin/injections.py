@@ -106,6 +106,17 @@ class InjectionAdmin(FastListMixin, ClinicalRecordAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_result(timezone.now())
 
+    def get_inline_instances(self, request, obj=None):
+        # Sign-offs and amendments are listed once there are some: no empty tables.
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None:
+            return inlines
+        empty = {
+            SignOffInline: not obj.signoffs.exists(),
+            AmendmentInline: not obj.amendments.exists(),
+        }
+        return [inline for inline in inlines if not empty.get(type(inline), False)]
+
     def get_fieldsets(self, request, obj=None):
         if obj is None or self.has_change_permission(request, obj):
             return self.fieldsets
@@ -179,11 +190,16 @@ class InjectionAdmin(FastListMixin, ClinicalRecordAdmin):
             return local_time_field(
                 capfirst(db_field.verbose_name),
                 required=not db_field.blank,
-                help_text=f"Clinic time ({display.zone_label()}).",
+                help_text=f"Clinic time: {display.zone_label()}.",
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "patient":
+            formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # A patient is never deleted from an injection's form.
+            formfield.widget.can_delete_related = False
+            return formfield
         if db_field.name == "proceduralist":
             kwargs["queryset"] = get_user_model().objects.filter(is_active=True, is_staff=True)
             formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)

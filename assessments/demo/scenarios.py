@@ -36,7 +36,7 @@ class Scenario:
 
 P, R = "provoked", "rest"
 SCENARIOS = [
-    # Positive, with an hourly diary: relief from 0:21 until between 3:00 and 4:00, about as
+    # Positive, with an hourly diary: relief began 21 min after the injection and ended between 3 h and 4 h, about as
     # long as bupivacaine lasts.
     Scenario(
         "DEMO-001",
@@ -329,7 +329,7 @@ def seed(proceduralist):
                 score=score,
                 context=context,
                 source=source,
-                entered_by=proceduralist,
+                entered_by=proceduralist if source == "staff" else None,
             )
         # Entered as they happened: only late entries are marked "Recalled".
         injection.readings.update(created_at=F("recorded_at"))
@@ -341,11 +341,8 @@ def seed(proceduralist):
 
 
 def sign_as_demo(injection, proceduralist, how):
-    """Sign as the demo proceduralist (a Clinician when setup_roles has run)."""
-    clinicians = Group.objects.filter(name="Clinician").first()
-    if clinicians is None:
-        return
-    proceduralist.groups.add(clinicians)
+    """Sign as the demo proceduralist, made a Clinician (seed_demo runs setup_roles first)."""
+    proceduralist.groups.add(Group.objects.get(name="Clinician"))
     proceduralist = type(proceduralist).objects.get(pk=proceduralist.pk)  # fresh permissions
     if how == "confirm":
         signing.sign_off(injection.pk, proceduralist)

@@ -22,18 +22,18 @@ class PatientEntryForm(forms.Form):
         initial=PainReading.Context.PROVOKED,
         widget=forms.RadioSelect,
     )
-    recorded_at = local_time_field("When?")
+    recorded_at = local_time_field("When?", seconds=False)
     medication = forms.CharField(
         label="Pain medicine since your last entry (what and how much)",
         max_length=200,
         required=False,
         help_text="Leave empty if you took none.",
     )
-    medication_at = local_time_field("When did you take it?", required=False)
+    medication_at = local_time_field("When did you take it?", seconds=False, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("recorded_at", local_now())
+        self.initial.setdefault("recorded_at", local_now().replace(second=0))
         zone = display.zone_label()
         self.fields[
             "recorded_at"

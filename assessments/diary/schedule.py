@@ -88,11 +88,13 @@ def completeness(slots: Iterable[Slot]) -> Completeness:
 
 
 def due_slot(slots: Iterable[Slot], now: datetime) -> Slot | None:
-    """The slot to ask about now: the latest unfilled one that has come, else the next one."""
+    """The slot to ask about now: the latest one that has come, if it is still empty; else
+    the next empty one. An older empty slot is not asked about: days later, nobody can say
+    what the pain was at 1 a.m. on the first night."""
     slots = sorted(slots, key=lambda slot: slot.at)
-    past = [slot for slot in slots if slot.at <= now and not slot.filled]
-    if past:
-        return past[-1]
+    come = [slot for slot in slots if slot.at <= now]
+    if come and not come[-1].filled:
+        return come[-1]
     return next((slot for slot in slots if slot.at > now and not slot.filled), None)
 
 

@@ -55,6 +55,7 @@ def entry(request, token):
         "first_name": first_name(link),
         "slot": slot,
         "slot_time": display.date_time(slot.at, weekday=True) if slot else "",
+        "slot_to_come": slot is not None and slot.at > timezone.now(),
         "entries": sum(1 for reading in readings if reading.diary_link_id == link.pk),
     }
     return render(request, "diary/entry.html", context)

@@ -26,12 +26,15 @@ def local_now():
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
-    """The browser's date-and-time picker, in clinic local time to the second."""
+    """The browser's date-and-time picker, in clinic local time: to the second for staff (a
+    reading at 19:50 or 20:10 after the injection is outside or inside the window), to the
+    minute for patients."""
 
     input_type = "datetime-local"
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"step": "1", **(attrs or {})}, format="%Y-%m-%dT%H:%M:%S")
+    def __init__(self, attrs=None, *, seconds=True):
+        step, shown = ("1", "%Y-%m-%dT%H:%M:%S") if seconds else ("60", "%Y-%m-%dT%H:%M")
+        super().__init__(attrs={"step": step, **(attrs or {})}, format=shown)
 
 
 def score_field(label="Pain score (0–10)", **kwargs):
@@ -89,8 +92,8 @@ class ClinicDateTimeField(forms.DateTimeField):
         return moment
 
 
-def local_time_field(label="Time", **kwargs):
-    return ClinicDateTimeField(label=label, widget=LocalDateTimeInput, **kwargs)
+def local_time_field(label="Time", *, seconds=True, **kwargs):
+    return ClinicDateTimeField(label=label, widget=LocalDateTimeInput(seconds=seconds), **kwargs)
 
 
 def add_service_errors(form, error):

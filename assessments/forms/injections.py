@@ -13,7 +13,11 @@ from .fields import BUTTON_CHOICES_TEMPLATE, local_now, local_time_field, score_
 
 
 def staff_choices():
-    return get_user_model().objects.filter(is_active=True, is_staff=True).order_by("username")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 class ProceduralistField(forms.ModelChoiceField):
@@ -91,8 +95,16 @@ class NewInjectionForm(forms.ModelForm):
         self.initial.setdefault("baseline_at", now - timedelta(minutes=5))
         for name in ["performed_at", "baseline_at"]:
             self.fields[name].help_text = f"Clinic time, {display.zone_label()}."
-        if user is not None:
+        if user is not None and user.has_perm("assessments.sign_injection"):
+            # A clinician registering is usually the one injecting; a nurse chooses.
             self.initial.setdefault("proceduralist", user.pk)
+        for name in ["guidance", "anaesthetic_agent", "contrast", "sedation", "steroid_agent"]:
+            field = self.fields.get(name)
+            if field is not None and getattr(field, "choices", None):
+                field.choices = [
+                    ("", "Choose…") if value == "" else (value, label)
+                    for value, label in field.choices
+                ]
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_id = "new-injection"

@@ -179,15 +179,30 @@ class FollowUpEntryForm(forms.ModelForm):
                     Field("score", template=BUTTON_CHOICES_TEMPLATE, wrapper_class="score-buttons"),
                     css_class="col-12 col-sm-9 col-lg-10",
                 ),
-                Column("context", css_class="col-6 col-md-4"),
-                Column("source", css_class="col-6 col-md-4"),
+                Column("context", css_class="col-12 col-sm-6 col-md-4"),
+                Column("source", css_class="col-12 col-sm-6 col-md-4"),
                 Column(
-                    Submit("save", "Save" if self.instance.pk else "Add", css_class="w-100"),
-                    css_class="col-12 col-md-4 mb-3 d-flex align-items-end",
+                    Submit("save", "Save" if self.instance.pk else "Add", css_class="flex-fill"),
+                    *self.cancel_button(),
+                    css_class="col-12 col-md-4 mb-3 d-flex align-items-end gap-2",
                 ),
                 css_class="g-2",
             )
         )
+
+    def cancel_button(self):
+        """An edit folds away again without saving (the add form has nothing to cancel)."""
+        if self.instance.pk is None:
+            return []
+        return [
+            HTML(
+                format_html(
+                    '<button type="button" class="btn btn-outline-secondary flex-fill" '
+                    'data-bs-toggle="collapse" data-bs-target="#edit-{}">Cancel</button>',
+                    self.prefix,
+                )
+            )
+        ]
 
     def clean_recorded_at(self):
         # Refuses a clock time that is skipped or repeated on a daylight-saving day.

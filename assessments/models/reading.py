@@ -1,5 +1,4 @@
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -200,8 +199,6 @@ class PainReading(models.Model):
         if self.is_baseline:
             return "Baseline"
         minutes = self.minutes_after_injection
-        if minutes < 120:
-            return f"{minutes.quantize(Decimal('1'))} min after"
-        if self.follow_up_day == 0:
-            return f"{(minutes / 60).quantize(Decimal('0.1'))} h after"
+        if minutes < 120 or self.follow_up_day == 0:
+            return f"{rules.duration_words(minutes)} after"
         return f"Day {self.follow_up_day}"

@@ -158,13 +158,21 @@ def evaluate(
         return with_confounders(evaluation, named, options)
 
     if not counted:
-        if window_open and left is not None:
-            reasons = Reasons(
-                f"The {WINDOW_START_MINUTES}–{WINDOW_END_MINUTES} minute window is open for "
-                f"{format_minutes(round(Decimal(str(left)), 1))} more minutes, and no reading "
-                "in it counts yet.",
-                short="window open",
-            )
+        if window_open and left is not None and minutes_elapsed is not None:
+            window = f"The {WINDOW_START_MINUTES}–{WINDOW_END_MINUTES} minute window"
+            if minutes_elapsed < WINDOW_START_MINUTES:
+                until = WINDOW_START_MINUTES - minutes_elapsed
+                reasons = Reasons(
+                    f"{window} opens in {format_minutes(round(Decimal(str(until)), 1))} "
+                    "minutes; the result comes from the readings taken in it.",
+                    short="window not open yet",
+                )
+            else:
+                reasons = Reasons(
+                    f"{window} is open for {format_minutes(round(Decimal(str(left)), 1))} "
+                    "more minutes, and no reading in it counts yet.",
+                    short="window open",
+                )
             return with_confounders(finish(Outcome.PENDING, reasons), named, options)
         if other and matched is not None:
             reasons = Reasons(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .evaluation import as_reading
-from .terms import Minutes, Reading, format_minutes, meets
+from .terms import Minutes, Reading, duration_words, format_minutes, meets
 
 WITHIN_MINUTES = 8 * 60
 MAX_GAP_MINUTES = 90
@@ -53,22 +53,20 @@ class Relief:
         return "consistent"
 
     @property
-    def sentence(self) -> str:
-        """ "relief from 0:20 until between 2:10 and 3:05 after the injection"."""
+    def text(self) -> str:
+        """What the relief was, for a page under a "Duration of relief" heading: "Relief began
+        20 min after the injection and ended between 2 h 10 min and 3 h 5 min: consistent
+        with the anaesthetic (3–8 h expected)." """
         if not self.assessed:
-            return f"Duration of relief: {self.status}" + (
-                f" ({self.reason})." if self.reason else "."
-            )
+            status = self.status[:1].upper() + self.status[1:]
+            return f"{status}" + (f" ({self.reason})." if self.reason else ".")
         text = (
-            f"Relief from {clock_span(self.began)} until between {clock_span(self.last_meeting)} "
-            f"and {clock_span(self.first_failing)} after the injection"
+            f"Relief began {duration_words(self.began)} after the injection and ended between "
+            f"{duration_words(self.last_meeting)} and {duration_words(self.first_failing)}"
         )
         if self.consistency and self.expected:
             low, high = self.expected
-            text += (
-                f": {self.consistency} for the anaesthetic "
-                f"({clock_span(low)}–{clock_span(high)} expected)"
-            )
+            text += f": {self.consistency} for the anaesthetic ({hours_span(low, high)} expected)"
         text += "."
         if self.excluded_after_rescue:
             text += (
@@ -76,13 +74,24 @@ class Relief:
             )
         return text
 
+    @property
+    def sentence(self) -> str:
+        """The same, standing alone (the report's summary): labelled when not assessed."""
+        return (
+            self.text
+            if self.assessed
+            else f"Duration of relief: {self.status}"
+            + (f" ({self.reason})." if self.reason else ".")
+        )
 
-def clock_span(minutes: Minutes | None) -> str:
-    """Minutes as h:mm, e.g. 130 → "2:10"."""
-    if minutes is None:
-        return "?"
-    whole = int(Decimal(str(minutes)).to_integral_value())
-    return f"{whole // 60}:{whole % 60:02d}"
+
+def hours_span(low: int, high: int) -> str:
+    """An expected duration in minutes as hours: (180, 480) → "3–8 h", (60, 90) → "1–1.5 h"."""
+
+    def hours(minutes: int) -> str:
+        return f"{minutes / 60:g}"
+
+    return f"{hours(low)}–{hours(high)}\u00a0h"
 
 
 def duration_of_relief(

@@ -202,6 +202,18 @@ def format_minutes(minutes: Minutes) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def duration_words(minutes: Minutes | None) -> str:
+    """Minutes after the injection in words: 20 → "20 min", 130 → "2 h 10 min", 180 → "3 h"
+    (whole minutes, rounded)."""
+    if minutes is None:
+        return "?"
+    whole = int(Decimal(str(minutes)).to_integral_value())
+    hours, rest = divmod(whole, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest} min" if rest else "")
+
+
 def percent_reduction(baseline: int | None, score: int) -> Decimal | None:
     """(baseline − score) × 100 / baseline, exactly; None without a measurable baseline."""
     if not baseline:

@@ -54,6 +54,12 @@ def short_date_time(moment):
 
 
 @register.filter
+def day_text(value):
+    """ "3 Mar 2026" for a date (a birth date)."""
+    return display.day_text(value)
+
+
+@register.filter
 def day(value):
     """ "Tue 3 Mar 2026" for a date."""
     return display.day_text(value, weekday=True)
@@ -68,6 +74,18 @@ def window_times(performed_at):
 def percent(value):
     """ "87.5 %" (one decimal), "—" for none."""
     return display.percent(value)
+
+
+@register.filter
+def duration(minutes):
+    """ "45 min", "2 h", "2 h 10 min"."""
+    return display.duration(minutes)
+
+
+@register.filter
+def keep_together(text):
+    """No line break inside "87.5 %" or "> 75 %"."""
+    return display.keep_together(str(text))
 
 
 @register.filter

@@ -64,7 +64,7 @@ def call_list(request):
         {
             "rows": call_rows(today),
             "today": today,
-            "form": CallForm(),
+            "scores": range(11),
             "zone": display.zone_label(),
         },
     )

@@ -193,12 +193,14 @@ def test_the_board_fits_a_phone(page_for, live_server, nurse, make_injection, ma
 
 
 def test_new_injection_for_a_new_patient_lands_on_the_board_and_its_page(
-    page_for, live_server, nurse
+    page_for, live_server, nurse, make_role_user
 ):
+    make_role_user("Clinician", first_name="Ines", last_name="Duarte")
     page = page_for()
     log_in(page, live_server, nurse, "/injections/new/")
 
     page.fill("#id_mrn", "BR-NEW-1")
+    page.locator("#id_proceduralist").select_option(label="Ines Duarte")
     page.locator("label[for=id_side_1]").click()
     page.locator("#id_guidance").select_option("fluoroscopy")
     page.locator("#id_anaesthetic_agent").select_option("bupivacaine")
@@ -224,7 +226,7 @@ def test_new_injection_for_a_new_patient_lands_on_the_board_and_its_page(
     expect(card).to_contain_text("7/10")
 
     card.get_by_role("link", name="Details").click()
-    expect(page.locator(".headline")).to_contain_text("The 20–30 minute window is open for")
+    expect(page.locator(".headline")).to_contain_text("The 20–30 minute window opens in")
     expect(page.locator(".result-in-force")).to_contain_text("Pending")
     expect(page.locator(".timeline")).to_contain_text("Baseline")
     shot(page, "10-injection-page")
@@ -254,7 +256,8 @@ def test_a_patient_keeps_the_diary_on_a_phone(
     for score in ("3", "5"):
         phone.locator(f"label[for=id_score_{score}]").click()
         if score == "5":
-            phone.fill("#id_recorded_at", local_input(timezone.now() - timedelta(minutes=30)))
+            # The patient types minutes (step 60): no seconds in the box.
+            phone.fill("#id_recorded_at", local_input(timezone.now() - timedelta(minutes=30))[:16])
         phone.get_by_role("button", name="Send").click()
         expect(phone.get_by_role("heading", name="Thank you, Ottilie.")).to_be_visible()
         phone.get_by_role("link", name="Add another entry").click()

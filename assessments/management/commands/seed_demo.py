@@ -1,6 +1,9 @@
 """Demo data: patients covering every result of the rule, and a bulk mode for benchmarks."""
 
+from io import StringIO
+
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from assessments.demo import scenarios
@@ -24,6 +27,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # The demo signs two injections as a Clinician: the roles must exist.
+        call_command("setup_roles", stdout=StringIO())
         proceduralist = self.demo_proceduralist()
         created = scenarios.seed(proceduralist)
         total = len(scenarios.SCENARIOS)
