@@ -42,6 +42,20 @@ APPEND_ONLY_TABLES = [
     "assessments_historicaldiarylink",
     "assessments_historicalfollowupcall",
 ]
+# Writes to these move assessments_dataversion on (models/version.py): the board's cache key.
+VERSIONED_TABLES = [
+    "assessments_patient",
+    "assessments_injection",
+    "assessments_painreading",
+    "assessments_signoff",
+    "assessments_amendment",
+]
+VERSION_TABLE = "assessments_dataversion"
+# An upsert, so an emptied table (a test's flush) starts counting again.
+BUMP = (
+    f"INSERT INTO {VERSION_TABLE} (id, number) VALUES (1, 1) "
+    f"ON CONFLICT (id) DO UPDATE SET number = {VERSION_TABLE}.number + 1"
+)
 # Columns an unlock may touch besides locked_at itself (the signed outcome goes with the lock).
 UNLOCK_MAY_CHANGE = {"locked_at", "signed_outcome", "updated_at"}
 VENDORS = ("sqlite", "postgresql")
@@ -196,6 +210,62 @@ def postgres_truncate_statements(tables=None):
     return statements
 
 
+def version_trigger_name(table, event=""):
+    short = table.removeprefix("assessments_")
+    return f"assessments_version_{short}" + (f"_{event.lower()}" if event else "")
+
+
+def version_statements(connection, tables=None):
+    """Triggers that move the data version on with every write (after the row is written,
+    in the same transaction). SQLite: one per table and event, per row; PostgreSQL: one per
+    table, per statement."""
+    wanted = [
+        table
+        for table in VERSIONED_TABLES
+        if tables is None or (table in tables and VERSION_TABLE in tables)
+    ]
+    if connection.vendor == "sqlite":
+        return [
+            statement
+            for table in wanted
+            for event in ("INSERT", "UPDATE", "DELETE")
+            for statement in (
+                f"DROP TRIGGER IF EXISTS {version_trigger_name(table, event)}",
+                f"CREATE TRIGGER {version_trigger_name(table, event)} AFTER {event} ON {table} "
+                f"BEGIN {BUMP}; END",
+            )
+        ]
+    statements = [
+        f"""CREATE OR REPLACE FUNCTION assessments_version_bump() RETURNS trigger AS $$
+        BEGIN
+            {BUMP};
+            RETURN NULL;
+        END;
+        $$ LANGUAGE plpgsql"""
+    ]
+    for table in wanted:
+        name = version_trigger_name(table)
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name} ON {table}",
+            f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION assessments_version_bump()",
+        ]
+    return statements
+
+
+def version_uninstall_statements(connection, tables=None):
+    wanted = [table for table in VERSIONED_TABLES if tables is None or table in tables]
+    if connection.vendor == "sqlite":
+        return [
+            f"DROP TRIGGER IF EXISTS {version_trigger_name(table, event)}"
+            for table in wanted
+            for event in ("INSERT", "UPDATE", "DELETE")
+        ]
+    return [
+        f"DROP TRIGGER IF EXISTS {version_trigger_name(table)} ON {table}" for table in wanted
+    ] + ["DROP FUNCTION IF EXISTS assessments_version_bump()"]
+
+
 def check_vendor(connection):
     if connection.vendor not in VENDORS:
         raise NotSupportedError(
@@ -218,7 +288,7 @@ def install_statements(connection, injection_columns, tables=None):
             statements += postgres_statements(guard)
     if connection.vendor == "postgresql":
         statements += postgres_truncate_statements(tables)
-    return statements
+    return statements + version_statements(connection, tables)
 
 
 def uninstall_statements(connection, tables=None):
@@ -242,7 +312,7 @@ def uninstall_statements(connection, tables=None):
             name = f"assessments_guard_{table.removeprefix('assessments_')}_truncate"
             statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         statements.append("DROP FUNCTION IF EXISTS assessments_guard_no_truncate()")
-    return statements
+    return statements + version_uninstall_statements(connection, tables)
 
 
 def concrete_columns(model):
@@ -278,6 +348,20 @@ def installed_names(connection):
                 "AND tgname LIKE 'assessments_guard_%'"
             )
         return {row[0] for row in cursor.fetchall()}
+
+
+def install_version_for_migration(apps, schema_editor):
+    check_vendor(schema_editor.connection)
+    tables = set(schema_editor.connection.introspection.table_names())
+    with schema_editor.connection.cursor() as cursor:
+        for statement in version_statements(schema_editor.connection, tables):
+            cursor.execute(statement)
+
+
+def uninstall_version_for_migration(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        for statement in version_uninstall_statements(schema_editor.connection):
+            cursor.execute(statement)
 
 
 def install_for_migration(apps, schema_editor):

@@ -45,6 +45,14 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_board_cache():
+    # Each test's database starts again from version 0 (rolled back): no cards carried over.
+    from assessments.views.board import cards_cache
+
+    cards_cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def private_media_root(settings, tmp_path):
     # Archived PDFs land in a per-test folder, never in the project's var/.
     settings.MEDIA_ROOT = tmp_path / "media"

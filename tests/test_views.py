@@ -19,6 +19,10 @@ NEW_URL = reverse("assessments:new_injection")
 # (force_login leaves no activity stamp, so this first request writes one; requests within
 # the next minute would not: assessments/idle_sessions.py).
 PAGE_QUERIES = 9
+# The board also reads the data version (views/board.py), and from its cache reads nothing
+# else: session, user, the two permission queries, the version.
+BOARD_QUERIES = PAGE_QUERIES + 1
+CACHED_BOARD_QUERIES = 5
 
 
 @pytest.fixture(autouse=True)
@@ -158,9 +162,12 @@ def test_board_runs_a_constant_number_of_queries(
             minutes_ago=number % 180,
             proceduralist=proceduralist,
         )
-    with django_assert_max_num_queries(PAGE_QUERIES):
+    with django_assert_max_num_queries(BOARD_QUERIES):
         response = nurse_client.get(BOARD_URL)
     assert len(response.context["rows"]) == count
+    with django_assert_max_num_queries(CACHED_BOARD_QUERIES):
+        cached = nurse_client.get(BOARD_URL)
+    assert cached.content.count(b'class="card h-100 board-card') == count
 
 
 # --- quick entry ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from .patient import Patient
 from .reading import PainReading
 from .result import Result
 from .signoff import Amendment, SignedReport, SignOff
+from .version import DataVersion
 
 __all__ = [
     "MAX_AFTER_INJECTION",
@@ -27,6 +28,7 @@ __all__ = [
     "Anaesthetic",
     "Context",
     "Contrast",
+    "DataVersion",
     "DiaryLink",
     "EnrolmentCode",
     "FollowUpCall",
