@@ -1,13 +1,75 @@
-"""Plain builders shared by the test modules: valid POST bodies and PDF text.
+"""Plain builders shared by the test modules: saved rows, valid POST bodies and PDF text.
 
-Fixtures that need the database live in conftest.py; these are ordinary functions.
+conftest.py's fixtures (make_user, make_patient, ...) hand these to tests that have the
+database; a module-scoped fixture may call them directly (tests/test_permissions.py).
 """
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
+from io import StringIO
+from itertools import count
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
+
+from assessments import services
+from assessments.models import Injection, PainReading, Patient
+
+PASSWORD = "pw-for-tests-1"
+_numbers = count(1)
+
+
+def create_user(username=None, **fields):
+    """A staff user (unless is_staff=False) with the tests' password."""
+    fields.setdefault("is_staff", True)
+    return get_user_model().objects.create_user(
+        username or f"user{next(_numbers)}", password=PASSWORD, **fields
+    )
+
+
+def create_role_user(role, username=None, **fields):
+    """A staff user in one of the setup_roles groups (Clinician, Nurse, Auditor)."""
+    if not Group.objects.filter(name=role).exists():
+        call_command("setup_roles", stdout=StringIO())
+    user = create_user(username or f"{role.lower()}{next(_numbers)}", **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def create_patient(**fields):
+    fields.setdefault("mrn", f"T{next(_numbers):05d}")
+    fields.setdefault("family_name", "Testperson")
+    fields.setdefault("given_name", "Alex")
+    fields.setdefault("date_of_birth", date(1970, 1, 1))
+    return Patient.objects.create(**fields)
+
+
+def create_injection(readings=(), *, patient=None, minutes_ago=24 * 60, **fields):
+    """readings: (minutes after the injection, score[, context]); negative minutes are
+    baselines. The context defaults to "provoked", as the protocol asks."""
+    fields.setdefault("performed_at", timezone.now() - timedelta(minutes=minutes_ago))
+    fields.setdefault("side", "left")
+    fields.setdefault("guidance", "fluoroscopy")
+    fields.setdefault("anaesthetic_agent", "lidocaine")
+    fields.setdefault("anaesthetic_concentration", Decimal("2"))
+    fields.setdefault("anaesthetic_volume_ml", Decimal("2"))
+    if "proceduralist" not in fields:
+        fields["proceduralist"] = create_user()
+    injection = Injection.objects.create(patient=patient or create_patient(), **fields)
+    for minutes, score, *context in readings:
+        PainReading.objects.create(
+            injection=injection,
+            recorded_at=injection.performed_at + timedelta(seconds=int(minutes * 60)),
+            score=score,
+            context=context[0] if context else "provoked",
+        )
+    services.refresh_evaluation(injection.pk)
+    injection.refresh_from_db()
+    return injection
 
 
 def local_input(moment):

@@ -1,21 +1,14 @@
-"""Small builders shared by the tests. Each returns saved, valid rows."""
-
-from datetime import date, timedelta
-from decimal import Decimal
-from io import StringIO
-from itertools import count
+"""Fixtures shared by the tests: the row builders (tests/builders.py), signed-in clients,
+and the per-test settings every test gets."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connections
 from django.test import TransactionTestCase
-from django.utils import timezone
 
-from assessments import services, triggers
-from assessments.models import Injection, PainReading, Patient
+from assessments import triggers
+from assessments.models import Injection
 from tests import builders
 
-_numbers = count(1)
 _flush_tables = TransactionTestCase._fixture_teardown
 
 
@@ -59,31 +52,15 @@ def private_media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def make_role_user(db, make_user):
-    """A staff user in one of the setup_roles groups (Clinician, Nurse, Auditor)."""
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
-
-    def make(role, username=None, **fields):
-        if not Group.objects.filter(name=role).exists():
-            call_command("setup_roles", stdout=StringIO())
-        user = make_user(username or f"{role.lower()}{next(_numbers)}", **fields)
-        user.groups.add(Group.objects.get(name=role))
-        return user
-
-    return make
+def make_role_user(db):
+    """make_role_user(role, username=None, **fields): a user in a setup_roles group."""
+    return builders.create_role_user
 
 
 @pytest.fixture
 def make_user(db):
-    def make(username=None, **fields):
-        fields.setdefault("is_staff", True)
-        user = get_user_model().objects.create_user(
-            username or f"user{next(_numbers)}", password="pw-for-tests-1", **fields
-        )
-        return user
-
-    return make
+    """make_user(username=None, **fields): a staff user (password builders.PASSWORD)."""
+    return builders.create_user
 
 
 @pytest.fixture
@@ -100,43 +77,13 @@ def staff_user(make_user):
 
 @pytest.fixture
 def make_patient(db):
-    def make(**fields):
-        number = next(_numbers)
-        fields.setdefault("mrn", f"T{number:05d}")
-        fields.setdefault("family_name", "Testperson")
-        fields.setdefault("given_name", "Alex")
-        fields.setdefault("date_of_birth", date(1970, 1, 1))
-        return Patient.objects.create(**fields)
-
-    return make
+    return builders.create_patient
 
 
 @pytest.fixture
-def make_injection(db, make_patient, make_user):
-    def make(readings=(), *, patient=None, minutes_ago=24 * 60, **fields):
-        """readings: (minutes after the injection, score[, context]); negative minutes are
-        baselines. The context defaults to "provoked", as the protocol asks."""
-        fields.setdefault("performed_at", timezone.now() - timedelta(minutes=minutes_ago))
-        fields.setdefault("side", "left")
-        fields.setdefault("guidance", "fluoroscopy")
-        fields.setdefault("anaesthetic_agent", "lidocaine")
-        fields.setdefault("anaesthetic_concentration", Decimal("2"))
-        fields.setdefault("anaesthetic_volume_ml", Decimal("2"))
-        if "proceduralist" not in fields:
-            fields["proceduralist"] = make_user()
-        injection = Injection.objects.create(patient=patient or make_patient(), **fields)
-        for minutes, score, *context in readings:
-            PainReading.objects.create(
-                injection=injection,
-                recorded_at=injection.performed_at + timedelta(seconds=int(minutes * 60)),
-                score=score,
-                context=context[0] if context else "provoked",
-            )
-        services.refresh_evaluation(injection.pk)
-        injection.refresh_from_db()
-        return injection
-
-    return make
+def make_injection(db):
+    """make_injection(readings, *, patient=None, minutes_ago=1 day, **fields)."""
+    return builders.create_injection
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ from pathlib import Path
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.builders import PASSWORD
+
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
-PASSWORD = "pw-for-tests-1"  # what conftest's make_user sets
 DESKTOP = (1366, 900)
 PHONE = (390, 844)
 
