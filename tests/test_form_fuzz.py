@@ -33,8 +33,10 @@ from tests import builders
 
 
 def fuzz(examples):
+    """Hypothesis settings: `examples` per run (halved since the suite must stay quick);
+    FUZZ_EXAMPLES=N asks N of each for a deep run."""
     return settings(
-        max_examples=int(os.environ.get("FUZZ_EXAMPLES") or examples),
+        max_examples=int(os.environ.get("FUZZ_EXAMPLES") or max(10, examples // 2)),
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
