@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils import timezone
 
 from assessments import display
@@ -77,7 +78,8 @@ def test_exactly_at_threshold_is_said_in_words_on_the_change_page(admin_client, 
     injection = make_injection([(-5, 8), (25, 2)])
     page = admin_client.get(reverse("admin:assessments_injection_change", args=[injection.pk]))
     text = page.content.decode()
-    assert "Exactly 75 %: meets &#x27;at least 75 %&#x27; criteria" in text
+    sentence = display.keep_together("Exactly 75 %: meets 'at least 75 %' criteria")
+    assert escape(sentence) in text
     assert (
         "Indeterminate, exactly at threshold" in admin_client.get(CHANGELIST_URL).content.decode()
     )

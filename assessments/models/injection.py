@@ -33,6 +33,7 @@ from .limits import (
     choice_constraint,
     choice_values,
     length_constraint,
+    taken_errors,
     too_early,
 )
 from .patient import Patient
@@ -239,16 +240,10 @@ class Injection(models.Model):
             raise ValidationError(errors)
 
     def analgesic_errors(self):
-        self.analgesic = (self.analgesic or "").strip()
+        errors = taken_errors(self, "analgesic", "analgesic_at", what="the analgesic")
         taken = self.analgesic_at
-        if self.analgesic and taken is None:
-            return {"analgesic_at": "Enter when the analgesic was taken."}
-        if taken is not None and not self.analgesic:
-            return {"analgesic": "Enter which analgesic was taken (and how much)."}
-        if taken is None:
-            return {}
-        if too_early(taken):
-            return {"analgesic_at": EARLIEST_MESSAGE}
+        if errors or taken is None:
+            return errors
         if taken > timezone.now() + timedelta(minutes=5):
             return {"analgesic_at": "The time cannot be in the future."}
         performed_at = self.performed_at

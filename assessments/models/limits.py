@@ -26,6 +26,21 @@ def too_early(moment):
     return moment.year < EARLIEST_YEAR
 
 
+def taken_errors(record, name_field, time_field, *, what):
+    """A medicine named needs its time and a time needs the medicine; no time before 2000.
+    Strips the name in place. `what` is how the form calls it ("the analgesic")."""
+    name = (getattr(record, name_field) or "").strip()
+    setattr(record, name_field, name)
+    taken = getattr(record, time_field)
+    if name and taken is None:
+        return {time_field: f"Enter when {what} was taken."}
+    if taken is not None and not name:
+        return {name_field: f"Enter which {what.removeprefix('the ')} was taken."}
+    if taken is not None and too_early(taken):
+        return {time_field: EARLIEST_MESSAGE}
+    return {}
+
+
 def length_constraint(name, field, limit):
     """SQLite ignores a column's declared length; this holds it on every database."""
     return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)

@@ -18,6 +18,7 @@ from .limits import (
     MAX_BEFORE_INJECTION,
     choice_constraint,
     length_constraint,
+    taken_errors,
     too_early,
 )
 
@@ -132,16 +133,10 @@ class PainReading(models.Model):
             )
 
     def medication_errors(self):
-        self.medication = (self.medication or "").strip()
+        errors = taken_errors(self, "medication", "medication_at", what="the pain medicine")
         taken = self.medication_at
-        if self.medication and taken is None:
-            return {"medication_at": "Enter when the pain medicine was taken."}
-        if taken is not None and not self.medication:
-            return {"medication": "Enter which pain medicine was taken."}
-        if taken is None:
-            return {}
-        if too_early(taken):
-            return {"medication_at": EARLIEST_MESSAGE}
+        if errors or taken is None:
+            return errors
         recorded_at = self.recorded_at
         if recorded_at is not None and not too_early(recorded_at) and taken > recorded_at:
             return {"medication_at": "Medicine taken after this entry belongs to the next one."}

@@ -1,4 +1,10 @@
-"""Template access to assessments.display: every page writes times and outcomes its way."""
+"""Template access to assessments.display: no page writes a time, name or figure its own way.
+
+Each filter is the display function of the same name, called with the value alone:
+{{ moment|date_time }} is display.date_time(moment). `day` is a date with its weekday.
+"""
+
+from functools import partial
 
 from django import template
 
@@ -14,6 +20,23 @@ STATUS_BADGE_CLASSES = {
     "done": "text-bg-success",
 }
 
+FILTERS = {
+    "clock": display.clock,  # "14:05 CET"
+    "date_time": display.date_time,  # "3 Mar 2026, 14:05 CET"
+    "short_date_time": display.short_date_time,  # "3 Mar, 14:05 CET" (the year is on the page)
+    "day_text": display.day_text,  # "3 Mar 2026" (a birth date)
+    "day": partial(display.day_text, weekday=True),  # "Tue 3 Mar 2026"
+    "window_times": display.window_times,  # "09:20–09:30 CET"
+    "percent": display.percent,  # "87.5 %"
+    "duration": display.duration,  # "2 h 10 min"
+    "keep_together": lambda text: display.keep_together(str(text)),  # no break in "87.5 %"
+    "person": display.person,  # full name
+    "iso": display.iso,  # for the browser's countdowns
+    "result_words": display.result_words,
+}
+for name, function in FILTERS.items():
+    register.filter(name, function)
+
 
 @register.simple_tag
 def outcome_badge(outcome, short=False):
@@ -25,79 +48,11 @@ def result_badge(result, short=True):
     return display.result_badge(result, short=short)
 
 
-@register.filter
-def result_words(result):
-    return display.result_words(result)
+@register.simple_tag
+def window_label():
+    return display.window_label()
 
 
 @register.filter
 def status_badge_class(status):
     return STATUS_BADGE_CLASSES[status.slug]
-
-
-@register.filter
-def clock(moment):
-    """ "14:05 CET", in the clinic's zone."""
-    return display.clock(moment)
-
-
-@register.filter
-def date_time(moment):
-    """ "3 Mar 2026, 14:05 CET", in the clinic's zone."""
-    return display.date_time(moment)
-
-
-@register.filter
-def short_date_time(moment):
-    """ "3 Mar, 14:05 CET": a row on a page that names the year."""
-    return display.short_date_time(moment)
-
-
-@register.filter
-def day_text(value):
-    """ "3 Mar 2026" for a date (a birth date)."""
-    return display.day_text(value)
-
-
-@register.filter
-def day(value):
-    """ "Tue 3 Mar 2026" for a date."""
-    return display.day_text(value, weekday=True)
-
-
-@register.filter
-def window_times(performed_at):
-    return display.window_times(performed_at)
-
-
-@register.filter
-def percent(value):
-    """ "87.5 %" (one decimal), "—" for none."""
-    return display.percent(value)
-
-
-@register.filter
-def duration(minutes):
-    """ "45 min", "2 h", "2 h 10 min"."""
-    return display.duration(minutes)
-
-
-@register.filter
-def keep_together(text):
-    """No line break inside "87.5 %" or "> 75 %"."""
-    return display.keep_together(str(text))
-
-
-@register.filter
-def person(user):
-    return display.person(user)
-
-
-@register.filter
-def iso(moment):
-    return display.iso(moment)
-
-
-@register.simple_tag
-def window_label():
-    return display.window_label()
