@@ -31,21 +31,16 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.databases import (  # noqa: E402
+    create_database,
+    drop_database,
+    free_port,
+    postgres_answers,
+    postgres_url,
+)
+
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def postgres_answers():
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
-        return True
-    except OSError:
-        return False
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def manage(env, *args):
@@ -184,9 +179,9 @@ def run_backend(backend, writers, seconds, workers):
     if backend == "sqlite":
         url = f"sqlite:///{work}/conc.sqlite3"
     else:
-        url = f"postgres://postgres@127.0.0.1:5432/{database}"
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database])
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
+        url = postgres_url(database)
+        drop_database(database)
+        create_database(database)
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -255,7 +250,7 @@ def run_backend(backend, writers, seconds, workers):
             gunicorn.send_signal(signal.SIGTERM)
             gunicorn.wait(timeout=30)
         if backend == "postgresql":
-            subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database])
+            drop_database(database)
         shutil.rmtree(work, ignore_errors=True)
 
 

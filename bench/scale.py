@@ -11,7 +11,6 @@ count. Targets: median < 150 ms, query counts that do not grow with the data.
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,25 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def postgres_answers():
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
-        return True
-    except OSError:
-        return False
-
-
-def ensure_postgres_database(name):
-    import psycopg
-
-    with psycopg.connect(
-        host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True
-    ) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{name}"')
+from bench.databases import create_database, postgres_answers, postgres_url  # noqa: E402
 
 
 def percentile(values, fraction):
@@ -144,8 +125,8 @@ def main():
         targets.append(f"sqlite:///{ROOT / 'var' / f'bench-{args.injections}.sqlite3'}")
     if args.backend in ("postgres", "both"):
         if postgres_answers():
-            ensure_postgres_database(f"si_bench_{args.injections}")
-            targets.append(f"postgres://postgres@127.0.0.1:5432/si_bench_{args.injections}")
+            create_database(f"si_bench_{args.injections}", exist_ok=True)
+            targets.append(postgres_url(f"si_bench_{args.injections}"))
         else:
             print("PostgreSQL: skipped, no server answers on 127.0.0.1:5432")
     for url in targets:
