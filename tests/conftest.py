@@ -5,7 +5,7 @@ import pytest
 from django.db import connections
 from django.test import TransactionTestCase
 
-from assessments import triggers
+from assessments import signing, triggers
 from assessments.models import Injection
 from tests import builders
 
@@ -68,6 +68,20 @@ def nurse_client(client, make_role_user):
     """A client signed in as a nurse called "ward-nurse"."""
     client.force_login(make_role_user("Nurse", "ward-nurse"))
     return client
+
+
+@pytest.fixture
+def clinician(make_role_user):
+    return make_role_user("Clinician")
+
+
+@pytest.fixture
+def signed(make_injection, clinician):
+    """An injection signed off by `clinician` (locked)."""
+    injection = make_injection([(-5, 8), (25, 2)])
+    signing.sign_off(injection.pk, clinician)
+    injection.refresh_from_db()
+    return injection
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from assessments import display
 from assessments.models import Injection, PainReading, Patient

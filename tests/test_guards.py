@@ -23,19 +23,6 @@ from assessments.models import (
 )
 
 
-@pytest.fixture
-def clinician(make_role_user):
-    return make_role_user("Clinician")
-
-
-@pytest.fixture
-def signed(make_injection, clinician):
-    injection = make_injection([(-5, 8), (25, 2)])
-    signing.sign_off(injection.pk, clinician)
-    injection.refresh_from_db()
-    return injection
-
-
 def refused(match="signed and locked"):
     """The statement inside fails with the guard's message; the test's transaction survives."""
 

@@ -14,19 +14,6 @@ from assessments.models import Amendment, Injection, PainReading, SignOff
 from tests.builders import pdf_text
 
 
-@pytest.fixture
-def clinician(make_role_user):
-    return make_role_user("Clinician")
-
-
-@pytest.fixture
-def signed(make_injection, clinician):
-    injection = make_injection([(-5, 8), (25, 2)])
-    signing.sign_off(injection.pk, clinician)
-    injection.refresh_from_db()
-    return injection
-
-
 def test_sign_off_confirms_the_computed_outcome_and_stores_its_inputs(signed, clinician):
     signoff = signed.signoffs.get()
     assert (signoff.version, signoff.signed_by) == (1, clinician)
