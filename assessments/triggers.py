@@ -33,6 +33,7 @@ APPEND_ONLY_TABLES = [
     "assessments_signedreport",
     "assessments_amendment",
     "assessments_reportaccess",
+    "assessments_dataexport",
     "assessments_historicalpatient",
     "assessments_historicalinjection",
     "assessments_historicalpainreading",

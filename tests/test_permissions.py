@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from assessments import signing
 from assessments.models import (
     Amendment,
+    DataExport,
     DiaryLink,
     EnrolmentCode,
     FollowUpCall,
@@ -163,6 +164,9 @@ def world(module_db, signed_in):
         "version": 1,
         "reportaccess": ReportAccess.objects.create(
             injection=injection, user=bystander, actor="bystander", kind="view"
+        ).pk,
+        "dataexport": DataExport.objects.create(
+            user=bystander, actor="bystander", format="csv", selection="all", injections=1
         ).pk,
         "user": bystander.pk,
         "token": DiaryLink.issue(injection).token,
@@ -447,6 +451,13 @@ MATRIX = {
     "/admin/assessments/enrolmentcode/<enrolmentcode>/change/": (LOGIN, LOGIN, 403, 403, 403, 200),
     "/admin/assessments/enrolmentcode/<enrolmentcode>/delete/": (LOGIN, LOGIN, 403, 403, 403, 403),
     "/admin/assessments/enrolmentcode/<enrolmentcode>/history/": (LOGIN, LOGIN, 403, 403, 403, 200),
+    # The export log: auditors and superusers read it; nobody writes it.
+    "/admin/assessments/dataexport/": (LOGIN, LOGIN, 403, 403, 200, 200),
+    "/admin/assessments/dataexport/add/": (LOGIN, LOGIN, 403, 403, 403, 403),
+    "/admin/assessments/dataexport/<dataexport>/": (LOGIN, LOGIN, 302, 302, 302, 302),
+    "/admin/assessments/dataexport/<dataexport>/change/": (LOGIN, LOGIN, 403, 403, 200, 200),
+    "/admin/assessments/dataexport/<dataexport>/delete/": (LOGIN, LOGIN, 403, 403, 403, 403),
+    "/admin/assessments/dataexport/<dataexport>/history/": (LOGIN, LOGIN, 403, 403, 200, 200),
     "/admin/assessments/reportaccess/": (LOGIN, LOGIN, 403, 403, 200, 200),
     "/admin/assessments/reportaccess/add/": (LOGIN, LOGIN, 403, 403, 403, 403),
     "/admin/assessments/reportaccess/<reportaccess>/": (LOGIN, LOGIN, 302, 302, 302, 302),

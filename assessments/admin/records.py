@@ -3,19 +3,11 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from .. import display
-from ..models import EnrolmentCode, ReportAccess
+from ..models import DataExport, EnrolmentCode, ReportAccess
 
 
-@admin.register(ReportAccess)
-class ReportAccessAdmin(admin.ModelAdmin):
-    """The access log: read-only for everyone, superusers included."""
-
-    list_display = ["at_local", "who", "kind", "injection_link"]
-    list_filter = ["kind", "at"]
-    search_fields = ["actor", "injection__patient__mrn"]
-    search_help_text = "User name or MRN."
-    list_select_related = ["injection__patient", "user"]
-    date_hierarchy = "at"
+class ReadOnlyLogAdmin(admin.ModelAdmin):
+    """A log nobody edits, superusers included (the database refuses it anyway)."""
 
     def has_add_permission(self, request):
         return False
@@ -34,6 +26,18 @@ class ReportAccessAdmin(admin.ModelAdmin):
     def who(self, obj):
         return display.person(obj.user) if obj.user else obj.actor
 
+
+@admin.register(ReportAccess)
+class ReportAccessAdmin(ReadOnlyLogAdmin):
+    """The access log: read-only for everyone, superusers included."""
+
+    list_display = ["at_local", "who", "kind", "injection_link"]
+    list_filter = ["kind", "at"]
+    search_fields = ["actor", "injection__patient__mrn"]
+    search_help_text = "User name or MRN."
+    list_select_related = ["injection__patient", "user"]
+    date_hierarchy = "at"
+
     @admin.display(description="Injection")
     def injection_link(self, obj):
         return format_html(
@@ -42,6 +46,18 @@ class ReportAccessAdmin(admin.ModelAdmin):
             obj.injection.patient.mrn,
             obj.injection_id,
         )
+
+
+@admin.register(DataExport)
+class DataExportAdmin(ReadOnlyLogAdmin):
+    """The export log: one row per CSV, REDCap or FHIR export."""
+
+    list_display = ["at_local", "who", "format", "injections", "selection"]
+    list_filter = ["format"]
+    search_fields = ["actor"]
+    search_help_text = "User name."
+    list_select_related = ["user"]
+    date_hierarchy = "at"
 
 
 @admin.register(EnrolmentCode)

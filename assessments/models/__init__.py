@@ -1,5 +1,5 @@
 from .accounts import EnrolmentCode
-from .audit import ReportAccess
+from .audit import DataExport, ReportAccess
 from .choices import (
     Anaesthetic,
     Context,
@@ -38,6 +38,7 @@ __all__ = [
     "PainReading",
     "Patient",
     "Result",
+    "DataExport",
     "ReportAccess",
     "Sedation",
     "Sex",

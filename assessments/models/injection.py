@@ -165,6 +165,8 @@ class Injection(models.Model):
         permissions = [
             ("sign_injection", "Can sign off an injection's interpretation"),
             ("amend_injection", "Can amend a signed injection"),
+            ("export_injections", "Can export injection data (CSV, REDCap, FHIR)"),
+            ("view_statistics", "Can view the clinic's outcome statistics"),
         ]
         constraints = [
             choice_constraint("assessments_injection_side_valid", "side", Side),

@@ -15,12 +15,13 @@ def perms(actions, models):
 ROLES = {
     "Clinician": perms(["view", "add", "change"], CLINICAL_MODELS)
     + perms(["view"], ["signoff", "amendment", "signedreport"])
-    + ["sign_injection", "amend_injection"],
+    + ["sign_injection", "amend_injection", "export_injections", "view_statistics"],
     "Nurse": perms(["view", "add", "change"], CLINICAL_MODELS)
     + perms(["view"], ["signoff", "amendment"]),
     "Auditor": perms(["view"], CLINICAL_MODELS)
-    + perms(["view"], ["signoff", "amendment", "signedreport", "reportaccess"])
-    + perms(["view"], HISTORY_MODELS),
+    + perms(["view"], ["signoff", "amendment", "signedreport", "reportaccess", "dataexport"])
+    + perms(["view"], HISTORY_MODELS)
+    + ["export_injections", "view_statistics"],
 }
 
 
