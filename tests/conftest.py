@@ -40,9 +40,9 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def fresh_board_cache():
     # Each test's database starts again from version 0 (rolled back): no cards carried over.
-    from assessments.views.board import cards_cache
+    from assessments.views.fragments import fragments
 
-    cards_cache.clear()
+    fragments.clear()
 
 
 @pytest.fixture(autouse=True)

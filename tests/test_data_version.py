@@ -10,6 +10,10 @@ from assessments import services, signing
 from assessments.models import DataVersion, Injection, PainReading, Patient
 
 
+# Session, user, permissions (2), data version, diary link: the record part is kept HTML.
+CACHED_INJECTION_QUERIES = 6
+
+
 def moved_on(write):
     before = DataVersion.current()
     write()
@@ -55,3 +59,42 @@ def test_the_board_shows_a_new_reading_at_once(nurse_client, make_injection):
     )
     page = nurse_client.get(board).content.decode()
     assert "Due now" not in page and "1/10" in page
+
+
+def test_the_injection_page_is_kept_until_a_write(
+    nurse_client, make_injection, django_assert_max_num_queries
+):
+    injection = make_injection([(-5, 8)], minutes_ago=40)
+    page = reverse("assessments:injection_detail", args=[injection.pk])
+    first = nurse_client.get(page).content.decode()
+    assert "8/10" in first and "1/10" not in first
+    with django_assert_max_num_queries(CACHED_INJECTION_QUERIES):
+        kept = nurse_client.get(page).content.decode()
+    assert "8/10" in kept and 'name="csrfmiddlewaretoken"' in kept
+    services.add_reading(
+        injection,
+        entered_by=None,
+        recorded_at=injection.performed_at + timedelta(minutes=22),
+        score=1,
+        context="provoked",
+    )
+    assert "1/10" in nurse_client.get(page).content.decode()
+
+
+def test_the_injection_page_answers_404_for_an_unknown_injection_even_when_others_are_kept(
+    nurse_client, make_injection
+):
+    injection = make_injection([(-5, 8)])
+    nurse_client.get(reverse("assessments:injection_detail", args=[injection.pk]))
+    missing = reverse("assessments:injection_detail", args=[injection.pk + 1])
+    assert nurse_client.get(missing).status_code == 404
+
+
+def test_the_kept_injection_page_follows_the_role(make_role_user, client, make_injection):
+    injection = make_injection([(-5, 8), (25, 1)], minutes_ago=60)
+    page = reverse("assessments:injection_detail", args=[injection.pk])
+    client.force_login(make_role_user("Nurse"))
+    assert b"Enter score" in client.get(page).content
+    client.force_login(make_role_user("Auditor"))
+    seen = client.get(page).content
+    assert b"Enter score" not in seen and b"Create a diary link" not in seen

@@ -1,13 +1,11 @@
 """The today board: each injection against its 20–30 minute window, most urgent first.
 
 The cards are the costly part (queries, then a template per card), and a busy board is
-opened many times a minute by several people. So each process keeps the rendered cards for
-the current data version (models/version.py: every write moves it on), the day and what the
-role may do, until the next minute or the next status change, whichever comes first; after
-that the countdowns and statuses are out of date and the cards are made again.
+opened many times a minute by several people, so the rendered cards are kept
+(views/fragments.py) per day and what the role may do, until the next minute or the next
+status change, whichever comes first.
 """
 
-import threading
 from datetime import date, timedelta
 
 from django.shortcuts import render
@@ -18,38 +16,8 @@ from django.utils.safestring import mark_safe
 from .. import board, display
 from ..access import staff_required
 from ..diary.schedule import completeness
-from ..models import DataVersion
+from .fragments import kept, next_minute
 from .queries import todays_injections
-
-CACHED_BOARDS = 32  # versions × days × roles kept per process; the oldest goes first
-
-
-class CardCache:
-    """Rendered cards by key, each until its own moment; a small, per-process dict."""
-
-    def __init__(self, size):
-        self.size = size
-        self.entries = {}
-        self.lock = threading.Lock()
-
-    def get(self, key, now):
-        found = self.entries.get(key)
-        if found is None or found[1] <= now:
-            return None
-        return found[0]
-
-    def put(self, key, html, until):
-        with self.lock:
-            self.entries[key] = (html, until)
-            while len(self.entries) > self.size:
-                del self.entries[next(iter(self.entries))]
-
-    def clear(self):
-        with self.lock:
-            self.entries.clear()
-
-
-cards_cache = CardCache(CACHED_BOARDS)
 
 
 def chosen_day(request, today):
@@ -77,27 +45,26 @@ def board_rows(now, day):
 
 
 def board_cards(request, now, day, is_today):
-    """The cards' HTML, from the cache when nothing was written and no status has changed."""
+    """The cards' HTML, kept while nothing is written and no status changes."""
     user = request.user
     key = (
-        DataVersion.current(),
+        "board",
         str(timezone.get_default_timezone()),
         day,
         is_today,
         user.has_perm("assessments.add_painreading"),
         user.has_perm("assessments.add_injection"),
     )
-    cards = cards_cache.get(key, now)
-    if cards is not None:
-        return cards
-    rows = board_rows(now, day)
-    next_minute = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    changes = [row[1].changes_at for row in rows if row[1].changes_at and row[1].changes_at > now]
-    cards = render_to_string(
-        "assessments/_board_cards.html", {"rows": rows, "is_today": is_today}, request=request
-    )
-    cards_cache.put(key, cards, min([next_minute, *changes]))
-    return cards
+
+    def cards():
+        rows = board_rows(now, day)
+        changes = [row[1].changes_at for row in rows if (row[1].changes_at or now) > now]
+        html = render_to_string(
+            "assessments/_board_cards.html", {"rows": rows, "is_today": is_today}, request=request
+        )
+        return html, min([next_minute(now), *changes])
+
+    return kept(key, now, cards)
 
 
 @staff_required

@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from .. import display, services
 from ..access import staff_required
@@ -11,6 +13,7 @@ from ..diary.links import absolute_url
 from ..diary.schedule import completeness
 from ..forms import NewInjectionForm, add_service_errors
 from ..models import DiaryLink, Patient, primary_profile
+from .fragments import kept, next_minute
 from .queries import injections_with_readings
 
 
@@ -59,20 +62,20 @@ def new_injection(request):
     return render(request, "assessments/new_injection.html", {"form": form})
 
 
-@staff_required
-def injection_detail(request, pk):
+RECORD_PARTS = ("<!--diary-link-->", "<!--diary-link-forms-->")
+
+
+def injection_record(request, pk, now):
+    """The page's record part (summary, result, readings, diary times) as (html, until)."""
     injection = get_object_or_404(injections_with_readings(), pk=pk)
     readings = list(injection.readings.all())
     signoff = injection.signoff_in_force()
-    now = timezone.now()
     # A signed injection shows the evaluation as signed, whatever the settings are now.
     evaluation = injection.evaluation_in_force(signoff, readings, now=now)
     decisive = evaluation.decisive_index
     slots = injection.diary(readings)
-    link = DiaryLink.current(injection)
-    return render(
-        request,
-        "assessments/injection_detail.html",
+    html = render_to_string(
+        "assessments/_injection_record.html",
         {
             "injection": injection,
             "signoff": signoff,
@@ -84,9 +87,33 @@ def injection_detail(request, pk):
             "relief": injection.relief(readings),
             "diary": completeness(slots),
             "slots": slots,
-            "diary_link": link,
-            "diary_url": absolute_url(link, request) if link else "",
             "counted": {readings[i].pk for i in evaluation.counted},
             "profile": signoff.profile if signoff else primary_profile().key,
+        },
+        request=request,
+    )
+    return html, next_minute(now)
+
+
+@staff_required
+def injection_detail(request, pk):
+    """The injection's page. The record part is kept until a write or the next minute
+    (views/fragments.py); the diary link and its forms (a CSRF token) are made per request."""
+    now = timezone.now()
+    user = request.user
+    permissions = ("add_painreading", "sign_injection", "change_injection")
+    key = ("injection", pk, tuple(user.has_perm(f"assessments.{name}") for name in permissions))
+    record = kept(key, now, lambda: injection_record(request, pk, now))
+    head, rest = record.split(RECORD_PARTS[0], 1)
+    middle, tail = rest.split(RECORD_PARTS[1], 1)
+    link = DiaryLink.current(pk)
+    return render(
+        request,
+        "assessments/injection_detail.html",
+        {
+            "pk": pk,
+            "record": [mark_safe(part) for part in (head, middle, tail)],  # noqa: S308 - rendered
+            "diary_link": link,
+            "diary_url": absolute_url(link, request) if link else "",
         },
     )
