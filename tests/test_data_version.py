@@ -9,7 +9,6 @@ from django.urls import reverse
 from assessments import services, signing
 from assessments.models import DataVersion, Injection, PainReading, Patient
 
-
 # Session, user, permissions (2), data version, diary link: the record part is kept HTML.
 CACHED_INJECTION_QUERIES = 6
 
