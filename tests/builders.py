@@ -72,6 +72,17 @@ def create_injection(readings=(), *, patient=None, minutes_ago=24 * 60, **fields
     return injection
 
 
+def add_reading(injection, minutes, score, *, entered_by=None, context="provoked"):
+    """A reading `minutes` after the injection, saved the way the pages save it."""
+    return services.add_reading(
+        injection,
+        entered_by=entered_by,
+        recorded_at=injection.performed_at + timedelta(minutes=minutes),
+        score=score,
+        context=context,
+    )
+
+
 def local_input(moment):
     """A datetime-local input's value, in clinic time."""
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S")

@@ -1,13 +1,12 @@
 """The data version (models/version.py): every write moves it on, whatever the path; the
 board's cached cards follow it."""
 
-from datetime import timedelta
-
 from django.db import connection
 from django.urls import reverse
 
 from assessments import services, signing
 from assessments.models import DataVersion, Injection, PainReading, Patient
+from tests import builders
 
 # Session, user, permissions (2), data version, diary link: the record part is kept HTML.
 CACHED_INJECTION_QUERIES = 6
@@ -49,13 +48,7 @@ def test_the_board_shows_a_new_reading_at_once(nurse_client, make_injection):
     board = reverse("assessments:board")
     assert "Due now" in nurse_client.get(board).content.decode()
     assert "Due now" in nurse_client.get(board).content.decode()  # From the cache.
-    services.add_reading(
-        injection,
-        entered_by=None,
-        recorded_at=injection.performed_at + timedelta(minutes=22),
-        score=1,
-        context="provoked",
-    )
+    builders.add_reading(injection, 22, 1)
     page = nurse_client.get(board).content.decode()
     assert "Due now" not in page and "1/10" in page
 
@@ -70,13 +63,7 @@ def test_the_injection_page_is_kept_until_a_write(
     with django_assert_max_num_queries(CACHED_INJECTION_QUERIES):
         kept = nurse_client.get(page).content.decode()
     assert "8/10" in kept and 'name="csrfmiddlewaretoken"' in kept
-    services.add_reading(
-        injection,
-        entered_by=None,
-        recorded_at=injection.performed_at + timedelta(minutes=22),
-        score=1,
-        context="provoked",
-    )
+    builders.add_reading(injection, 22, 1)
     assert "1/10" in nurse_client.get(page).content.decode()
 
 

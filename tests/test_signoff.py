@@ -1,5 +1,4 @@
 import hashlib
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from django.urls import reverse
 
 from assessments import services, signing
 from assessments.models import Amendment, Injection, PainReading, SignOff
+from tests import builders
 from tests.builders import pdf_text
 
 
@@ -125,13 +125,7 @@ def test_amendment_needs_a_reason_then_unlocks_and_re_signing_makes_version_2(si
     with pytest.raises(ValidationError):
         signing.open_amendment(signed.pk, clinician, "  ")
     signing.open_amendment(signed.pk, clinician, "Day-3 diary arrived late.")
-    services.add_reading(
-        signed,
-        entered_by=clinician,
-        recorded_at=signed.performed_at + timedelta(minutes=28),
-        score=3,
-        context="provoked",
-    )
+    builders.add_reading(signed, 28, 3, entered_by=clinician)
     second = signing.sign_off(signed.pk, clinician)
     assert second.version == 2
     assert second.computed_outcome == "indeterminate"

@@ -4,8 +4,27 @@ from django.db import models
 from .injection import Injection
 
 
-class ReportAccess(models.Model):
-    """Who viewed or downloaded which report or export, and when. Append-only."""
+class LogEntry(models.Model):
+    """Who did it and when; the logs below add what. Their tables are append-only
+    (triggers.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor = models.CharField(max_length=150, help_text="User name, or the command line's user.")
+    at = models.DateTimeField("when", auto_now_add=True, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at"]
+
+
+def one_of(field, choices, name):
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices}), name=name)
+
+
+class ReportAccess(LogEntry):
+    """Who viewed or downloaded which report, and when."""
 
     class Kind(models.TextChoices):
         VIEW = "view", "Viewed PDF"
@@ -15,32 +34,27 @@ class ReportAccess(models.Model):
         HANDOUT = "handout", "Diary handout PDF"
 
     injection = models.ForeignKey(Injection, on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    actor = models.CharField(max_length=150, help_text="User name, or the command line's user.")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    at = models.DateTimeField("when", auto_now_add=True, db_index=True)
 
-    class Meta:
-        ordering = ["-at"]
+    class Meta(LogEntry.Meta):
         verbose_name = "report access log entry"
         verbose_name_plural = "report access log entries"
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=["view", "bulk", "export", "archive", "handout"]),
-                name="assessments_access_kind_valid",
-            ),
+            one_of(
+                "kind",
+                ["view", "bulk", "export", "archive", "handout"],
+                "assessments_access_kind_valid",
+            )
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} of injection #{self.injection_id} by {self.actor}"
 
 
-class DataExport(models.Model):
+class DataExport(LogEntry):
     """One row per data export (CSV, REDCap, FHIR): who, which format, which records, how
-    many. Append-only. The records themselves are named by the filter, not row by row, so a
-    100,000-injection export writes one log row."""
+    many. The records are named by the selection, not row by row, so a 100,000-injection
+    export writes one log row."""
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV, one row per reading"
@@ -48,29 +62,20 @@ class DataExport(models.Model):
         REDCAP = "redcap", "REDCap (dictionary and records)"
         FHIR = "fhir", "FHIR R4 bundle"
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    actor = models.CharField(max_length=150, help_text="User name, or the command line's user.")
     format = models.CharField(max_length=10, choices=Format.choices)
     selection = models.CharField(
         max_length=500, help_text="What was exported: the filter or the selected records."
     )
     injections = models.PositiveIntegerField("injections exported")
-    at = models.DateTimeField("when", auto_now_add=True, db_index=True)
 
-    class Meta:
-        ordering = ["-at"]
+    class Meta(LogEntry.Meta):
         verbose_name = "data export log entry"
         verbose_name_plural = "data export log entries"
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(format__in=["csv", "csv-wide", "redcap", "fhir"]),
-                name="assessments_export_format_valid",
-            ),
+            one_of(
+                "format", ["csv", "csv-wide", "redcap", "fhir"], "assessments_export_format_valid"
+            )
         ]
 
     def __str__(self):
-        return (
-            f"{self.get_format_display()} export of {self.injections} injection(s) by {self.actor}"
-        )
+        return f"{self.get_format_display()} of {self.injections} injection(s) by {self.actor}"
