@@ -51,7 +51,7 @@ def test_a_sign_off_keeps_the_confounders_and_policy_it_was_signed_under(
 
 
 def test_sign_offs_made_under_rule_one_reproduce_under_it(signed):
-    """A pre-2.0 sign-off (migration 0011 gave it RULE-1@1): the lowest reading decided."""
+    """A pre-2.0 sign-off (version 1's migration gave it RULE-1@1): the lowest reading decided."""
     legacy = {
         "threshold": 75,
         "inclusive": False,
