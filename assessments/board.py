@@ -111,30 +111,17 @@ def window_status(performed_at, now, *, window_reading_recorded):
     opens_at = performed_at + WINDOW_OPENS_AFTER
     closes_at = performed_at + WINDOW_CLOSES_AFTER
     if now < opens_at:
-        return WindowStatus(
-            Status.WAITING,
-            opens_at,
-            closes_at,
-            countdown_to=opens_at,
-            minutes=minutes_until(opens_at - now),
-        )
-    if now < closes_at:
-        return WindowStatus(
-            Status.RECORDED if window_reading_recorded else Status.DUE,
-            opens_at,
-            closes_at,
-            countdown_to=closes_at,
-            minutes=minutes_until(closes_at - now),
-        )
-    if window_reading_recorded:
-        return WindowStatus(Status.DONE, opens_at, closes_at)
-    return WindowStatus(
-        Status.MISSED,
-        opens_at,
-        closes_at,
-        countdown_from=closes_at,
-        minutes=minutes_since(now - closes_at),
-    )
+        status, clock = Status.WAITING, {"countdown_to": opens_at}
+        minutes = minutes_until(opens_at - now)
+    elif now < closes_at:
+        status = Status.RECORDED if window_reading_recorded else Status.DUE
+        clock, minutes = {"countdown_to": closes_at}, minutes_until(closes_at - now)
+    elif window_reading_recorded:
+        status, clock, minutes = Status.DONE, {}, None
+    else:
+        status, clock = Status.MISSED, {"countdown_from": closes_at}
+        minutes = minutes_since(now - closes_at)
+    return WindowStatus(status, opens_at, closes_at, minutes=minutes, **clock)
 
 
 def urgency_key(window, performed_at):

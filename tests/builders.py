@@ -88,6 +88,21 @@ def local_input(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+# A lidocaine block under fluoroscopy, contrast-confirmed, no sedation or steroid: the
+# procedure fields of both the admin's and the bedside's injection forms.
+PROCEDURE = {
+    "guidance": "fluoroscopy",
+    "contrast": "yes",
+    "sedation": "none",
+    "anaesthetic_agent": "lidocaine",
+    "anaesthetic_concentration": "2",
+    "anaesthetic_volume_ml": "2",
+    "steroid_agent": "none",
+    "steroid_dose_mg": "",
+    "notes": "",
+}
+
+
 def injection_post(patient, proceduralist, performed_at, readings=(), **overrides):
     """An admin add/change POST body; readings are dicts of inline fields."""
     body = {
@@ -95,15 +110,7 @@ def injection_post(patient, proceduralist, performed_at, readings=(), **override
         "performed_at": local_input(performed_at),
         "side": "left",
         "proceduralist": proceduralist.pk,
-        "guidance": "fluoroscopy",
-        "contrast": "yes",
-        "sedation": "none",
-        "anaesthetic_agent": "lidocaine",
-        "anaesthetic_concentration": "2",
-        "anaesthetic_volume_ml": "2",
-        "steroid_agent": "none",
-        "steroid_dose_mg": "",
-        "notes": "",
+        **PROCEDURE,
         "readings-TOTAL_FORMS": str(len(readings)),
         "readings-INITIAL_FORMS": "0",
         "readings-MIN_NUM_FORMS": "0",
@@ -140,15 +147,8 @@ def new_injection_body(proceduralist, /, **overrides):
         "performed_at": local_input(now - timedelta(minutes=2)),
         "side": "right",
         "proceduralist": proceduralist.pk,
-        "guidance": "fluoroscopy",
-        "contrast": "yes",
-        "sedation": "none",
-        "anaesthetic_agent": "lidocaine",
-        "anaesthetic_concentration": "2",
+        **PROCEDURE,
         "anaesthetic_volume_ml": "1.5",
-        "steroid_agent": "none",
-        "steroid_dose_mg": "",
-        "notes": "",
         "baseline_score": "7",
         "baseline_at": local_input(now - timedelta(minutes=8)),
         "baseline_context": "provoked",

@@ -51,16 +51,20 @@ def private_media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def make_role_user(db):
-    """make_role_user(role, username=None, **fields): a user in a setup_roles group."""
-    return builders.create_role_user
+def builder(name, function):
+    """A fixture `name` handing out a tests/builders.py function, with the database on."""
+
+    def fixture(db):
+        return function
+
+    fixture.__doc__ = function.__doc__
+    return pytest.fixture(fixture, name=name)
 
 
-@pytest.fixture
-def make_user(db):
-    """make_user(username=None, **fields): a staff user (password builders.PASSWORD)."""
-    return builders.create_user
+make_user = builder("make_user", builders.create_user)
+make_role_user = builder("make_role_user", builders.create_role_user)
+make_patient = builder("make_patient", builders.create_patient)
+make_injection = builder("make_injection", builders.create_injection)
 
 
 @pytest.fixture
@@ -87,17 +91,6 @@ def signed(make_injection, clinician):
 @pytest.fixture
 def staff_user(make_user):
     return make_user("nurse", is_superuser=True)
-
-
-@pytest.fixture
-def make_patient(db):
-    return builders.create_patient
-
-
-@pytest.fixture
-def make_injection(db):
-    """make_injection(readings, *, patient=None, minutes_ago=1 day, **fields)."""
-    return builders.create_injection
 
 
 @pytest.fixture

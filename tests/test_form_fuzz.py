@@ -418,19 +418,8 @@ def injection_data(injection, **changes):
     return data
 
 
-ADMIN_INJECTION_FIELDS = [
-    "side",
-    "proceduralist",
-    "guidance",
-    "contrast",
-    "sedation",
-    "anaesthetic_agent",
-    "anaesthetic_concentration",
-    "anaesthetic_volume_ml",
-    "steroid_agent",
-    "steroid_dose_mg",
-    "notes",
-]
+# The procedure fields the admin form shares with the bedside form (time and patient differ).
+ADMIN_INJECTION_FIELDS = set(NewInjectionForm.Meta.fields) - {"performed_at"}
 ADMIN_INJECTION_CASES = st.one_of(
     st.tuples(st.just("patient"), st.integers(10**6, 10**9).map(str)),
     st.tuples(st.just("performed_at"), future(timezone.now() + timedelta(minutes=5))),

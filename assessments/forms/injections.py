@@ -25,6 +25,11 @@ class ProceduralistField(forms.ModelChoiceField):
         return display.person(obj)
 
 
+def thirds(*fields):
+    """A row of fields, a third of the width each from tablets up (one per line on phones)."""
+    return Row(*[Column(field, css_class="col-md-4") for field in fields])
+
+
 class NewInjectionForm(forms.ModelForm):
     """An injection with its baseline score; the patient is found by MRN or created."""
 
@@ -111,38 +116,23 @@ class NewInjectionForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(
                 "Patient",
-                Row(
-                    Column("mrn", css_class="col-md-4"),
-                    Column("family_name", css_class="col-md-4"),
-                    Column("given_name", css_class="col-md-4"),
-                ),
-                Row(
-                    Column("date_of_birth", css_class="col-md-4"),
-                    Column("sex", css_class="col-md-4"),
-                    Column("phone", css_class="col-md-4"),
-                ),
+                thirds("mrn", "family_name", "given_name"),
+                thirds("date_of_birth", "sex", "phone"),
             ),
             Fieldset(
                 "Injection",
-                Row(
-                    Column("performed_at", css_class="col-md-4"),
-                    Column(Field("side", template=BUTTON_CHOICES_TEMPLATE), css_class="col-md-4"),
-                    Column("proceduralist", css_class="col-md-4"),
+                thirds(
+                    "performed_at",
+                    Field("side", template=BUTTON_CHOICES_TEMPLATE),
+                    "proceduralist",
                 ),
-                Row(
-                    Column("guidance", css_class="col-md-4"),
-                    Column("contrast", css_class="col-md-4"),
-                    Column("sedation", css_class="col-md-4"),
-                ),
+                thirds("guidance", "contrast", "sedation"),
                 Row(
                     Column("anaesthetic_agent", css_class="col-md-4"),
                     Column("anaesthetic_concentration", css_class="col-6 col-md-4"),
                     Column("anaesthetic_volume_ml", css_class="col-6 col-md-4"),
                 ),
-                Row(
-                    Column("steroid_agent", css_class="col-md-4"),
-                    Column("steroid_dose_mg", css_class="col-md-4"),
-                ),
+                thirds("steroid_agent", "steroid_dose_mg"),
                 Row(
                     Column("analgesic", css_class="col-md-8"),
                     Column("analgesic_at", css_class="col-md-4"),

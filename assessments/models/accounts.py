@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .limits import staff_member
+
 # Unambiguous letters and digits (no 0/O, 1/I/L), read aloud or typed from a note.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
@@ -29,13 +31,7 @@ class EnrolmentCode(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_codes"
     )
     digest = models.CharField(max_length=64, unique=True, editable=False)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        editable=False,
-        related_name="+",
-    )
+    issued_by = staff_member(null=True, editable=False)
     issued_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField(editable=False)
     used_at = models.DateTimeField(null=True, editable=False)

@@ -1,16 +1,14 @@
-from django.conf import settings
 from django.db import models
 
 from .injection import Injection
+from .limits import staff_member
 
 
 class LogEntry(models.Model):
     """Who did it and when; the logs below add what. Their tables are append-only
     (triggers.py)."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    user = staff_member(null=True)
     actor = models.CharField(max_length=150, help_text="User name, or the command line's user.")
     at = models.DateTimeField("when", auto_now_add=True, db_index=True)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .injection import Injection
-from .limits import length_constraint
+from .limits import length_constraint, staff_member
 
 LINK_SALT = "assessments.diary-link"
 
@@ -25,18 +25,10 @@ class DiaryLink(models.Model):
     injection = models.ForeignKey(Injection, on_delete=models.PROTECT, related_name="diary_links")
     nonce = models.CharField(max_length=43, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    created_by = staff_member(null=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    revoked_by = staff_member(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -119,9 +111,7 @@ class FollowUpCall(models.Model):
         Injection, on_delete=models.PROTECT, related_name="follow_up_calls"
     )
     called_at = models.DateTimeField(default=timezone.now)
-    called_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    called_by = staff_member()
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     note = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()

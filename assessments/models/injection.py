@@ -33,6 +33,7 @@ from .limits import (
     choice_constraint,
     choice_values,
     length_constraint,
+    staff_member,
     taken_errors,
     too_early,
 )
@@ -63,9 +64,7 @@ class Injection(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="injections")
     performed_at = models.DateTimeField("performed at")
     side = models.CharField(max_length=5, choices=Side.choices)
-    proceduralist = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    proceduralist = staff_member()
     guidance = models.CharField("image guidance", max_length=12, choices=Guidance.choices)
     contrast = models.CharField(
         "contrast-confirmed spread",
@@ -112,14 +111,7 @@ class Injection(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = staff_member(null=True, blank=True, editable=False)
 
     # The stored evaluation: written only by services.refresh_evaluation, from the rule as if
     # the window had closed, so lists filter and sort in the database; models/result.py turns

@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -54,4 +55,12 @@ def choice_constraint(name, field, choices):
     """A CheckConstraint holding `field` to the values of a TextChoices class."""
     return models.CheckConstraint(
         condition=Q(**{f"{field}__in": choice_values(choices)}), name=name
+    )
+
+
+def staff_member(**options):
+    """A reference to the user who did something: kept while the record is (PROTECT), with
+    no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", **options
     )

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,6 +17,7 @@ from .limits import (
     MAX_BEFORE_INJECTION,
     choice_constraint,
     length_constraint,
+    staff_member,
     taken_errors,
     too_early,
 )
@@ -36,14 +36,7 @@ class PainReading(models.Model):
     )
     context = models.CharField(max_length=10, choices=Context.choices, default=Context.REST)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.STAFF)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    entered_by = staff_member(null=True, blank=True, editable=False)
     note = models.CharField(max_length=200, blank=True)
     medication = models.CharField(
         "pain medicine since the last entry",

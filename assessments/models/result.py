@@ -48,18 +48,12 @@ def decide(
     at_threshold: bool = False,
 ) -> Result:
     """The one rule: a signed outcome wins; otherwise the computed one, as it stands now."""
-    if signed_outcome:
-        return Result(
-            Outcome(signed_outcome),
-            Outcome(computed),
-            signed=True,
-            percent_reduction=percent_reduction,
-            at_threshold=at_threshold,
-        )
+    signed = bool(signed_outcome)
     return Result(
+        Outcome(signed_outcome) if signed else Outcome(computed),
         Outcome(computed),
-        Outcome(computed),
-        provisional=provisional,
+        signed=signed,
+        provisional=provisional and not signed,
         percent_reduction=percent_reduction,
         at_threshold=at_threshold,
     )

@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -9,7 +8,7 @@ from simple_history.models import HistoricalRecords
 from .. import rules
 from .choices import OutcomeChoices
 from .injection import Injection
-from .limits import REASON_MAX, length_constraint
+from .limits import REASON_MAX, length_constraint, staff_member
 
 
 class SignOff(models.Model):
@@ -21,9 +20,7 @@ class SignOff(models.Model):
 
     injection = models.ForeignKey(Injection, on_delete=models.PROTECT, related_name="signoffs")
     version = models.PositiveSmallIntegerField()
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    signed_by = staff_member()
     signed_at = models.DateTimeField(default=timezone.now)
     computed_outcome = models.CharField(max_length=16, choices=OutcomeChoices.choices)
     signed_outcome = models.CharField(max_length=16, choices=OutcomeChoices.choices)
@@ -86,9 +83,7 @@ class Amendment(models.Model):
     injection = models.ForeignKey(Injection, on_delete=models.PROTECT, related_name="amendments")
     amends_version = models.PositiveSmallIntegerField()
     reason = models.TextField(max_length=REASON_MAX)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    opened_by = staff_member()
     opened_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
