@@ -66,7 +66,7 @@ def test_concurrent_writers_through_gunicorn_are_all_saved(backend):
     if backend == "postgresql" and connection.vendor != "postgresql":
         pytest.skip("the PostgreSQL run of the suite covers PostgreSQL")
     result = subprocess.run(
-        [sys.executable, "bench/concurrency.py", "--writers", "8", "--seconds", "4"]
+        [sys.executable, "bench/concurrency.py", "--writers", "8", "--seconds", "2"]
         + ["--backend", backend],
         cwd=ROOT,
         capture_output=True,
