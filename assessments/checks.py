@@ -6,17 +6,45 @@ warns when the proxy setting would let a client forge its address.
 """
 
 import os
+from importlib import import_module
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 
+SCHEMA_V2 = "0001_squashed_0016_exports_and_statistics"
 # The guards come with version 2's one migration (or version 1's 0008, which it replaces).
-GUARDS_MIGRATIONS = {
-    ("assessments", "0001_squashed_0016_exports_and_statistics"),
-    ("assessments", "0008_record_guards"),
-}
+GUARDS_MIGRATIONS = {("assessments", SCHEMA_V2), ("assessments", "0008_record_guards")}
+# The last commit that still has version 1's migrations (README, "Upgrading").
+LAST_V1_MIGRATIONS = "8e1aa56"
+
+
+def part_way_through_version_one(applied):
+    """Some of version 1's migrations applied, not all: version 2's migration cannot take
+    over (Django would skip the app's migrations without a word)."""
+    module = import_module(f"assessments.migrations.{SCHEMA_V2}")
+    replaced = set(module.Migration.replaces)
+    done = replaced & set(applied)
+    return bool(done) and done != replaced and ("assessments", SCHEMA_V2) not in applied
+
+
+@register(Tags.database)
+def schema_can_be_migrated(app_configs, databases=None, **kwargs):
+    errors = []
+    for alias in databases or ():
+        if part_way_through_version_one(MigrationRecorder(connections[alias]).applied_migrations()):
+            errors.append(
+                Error(
+                    f"Database {alias!r} is part-way through version 1's migrations, which "
+                    "version 2's single migration cannot continue.",
+                    hint=f"Migrate it with version 1's last migrations first: `git checkout "
+                    f"{LAST_V1_MIGRATIONS} && python manage.py migrate`, then come back "
+                    "(README, Upgrading).",
+                    id="assessments.E002",
+                )
+            )
+    return errors
 
 
 @register(Tags.database)
@@ -28,7 +56,7 @@ def record_guards_installed(app_configs, databases=None, **kwargs):
     for alias in databases or ():
         connection = connections[alias]
         applied = MigrationRecorder(connection).applied_migrations()
-        if not GUARDS_MIGRATIONS & set(applied):
+        if not GUARDS_MIGRATIONS & set(applied) or part_way_through_version_one(applied):
             continue  # Not migrated that far yet: migrate installs them.
         columns = triggers.concrete_columns(Injection)
         expected = {triggers.trigger_name(guard) for guard in triggers.guards(columns)}

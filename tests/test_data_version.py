@@ -1,11 +1,18 @@
 """The data version (models/version.py): every write moves it on, whatever the path; the
 board's cached cards follow it."""
 
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import services, signing
 from assessments.models import DataVersion, Injection, PainReading, Patient
+from assessments.views.injections import RECORD_PERMISSIONS
 from tests import builders
 
 # Session, user, permissions (2), data version, diary link: the record part is kept HTML.
@@ -84,3 +91,25 @@ def test_the_kept_injection_page_follows_the_role(make_role_user, client, make_i
     client.force_login(make_role_user("Auditor"))
     seen = client.get(page).content
     assert b"Enter score" not in seen and b"Create a diary link" not in seen
+
+
+def test_the_kept_injection_page_turns_final_the_moment_the_window_closes(
+    client, make_role_user, make_injection, monkeypatch
+):
+    # Two visits in the same minute, either side of the window's close.
+    moment = timezone.now().replace(second=10, microsecond=0) - timedelta(minutes=1)
+    injection = make_injection(
+        [(-5, 8), (25, 1)], performed_at=moment - timedelta(minutes=29, seconds=55)
+    )
+    client.force_login(make_role_user("Clinician"))
+    page = reverse("assessments:injection_detail", args=[injection.pk])
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    assert b"sign-off" not in client.get(page).content  # Provisional: the window is open.
+    monkeypatch.setattr(timezone, "now", lambda: moment + timedelta(seconds=20))
+    assert b'class="btn btn-success sign-off"' in client.get(page).content
+
+
+def test_the_kept_record_is_made_per_permission_the_template_asks_about():
+    template = Path(settings.BASE_DIR, "templates/assessments/_injection_record.html")
+    asked = set(re.findall(r"perms\.(\w+\.\w+)", template.read_text()))
+    assert asked and asked <= set(RECORD_PERMISSIONS)

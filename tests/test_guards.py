@@ -234,3 +234,18 @@ def test_a_missing_guard_fails_the_database_check_until_reinstalled(db):
         call_command("check", databases=["default"])
     call_command("install_guards", stdout=None)
     call_command("check", databases=["default"])
+
+
+def test_a_database_part_way_through_version_one_is_refused_with_the_way_out(db):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+    from django.db.migrations.recorder import MigrationRecorder
+
+    call_command("check", databases=["default"])  # Fully migrated: nothing to say.
+    # As if version 1 had been migrated up to 0004 only (rolled back with the test).
+    recorded = MigrationRecorder(connection).migration_qs.filter(app="assessments")
+    recorded.exclude(name__in=["0001_initial", "0002_audit_trail_signoff"]).delete()
+    with pytest.raises(SystemCheckError, match="assessments.E002") as refused:
+        call_command("check", databases=["default"])
+    assert "git checkout 8e1aa56" in str(refused.value)
+    assert "E001" not in str(refused.value)

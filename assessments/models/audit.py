@@ -1,10 +1,10 @@
 from django.db import models
 
 from .injection import Injection
-from .limits import staff_member
+from .limits import choice_constraint, staff_member
 
 
-class LogEntry(models.Model):
+class AuditEntry(models.Model):
     """Who did it and when; the logs below add what. Their tables are append-only
     (triggers.py)."""
 
@@ -17,48 +17,44 @@ class LogEntry(models.Model):
         ordering = ["-at"]
 
 
-def one_of(field, choices, name):
-    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices}), name=name)
+class AccessKind(models.TextChoices):
+    VIEW = "view", "Viewed PDF"
+    BULK = "bulk", "Bulk zip download"
+    EXPORT = "export", "Command-line export"
+    ARCHIVE = "archive", "Archived signed PDF"
+    HANDOUT = "handout", "Diary handout PDF"
 
 
-class ReportAccess(LogEntry):
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV, one row per reading"
+    CSV_WIDE = "csv-wide", "CSV, one row per injection"
+    REDCAP = "redcap", "REDCap (dictionary and records)"
+    FHIR = "fhir", "FHIR R4 bundle"
+
+
+class ReportAccess(AuditEntry):
     """Who viewed or downloaded which report, and when."""
 
-    class Kind(models.TextChoices):
-        VIEW = "view", "Viewed PDF"
-        BULK = "bulk", "Bulk zip download"
-        EXPORT = "export", "Command-line export"
-        ARCHIVE = "archive", "Archived signed PDF"
-        HANDOUT = "handout", "Diary handout PDF"
+    Kind = AccessKind
 
     injection = models.ForeignKey(Injection, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
 
-    class Meta(LogEntry.Meta):
+    class Meta(AuditEntry.Meta):
         verbose_name = "report access log entry"
         verbose_name_plural = "report access log entries"
-        constraints = [
-            one_of(
-                "kind",
-                ["view", "bulk", "export", "archive", "handout"],
-                "assessments_access_kind_valid",
-            )
-        ]
+        constraints = [choice_constraint("assessments_access_kind_valid", "kind", AccessKind)]
 
     def __str__(self):
         return f"{self.get_kind_display()} of injection #{self.injection_id} by {self.actor}"
 
 
-class DataExport(LogEntry):
+class DataExport(AuditEntry):
     """One row per data export (CSV, REDCap, FHIR): who, which format, which records, how
     many. The records are named by the selection, not row by row, so a 100,000-injection
     export writes one log row."""
 
-    class Format(models.TextChoices):
-        CSV = "csv", "CSV, one row per reading"
-        CSV_WIDE = "csv-wide", "CSV, one row per injection"
-        REDCAP = "redcap", "REDCap (dictionary and records)"
-        FHIR = "fhir", "FHIR R4 bundle"
+    Format = ExportFormat
 
     format = models.CharField(max_length=10, choices=Format.choices)
     selection = models.CharField(
@@ -66,14 +62,10 @@ class DataExport(LogEntry):
     )
     injections = models.PositiveIntegerField("injections exported")
 
-    class Meta(LogEntry.Meta):
+    class Meta(AuditEntry.Meta):
         verbose_name = "data export log entry"
         verbose_name_plural = "data export log entries"
-        constraints = [
-            one_of(
-                "format", ["csv", "csv-wide", "redcap", "fhir"], "assessments_export_format_valid"
-            )
-        ]
+        constraints = [choice_constraint("assessments_export_format_valid", "format", ExportFormat)]
 
     def __str__(self):
         return f"{self.get_format_display()} of {self.injections} injection(s) by {self.actor}"

@@ -63,6 +63,12 @@ def new_injection(request):
 
 
 RECORD_PARTS = ("<!--diary-link-->", "<!--diary-link-forms-->")
+# Every permission _injection_record.html asks about: the kept record is per combination.
+RECORD_PERMISSIONS = (
+    "assessments.add_painreading",
+    "assessments.sign_injection",
+    "assessments.change_injection",
+)
 
 
 def injection_record(request, pk, now):
@@ -92,7 +98,9 @@ def injection_record(request, pk, now):
         },
         request=request,
     )
-    return html, next_minute(now)
+    # The page changes by the clock alone when the window opens and when it closes.
+    moments = [injection.window_opens_at, injection.window_closes_at]
+    return html, min([next_minute(now), *(moment for moment in moments if moment > now)])
 
 
 @staff_required
@@ -101,8 +109,7 @@ def injection_detail(request, pk):
     (views/fragments.py); the diary link and its forms (a CSRF token) are made per request."""
     now = timezone.now()
     user = request.user
-    permissions = ("add_painreading", "sign_injection", "change_injection")
-    key = ("injection", pk, tuple(user.has_perm(f"assessments.{name}") for name in permissions))
+    key = ("injection", pk, tuple(user.has_perm(name) for name in RECORD_PERMISSIONS))
     record = kept(key, now, lambda: injection_record(request, pk, now))
     head, rest = record.split(RECORD_PARTS[0], 1)
     middle, tail = rest.split(RECORD_PARTS[1], 1)
