@@ -182,6 +182,9 @@ def test_redcap_dictionary_has_the_18_redcap_columns_and_every_records_column(ma
     columns = list(records[0])
     assert columns[:3] == ["record_id", "redcap_repeat_instrument", "redcap_repeat_instance"]
     assert set(columns) - set(names) == {"redcap_repeat_instrument", "redcap_repeat_instance"}
+    # REDCap's rule for variable names (and its advice: at most 26 characters).
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]{0,25}", name) for name in names)
+    assert len(set(names)) == len(names)
     by_name = {field[0]: field for field in fields}
     assert by_name["mrn"][10] == "y"
     assert by_name["side"][5] == "1, Left | 2, Right"
@@ -242,6 +245,11 @@ def test_fhir_bundle_validates_as_r4_and_every_reference_resolves(make_injection
     bundle = bundle_of()
     Bundle.model_validate(bundle)
     assert bundle["type"] == "collection"
+    # The validation has teeth: an element R4 does not know is refused.
+    broken = json.loads(json.dumps(bundle))
+    broken["entry"][1]["resource"]["focus"] = [{"reference": broken["entry"][0]["fullUrl"]}]
+    with pytest.raises(ValueError):
+        Bundle.model_validate(broken)
     urls = [item["fullUrl"] for item in bundle["entry"]]
     assert len(urls) == len(set(urls))
     assert all(url.startswith("urn:uuid:") for url in urls)

@@ -328,14 +328,14 @@ def fields() -> list[Field]:
             choices=tuple((status, status.capitalize()) for status in RELIEF_STATUSES),
         ),
         injection(
-            "relief_last_meeting_minutes",
+            "relief_last_meeting_min",
             "text",
             "Relief: last reading meeting the rule (minutes after the injection)",
             lambda f: rounded_minutes(f.relief.last_meeting),
             validation="number",
         ),
         injection(
-            "relief_first_failing_minutes",
+            "relief_first_failing_min",
             "text",
             "Relief: first reading failing the rule (minutes after the injection)",
             lambda f: rounded_minutes(f.relief.first_failing),
