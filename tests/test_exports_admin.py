@@ -138,3 +138,18 @@ def test_export_these_without_filters_exports_every_page(role_client, three, mon
 def test_export_these_refuses_an_unknown_format(role_client, three):
     assert role_client("Clinician").get(export_url("xlsx")).status_code == 404
     assert not DataExport.objects.exists()
+
+
+def test_export_selected_with_select_across_exports_the_whole_filtered_list(role_client, three):
+    response = role_client("Clinician").post(
+        reverse(CHANGELIST) + "?side__exact=right",
+        {
+            "action": "export_csv_wide",
+            "select_across": "1",
+            "_selected_action": [three["right"].pk],
+        },
+    )
+    assert exported_ids(response) == sorted([three["right"].pk, three["found"].pk])
+    entry = DataExport.objects.get()
+    assert entry.injections == 2
+    assert entry.selection == f"selected: ids {three['right'].pk}, {three['found'].pk}"

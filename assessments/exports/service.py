@@ -16,6 +16,8 @@ from .rows import export_facts
 
 log = logging.getLogger(__name__)
 
+# The log names at most this many ids of a selection (its count is in the row too).
+IDS_SHOWN = 50
 SELECTION_MAX = DataExport._meta.get_field("selection").max_length
 
 
@@ -67,5 +69,6 @@ def record_export(key: str, count: int, selection_text: str, *, user=None) -> Da
 
 
 def selected_ids_text(ids) -> str:
-    ids = sorted(ids)
-    return f"selected: {len(ids)} injection(s), ids " + ", ".join(map(str, ids))
+    """ "selected: ids 3, 5, 8", the first IDS_SHOWN of them, then "…"."""
+    shown = ", ".join(map(str, sorted(ids)[:IDS_SHOWN]))
+    return f"selected: ids {shown}" + (", …" if len(ids) > IDS_SHOWN else "")
