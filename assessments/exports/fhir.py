@@ -256,20 +256,21 @@ def dumps(value) -> str:
 
 
 def chunks(all_facts: Iterable[InjectionFacts]) -> Iterator[bytes]:
-    """The bundle's JSON bytes, one injection's entries at a time."""
+    """The bundle's JSON bytes, one injection's entries at a time. FHIR allows no empty
+    array, so an empty selection is a bundle without "entry"."""
     opening = {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),
         "type": "collection",
         "timestamp": display.iso_local(timezone.now()),
     }
-    yield (dumps(opening)[:-1] + ',"entry":[').encode()
+    yield dumps(opening)[:-1].encode()
     seen_patients = set()
-    first = True
+    separator = ',"entry":['
     for facts in all_facts:
         parts = []
         for item in injection_entries(facts, seen_patients):
-            parts.append(dumps(item) if first else "," + dumps(item))
-            first = False
+            parts.append(separator + dumps(item))
+            separator = ","
         yield "".join(parts).encode()
-    yield b"]}"
+    yield b"}" if separator != "," else b"]}"
