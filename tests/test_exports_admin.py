@@ -5,10 +5,12 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.admin.injections import InjectionAdmin
-from assessments.models import DataExport
+from assessments.models import DataExport, Injection
 
 CHANGELIST = "admin:assessments_injection_changelist"
 
@@ -153,3 +155,19 @@ def test_export_selected_with_select_across_exports_the_whole_filtered_list(role
     entry = DataExport.objects.get()
     assert entry.injections == 2
     assert entry.selection == f"selected: ids {three['right'].pk}, {three['found'].pk}"
+
+
+def test_export_these_runs_the_same_queries_for_3_and_30_injections(role_client, make_injection):
+    client = role_client("Auditor")
+
+    def queries_for(total):
+        while Injection.objects.count() < total:
+            make_injection([(-5, 8), (25, 1)])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(export_url("fhir"), {"side__exact": "left"})
+            b"".join(response.streaming_content)
+        return len(queries)
+
+    queries_for(3)  # the first request also loads the session and the permissions
+    assert queries_for(3) == queries_for(30)
+    assert DataExport.objects.order_by("pk").last().injections == 30
