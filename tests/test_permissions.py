@@ -435,8 +435,6 @@ MATRIX = {
         200,
         200,
     ),  # noqa: E501
-    # "Export these" (the changelist's filters as the query): clinicians and auditors.
-    "/admin/assessments/injection/export/<format>/": (LOGIN, LOGIN, 403, 200, 200, 200),
     "/admin/assessments/injection/<injection>/sign/": (LOGIN, LOGIN, 403, 200, 403, 200),
     "/admin/assessments/injection/<injection>/amend/": (LOGIN, LOGIN, 403, 200, 403, 200),
     "/admin/assessments/injection/<injection>/signed/<version>.pdf": (
@@ -447,6 +445,8 @@ MATRIX = {
         200,
         200,
     ),  # noqa: E501
+    # "Export these" (the changelist's filters as the query): clinicians and auditors.
+    "/admin/assessments/injection/export/<format>/": (LOGIN, LOGIN, 403, 200, 200, 200),
     # Enrolment codes: issued and listed by superusers only; never changed or deleted.
     "/admin/assessments/enrolmentcode/": (LOGIN, LOGIN, 403, 403, 403, 200),
     "/admin/assessments/enrolmentcode/add/": (LOGIN, LOGIN, 403, 403, 403, 200),
