@@ -28,6 +28,7 @@ class Format:
     stem: str
     extension: str
     content_type: str
+    button: str  # the changelist's "Export these" button
 
     @property
     def label(self) -> str:
@@ -37,10 +38,17 @@ class Format:
 FORMATS = {
     format.key: format
     for format in [
-        Format("csv", csv_long, "si-readings", "csv", "text/csv; charset=utf-8"),
-        Format("csv-wide", csv_wide, "si-injections", "csv", "text/csv; charset=utf-8"),
-        Format("redcap", redcap, "si-redcap", "zip", "application/zip"),
-        Format("fhir", fhir, "si-fhir", "json", "application/fhir+json"),
+        Format("csv", csv_long, "si-readings", "csv", "text/csv; charset=utf-8", "CSV readings"),
+        Format(
+            "csv-wide",
+            csv_wide,
+            "si-injections",
+            "csv",
+            "text/csv; charset=utf-8",
+            "CSV injections",
+        ),
+        Format("redcap", redcap, "si-redcap", "zip", "application/zip", "REDCap"),
+        Format("fhir", fhir, "si-fhir", "json", "application/fhir+json", "FHIR"),
     ]
 }
 
