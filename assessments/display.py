@@ -72,6 +72,16 @@ def iso(moment: datetime | None) -> str:
     return moment.isoformat(timespec="milliseconds") if moment else ""
 
 
+def iso_local(moment: datetime | None) -> str:
+    """ISO 8601 in the clinic's zone, with its UTC offset: "2026-03-03T14:05:00+01:00"."""
+    return local(moment).isoformat(timespec="seconds") if moment else ""
+
+
+def minute_stamp(moment: datetime | None) -> str:
+    """ "2026-03-03 14:05" in the clinic's zone (REDCap's datetime_ymd); "" for no time."""
+    return f"{local(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
 def person(user: Any) -> str:
     """A user as people know them: full name, else the user name; "—" for nobody."""
     if user is None:

@@ -179,6 +179,7 @@ def world(module_db, signed_in):
         "accesslog": AccessLog.objects.create(**attempt).pk,
         "accessfailurelog": AccessFailureLog.objects.create(**attempt).pk,
         "ct": ContentType.objects.get_for_model(Patient).pk,
+        "format": "csv",
     }
 
 
@@ -434,6 +435,8 @@ MATRIX = {
         200,
         200,
     ),  # noqa: E501
+    # "Export these" (the changelist's filters as the query): clinicians and auditors.
+    "/admin/assessments/injection/export/<format>/": (LOGIN, LOGIN, 403, 200, 200, 200),
     # Enrolment codes: issued and listed by superusers only; never changed or deleted.
     "/admin/assessments/enrolmentcode/": (LOGIN, LOGIN, 403, 403, 403, 200),
     "/admin/assessments/enrolmentcode/add/": (LOGIN, LOGIN, 403, 403, 403, 200),

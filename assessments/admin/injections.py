@@ -18,6 +18,7 @@ from ..reports.bundle import report_files, stream_zip, zip_filename
 from ..reports.data import report_filename
 from ..reports.handout import handout_facts, render_handout
 from .base import ClinicalRecordAdmin, FastListMixin
+from .exports import EXPORT_ACTIONS, ExportMixin
 from .filters import ResultFilter, SignedFilter
 from .inlines import AmendmentInline, PainReadingInline, SignOffInline
 
@@ -35,7 +36,7 @@ def handout_files(injections, request):
 
 
 @admin.register(Injection)
-class InjectionAdmin(FastListMixin, ClinicalRecordAdmin):
+class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
     list_display = [
         "performed_local",
         "patient_mrn",
@@ -85,7 +86,7 @@ class InjectionAdmin(FastListMixin, ClinicalRecordAdmin):
         "proceduralist_name",
     ]
     inlines = [PainReadingInline, SignOffInline, AmendmentInline]
-    actions = ["download_pdf_reports", "download_handouts"]
+    actions = ["download_pdf_reports", "download_handouts", *EXPORT_ACTIONS]
     fieldsets = [
         (None, {"fields": ["patient", "patient_details", "performed_at", "side", "proceduralist"]}),
         ("Result", {"fields": ["evaluation"]}),

@@ -1,0 +1,95 @@
+"""The injection changelist's exports: "Export selected" actions and "Export these" buttons.
+
+Both need the "export injections" permission, stream the file, and write one export-log row
+before the first byte. "Export these" builds the changelist the admin would show for the
+same query string, so its filters, date drill-down and search select exactly the listed
+injections (every page of them).
+"""
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from ..exports import service as exports
+from ..models import Injection
+
+EXPORT_ACTIONS = ["export_csv", "export_csv_wide", "export_redcap", "export_fhir"]
+
+
+class ExportMixin:
+    def has_export_permission(self, request):
+        return request.user.has_perm("assessments.export_injections")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "export/<str:format>/",
+                view(self.export_listed),
+                name="assessments_injection_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        formats = list(exports.FORMATS.values()) if self.has_export_permission(request) else []
+        return super().changelist_view(
+            request, {"export_formats": formats, **(extra_context or {})}
+        )
+
+    def export_response(self, request, key, selection, described):
+        """Stream `selection` in format `key`, logged first as one export-log row."""
+        export_format = exports.FORMATS[key]
+        now = timezone.now()
+        exports.record_export(key, selection.count(), described, user=request.user)
+        response = StreamingHttpResponse(
+            exports.export_chunks(key, selection, now=now),
+            content_type=export_format.content_type,
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            True, exports.export_filename(export_format, now)
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def export_selected(self, request, queryset, key):
+        # A subquery, not a list of ids: "select all" on a large list stays one query.
+        selection = Injection.objects.filter(pk__in=queryset.values("pk"))
+        ids = list(selection.order_by("pk").values_list("pk", flat=True)[: exports.IDS_SHOWN + 1])
+        return self.export_response(request, key, selection, exports.selected_ids_text(ids))
+
+    @admin.action(description="Export selected (CSV, one row per reading)", permissions=["export"])
+    def export_csv(self, request, queryset):
+        return self.export_selected(request, queryset, "csv")
+
+    @admin.action(
+        description="Export selected (CSV, one row per injection)", permissions=["export"]
+    )
+    def export_csv_wide(self, request, queryset):
+        return self.export_selected(request, queryset, "csv-wide")
+
+    @admin.action(description="Export selected (REDCap zip)", permissions=["export"])
+    def export_redcap(self, request, queryset):
+        return self.export_selected(request, queryset, "redcap")
+
+    @admin.action(description="Export selected (FHIR R4 bundle)", permissions=["export"])
+    def export_fhir(self, request, queryset):
+        return self.export_selected(request, queryset, "fhir")
+
+    def export_listed(self, request, format):
+        """ "Export these": every injection the changelist lists for this query string."""
+        if not (self.has_view_permission(request) and self.has_export_permission(request)):
+            raise PermissionDenied
+        if format not in exports.FORMATS:
+            raise Http404("No such export format.")
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(reverse("admin:assessments_injection_changelist"))
+        query = request.GET.urlencode()
+        described = f"changelist: {query}" if query else "changelist: all injections"
+        return self.export_response(request, format, changelist.queryset, described)

@@ -1,0 +1,62 @@
+"""CSV cells a spreadsheet will not run: OWASP's CSV-injection defence, and the line writer.
+
+A text cell starting with =, +, -, @, a tab or a carriage return is read by Excel and
+LibreOffice as a formula; a leading single quote makes it text again. Numbers are written as
+numbers and left alone (a baseline's "-5" minutes is a number, not a formula); the risk is
+free text: notes, MRNs, medicines, names.
+"""
+
+import csv
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A cell's value as written: None as empty, text that could run as a formula quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+class _Line:
+    """The file csv.writer writes to: hands back what it was given."""
+
+    def write(self, text):
+        return text
+
+
+class CsvLines:
+    """Rows as CSV text (RFC 4180, CRLF), every cell made spreadsheet-safe."""
+
+    def __init__(self):
+        self.writer = csv.writer(_Line())
+
+    def row(self, cells) -> str:
+        return self.writer.writerow([spreadsheet_safe(cell) for cell in cells])
+
+    def rows(self, rows) -> str:
+        return "".join(self.row(cells) for cells in rows)
+
+
+def csv_chunks(header, row_batches, *, byte_order_mark=True, flush_at=64 * 1024):
+    """A CSV file's bytes, about `flush_at` at a time: the header, then each batch of rows.
+
+    The byte-order mark tells Excel the file is UTF-8 (REDCap's importer wants none).
+    """
+    lines = CsvLines()
+    pending = [("\ufeff" if byte_order_mark else "") + lines.row(header)]
+    size = 0
+    for rows in row_batches:
+        text = lines.rows(rows)
+        pending.append(text)
+        size += len(text)
+        if size >= flush_at:
+            yield "".join(pending).encode()
+            pending, size = [], 0
+    yield "".join(pending).encode()

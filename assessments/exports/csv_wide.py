@@ -1,0 +1,119 @@
+"""CSV, one row per injection: the procedure, the rule's reading of it and the sign-off."""
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from .. import display, rules
+from .cells import csv_chunks, yes_no
+from .rows import InjectionFacts, rounded_minutes
+
+HEADER = [
+    "injection_id",
+    "mrn",
+    "performed_at",
+    "side",
+    "proceduralist",
+    "guidance",
+    "contrast",
+    "sedation",
+    "anaesthetic_agent",
+    "anaesthetic_concentration_percent",
+    "anaesthetic_volume_ml",
+    "steroid_agent",
+    "steroid_dose_mg",
+    "analgesic",
+    "analgesic_at",
+    "readings",
+    "baseline_score",
+    "baseline_at",
+    "baseline_context",
+    "decisive_score",
+    "decisive_at",
+    "decisive_minutes_after_injection",
+    "readings_counted",
+    "percent_reduction",
+    "at_threshold",
+    "profile",
+    "computed_outcome",
+    "result",
+    "provisional",
+    "signed",
+    "signed_outcome",
+    "override",
+    "override_reason",
+    "signed_by",
+    "signed_at",
+    "confounders",
+    "diary_hour_slots_filled",
+    "diary_hour_slots",
+    "diary_days_filled",
+    "diary_days",
+    "relief_status",
+    "relief_began_minutes",
+    "relief_last_meeting_minutes",
+    "relief_first_failing_minutes",
+    "relief_consistency",
+    "notes",
+]
+
+
+def rounded(percent: Decimal | None) -> Decimal | None:
+    return None if percent is None else rules.round_percent(percent)
+
+
+def injection_row(facts: InjectionFacts) -> list:
+    injection, evaluation, result = facts.injection, facts.evaluation, facts.result
+    baseline, decisive, signoff = facts.baseline, facts.decisive, facts.signoff
+    relief = facts.relief
+    return [
+        injection.pk,
+        facts.patient.mrn,
+        display.iso_local(injection.performed_at),
+        injection.side,
+        display.person(injection.proceduralist),
+        injection.guidance,
+        injection.contrast,
+        injection.sedation,
+        injection.anaesthetic_agent,
+        injection.anaesthetic_concentration.normalize(),
+        injection.anaesthetic_volume_ml.normalize(),
+        injection.steroid_agent,
+        injection.steroid_dose_mg.normalize() if injection.steroid_dose_mg is not None else None,
+        injection.analgesic,
+        display.iso_local(injection.analgesic_at),
+        len(facts.readings),
+        evaluation.baseline,
+        display.iso_local(baseline.reading.recorded_at) if baseline else "",
+        evaluation.baseline_context,
+        decisive.reading.score if decisive else None,
+        display.iso_local(decisive.reading.recorded_at) if decisive else "",
+        decisive.minutes_rounded if decisive else None,
+        len(evaluation.counted),
+        rounded(result.percent_reduction),
+        yes_no(result.at_threshold),
+        facts.profile,
+        result.computed.value,
+        result.outcome.value,
+        yes_no(result.provisional),
+        yes_no(result.signed),
+        signoff.signed_outcome if signoff else "",
+        yes_no(result.is_override),
+        signoff.override_reason if signoff else "",
+        display.person(signoff.signed_by) if signoff else "",
+        display.iso_local(signoff.signed_at) if signoff else "",
+        "; ".join(facts.confounders),
+        facts.diary.hours_filled,
+        facts.diary.hours_total,
+        facts.diary.days_filled,
+        facts.diary.days_total,
+        relief.status,
+        rounded_minutes(relief.began),
+        rounded_minutes(relief.last_meeting),
+        rounded_minutes(relief.first_failing),
+        relief.consistency or "",
+        injection.notes,
+    ]
+
+
+def chunks(all_facts: Iterable[InjectionFacts]) -> Iterator[bytes]:
+    return csv_chunks(HEADER, ([injection_row(facts)] for facts in all_facts))

@@ -1,0 +1,276 @@
+"""FHIR R4: a Bundle of type collection, written entry by entry.
+
+Per injection: the Patient (once per bundle: the MRN, nothing the record does not hold), a
+Procedure (CPT 27096, the SI joint with its side), an Observation per reading (LOINC
+72514-3, part of the Procedure), a derived Observation for the percent reduction and one for
+the block's result (each derivedFrom the readings the rule used), and a DiagnosticReport
+(final and carrying the signed PDF once signed, preliminary before). Every reference is a
+urn:uuid fullUrl inside the bundle; the UUIDs are derived from the record ids, so exporting
+the same records twice gives the same UUIDs.
+"""
+
+import base64
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+
+from django.utils import timezone
+
+from .. import display, rules
+from .rows import InjectionFacts, ReadingFacts
+
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://si-assessments.invalid/fhir")
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+CPT = "http://www.ama-assn.org/go/cpt"
+UCUM = "http://unitsofmeasure.org"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203"
+# mCODE's laterality qualifier on a bodySite CodeableConcept: R4 has no laterality element.
+LATERALITY = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-laterality-qualifier"
+LOCAL = "urn:si-assessments"
+LATERALITY_CODES = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
+
+
+def urn(*parts) -> str:
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, '/'.join(map(str, parts)))}"
+
+
+def ref(full_url: str) -> dict:
+    return {"reference": full_url}
+
+
+def entry(full_url: str, resource: dict) -> dict:
+    return {"fullUrl": full_url, "resource": resource}
+
+
+def patient_resource(patient) -> dict:
+    return {
+        "resourceType": "Patient",
+        "identifier": [
+            {
+                "use": "usual",
+                "type": {"coding": [{"system": IDENTIFIER_TYPE, "code": "MR"}], "text": "MRN"},
+                "value": patient.mrn,
+            }
+        ],
+    }
+
+
+def procedure_resource(facts: InjectionFacts, patient_url: str, report_url: str) -> dict:
+    injection = facts.injection
+    code, side = LATERALITY_CODES[injection.side]
+    resource = {
+        "resourceType": "Procedure",
+        "status": "completed",
+        "code": {
+            "coding": [
+                {
+                    "system": CPT,
+                    "code": "27096",
+                    "display": "Injection procedure for sacroiliac joint, anesthetic/steroid, "
+                    "with image guidance",
+                }
+            ],
+            "text": "Diagnostic sacroiliac joint injection",
+        },
+        "subject": ref(patient_url),
+        "performedDateTime": display.iso_local(injection.performed_at),
+        "performer": [{"actor": {"display": display.person(injection.proceduralist)}}],
+        "bodySite": [
+            {
+                "extension": [
+                    {
+                        "url": LATERALITY,
+                        "valueCodeableConcept": {
+                            "coding": [{"system": SNOMED, "code": code, "display": side}]
+                        },
+                    }
+                ],
+                "coding": [
+                    {"system": SNOMED, "code": "39723000", "display": "Sacroiliac joint structure"}
+                ],
+                "text": f"{side} sacroiliac joint",
+            }
+        ],
+        "report": [ref(report_url)],
+    }
+    if injection.notes:
+        resource["note"] = [{"text": injection.notes}]
+    return resource
+
+
+def reading_resource(row: ReadingFacts, patient_url: str, procedure_url: str) -> dict:
+    reading = row.reading
+    resource = {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey"}]}],
+        "code": {
+            "coding": [
+                {
+                    "system": LOINC,
+                    "code": "72514-3",
+                    "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+                }
+            ]
+        },
+        "subject": ref(patient_url),
+        "partOf": [ref(procedure_url)],
+        "effectiveDateTime": display.iso_local(reading.recorded_at),
+        "valueInteger": reading.score,
+        "component": [
+            {
+                "code": {"coding": [{"system": LOCAL, "code": "context"}], "text": "Context"},
+                "valueCodeableConcept": {
+                    "coding": [{"system": f"{LOCAL}:context", "code": reading.context}],
+                    "text": reading.get_context_display(),
+                },
+            }
+        ],
+    }
+    if reading.source != "staff":
+        resource["performer"] = [ref(patient_url)]
+    if reading.note:
+        resource["note"] = [{"text": reading.note}]
+    return resource
+
+
+def status_of(facts: InjectionFacts) -> str:
+    result = facts.result
+    return "preliminary" if result.pending or result.provisional else "final"
+
+
+def reduction_resource(facts, patient_url, procedure_url, used_urls) -> dict:
+    decisive = facts.decisive
+    return {
+        "resourceType": "Observation",
+        "status": status_of(facts),
+        "code": {
+            "coding": [{"system": LOCAL, "code": "percent-reduction"}],
+            "text": "Pain reduction after the diagnostic SI joint block",
+        },
+        "subject": ref(patient_url),
+        "partOf": [ref(procedure_url)],
+        "effectiveDateTime": display.iso_local(decisive.reading.recorded_at)
+        if decisive
+        else display.iso_local(facts.injection.performed_at),
+        "valueQuantity": {
+            "value": float(rules.round_percent(facts.result.percent_reduction)),
+            "unit": "%",
+            "system": UCUM,
+            "code": "%",
+        },
+        "derivedFrom": [ref(url) for url in used_urls],
+    }
+
+
+def result_resource(facts, patient_url, procedure_url, derived_urls) -> dict:
+    result = facts.result
+    resource = {
+        "resourceType": "Observation",
+        "status": status_of(facts),
+        "code": {
+            "coding": [{"system": LOCAL, "code": "block-result"}],
+            "text": "Diagnostic SI joint block result",
+        },
+        "subject": ref(patient_url),
+        "partOf": [ref(procedure_url)],
+        "effectiveDateTime": display.iso_local(facts.injection.performed_at),
+        "valueCodeableConcept": {
+            "coding": [
+                {
+                    "system": f"{LOCAL}:outcome",
+                    "code": result.outcome.value,
+                    "display": display.outcome_label(result.outcome),
+                }
+            ],
+            "text": display.result_words(result),
+        },
+        "method": {"text": f"{facts.profile}: {facts.evaluation.rule_text}"},
+    }
+    if derived_urls:
+        resource["derivedFrom"] = [ref(url) for url in derived_urls]
+    return resource
+
+
+def report_resource(facts, patient_url, result_urls) -> dict:
+    signoff = facts.signoff
+    resource = {
+        "resourceType": "DiagnosticReport",
+        "status": "final" if signoff else "preliminary",
+        "code": {"text": "Diagnostic sacroiliac joint block"},
+        "subject": ref(patient_url),
+        "effectiveDateTime": display.iso_local(facts.injection.performed_at),
+        "result": [ref(url) for url in result_urls],
+        "conclusion": display.result_words(facts.result),
+    }
+    if signoff is None:
+        return resource
+    resource["issued"] = display.iso_local(signoff.signed_at)
+    resource["resultsInterpreter"] = [{"display": display.person(signoff.signed_by)}]
+    archived = facts.signed_report
+    if archived is not None:
+        with archived.file.open("rb") as pdf:
+            data = base64.b64encode(pdf.read()).decode()
+        resource["presentedForm"] = [
+            {
+                "contentType": "application/pdf",
+                "data": data,
+                "title": f"Signed report, injection {facts.injection.pk}, "
+                f"version {signoff.version}",
+                "creation": display.iso_local(signoff.signed_at),
+            }
+        ]
+    return resource
+
+
+def injection_entries(facts: InjectionFacts, seen_patients: set) -> Iterator[dict]:
+    injection, patient = facts.injection, facts.patient
+    patient_url = urn("patient", patient.pk)
+    if patient.pk not in seen_patients:
+        seen_patients.add(patient.pk)
+        yield entry(patient_url, patient_resource(patient))
+    procedure_url = urn("injection", injection.pk)
+    report_url = urn("injection", injection.pk, "report")
+    yield entry(procedure_url, procedure_resource(facts, patient_url, report_url))
+    reading_urls = {}
+    for row in facts.readings:
+        reading_urls[row.number] = urn("reading", row.reading.pk)
+        yield entry(reading_urls[row.number], reading_resource(row, patient_url, procedure_url))
+    baseline = facts.baseline
+    used = ([baseline] if baseline else []) + [row for row in facts.readings if row.counted]
+    used_urls = [reading_urls[row.number] for row in used]
+    derived = []
+    if facts.result.percent_reduction is not None:
+        reduction_url = urn("injection", injection.pk, "reduction")
+        yield entry(reduction_url, reduction_resource(facts, patient_url, procedure_url, used_urls))
+        derived.append(reduction_url)
+    result_url = urn("injection", injection.pk, "result")
+    yield entry(result_url, result_resource(facts, patient_url, procedure_url, derived + used_urls))
+    yield entry(report_url, report_resource(facts, patient_url, [*derived, result_url]))
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def chunks(all_facts: Iterable[InjectionFacts]) -> Iterator[bytes]:
+    """The bundle's JSON bytes, one injection's entries at a time. FHIR allows no empty
+    array, so an empty selection is a bundle without "entry"."""
+    opening = {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid4()),
+        "type": "collection",
+        "timestamp": display.iso_local(timezone.now()),
+    }
+    yield dumps(opening)[:-1].encode()
+    seen_patients = set()
+    separator = ',"entry":['
+    for facts in all_facts:
+        parts = []
+        for item in injection_entries(facts, seen_patients):
+            parts.append(separator + dumps(item))
+            separator = ","
+        yield "".join(parts).encode()
+    yield b"}" if separator != "," else b"]}"

@@ -1,0 +1,82 @@
+"""Run an export: choose the format, stream its bytes, write the export log's one row."""
+
+import getpass
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from types import ModuleType
+
+from django.utils import timezone
+
+from .. import display
+from ..models import DataExport
+from . import csv_long, csv_wide, fhir, redcap
+from .rows import export_facts
+
+log = logging.getLogger(__name__)
+
+# The log names at most this many ids of a selection (its count is in the row too).
+IDS_SHOWN = 50
+SELECTION_MAX = DataExport._meta.get_field("selection").max_length
+
+
+@dataclass(frozen=True)
+class Format:
+    key: str
+    writer: ModuleType
+    stem: str
+    extension: str
+    content_type: str
+    button: str  # the changelist's "Export these" button
+
+    @property
+    def label(self) -> str:
+        return DataExport.Format(self.key).label
+
+
+FORMATS = {
+    format.key: format
+    for format in [
+        Format("csv", csv_long, "si-readings", "csv", "text/csv; charset=utf-8", "CSV readings"),
+        Format(
+            "csv-wide",
+            csv_wide,
+            "si-injections",
+            "csv",
+            "text/csv; charset=utf-8",
+            "CSV injections",
+        ),
+        Format("redcap", redcap, "si-redcap", "zip", "application/zip", "REDCap"),
+        Format("fhir", fhir, "si-fhir", "json", "application/fhir+json", "FHIR"),
+    ]
+}
+
+
+def export_filename(export_format: Format, now: datetime) -> str:
+    """No patient in it: "si-injections-20261126-1830.csv", in clinic time."""
+    return f"{export_format.stem}-{display.local(now):%Y%m%d-%H%M}.{export_format.extension}"
+
+
+def export_chunks(key: str, selection, *, now: datetime | None = None) -> Iterator[bytes]:
+    """The bytes of `selection` (an Injection queryset) in format `key`, as they are made."""
+    now = now or timezone.now()
+    return FORMATS[key].writer.chunks(export_facts(selection, now=now))
+
+
+def record_export(key: str, count: int, selection_text: str, *, user=None) -> DataExport:
+    """The export log's row; a command-line export names the OS user."""
+    actor = user.get_username() if user is not None else f"command line ({getpass.getuser()})"
+    if len(selection_text) > SELECTION_MAX:
+        selection_text = selection_text[: SELECTION_MAX - 1] + "…"
+    entry = DataExport.objects.create(
+        user=user, actor=actor, format=key, selection=selection_text, injections=count
+    )
+    log.info("data export: %s by %s, %d injection(s)", key, actor, count)
+    return entry
+
+
+def selected_ids_text(ids) -> str:
+    """ "selected: ids 3, 5, 8", the first IDS_SHOWN of them, then "…"."""
+    shown = ", ".join(map(str, sorted(ids)[:IDS_SHOWN]))
+    return f"selected: ids {shown}" + (", …" if len(ids) > IDS_SHOWN else "")

@@ -1,0 +1,96 @@
+"""Export injections and readings: export_data --format FORMAT [--signed-only]
+[--since DATE] [--until DATE] -o PATH.
+
+The file is written beside PATH under a temporary name and linked into place only when
+complete, so a failed or interrupted export leaves no partial file; PATH is never
+overwritten. Errors exit with status 2.
+"""
+
+import os
+import tempfile
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from assessments.exports import service as exports
+from assessments.models import Injection
+
+USAGE_ERROR = 2
+
+
+def usage_error(message):
+    return CommandError(message, returncode=USAGE_ERROR)
+
+
+def clinic_day(text, option):
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise usage_error(f"{option} {text!r}: give a date as YYYY-MM-DD.") from None
+
+
+def day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+class Command(BaseCommand):
+    help = (
+        "Export injections: csv (one row per reading), csv-wide (one per injection), "
+        "redcap (a zip: data dictionary and records) or fhir (an R4 bundle, JSON)."
+    )
+
+    def add_arguments(self, parser):
+        # Checked in handle(), not by argparse, so that every mistake exits with status 2
+        # and a sentence, however the command is called.
+        parser.add_argument("--format", required=True, help=", ".join(exports.FORMATS))
+        parser.add_argument("--signed-only", action="store_true", help="Signed injections only.")
+        parser.add_argument("--since", metavar="DATE", help="Performed on or after (clinic day).")
+        parser.add_argument("--until", metavar="DATE", help="Performed on or before (clinic day).")
+        parser.add_argument("-o", "--output", required=True, metavar="PATH")
+
+    def handle(self, *args, format, signed_only, since, until, output, **options):
+        if format not in exports.FORMATS:
+            raise usage_error(
+                f"Unknown format {format!r}: choose one of {', '.join(exports.FORMATS)}."
+            )
+        injections, described = Injection.objects.all(), [f"format {format}"]
+        if signed_only:
+            injections = injections.signed()
+            described.append("signed only")
+        if since:
+            injections = injections.filter(
+                performed_at__gte=day_start(clinic_day(since, "--since"))
+            )
+            described.append(f"since {since}")
+        if until:
+            end = day_start(clinic_day(until, "--until") + timedelta(days=1))
+            injections = injections.filter(performed_at__lt=end)
+            described.append(f"until {until}")
+        path = Path(output)
+        if path.exists():
+            raise usage_error(f"{path} exists: give a new file name (nothing is overwritten).")
+        if not path.parent.is_dir():
+            raise usage_error(f"{path.parent} is not a directory.")
+        count = injections.count()
+        self.write_atomically(path, exports.export_chunks(format, injections))
+        exports.record_export(format, count, "command line: " + ", ".join(described))
+        self.stdout.write(f"Wrote {count} injection{'s' if count != 1 else ''} to {path}")
+
+    def write_atomically(self, path, chunks):
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".part"
+        )
+        try:
+            with os.fdopen(handle, "wb") as part:
+                for chunk in chunks:
+                    part.write(chunk)
+            try:
+                os.link(temporary, path)  # fails if PATH appeared meanwhile: never overwrite
+            except FileExistsError:
+                raise usage_error(
+                    f"{path} appeared during the export; nothing was written."
+                ) from None
+        finally:
+            os.unlink(temporary)
