@@ -171,3 +171,12 @@ def test_export_these_runs_the_same_queries_for_3_and_30_injections(role_client,
     queries_for(3)  # the first request also loads the session and the permissions
     assert queries_for(3) == queries_for(30)
     assert DataExport.objects.order_by("pk").last().injections == 30
+
+
+def test_the_export_log_keeps_the_filters_but_not_a_searched_name(role_client, three):
+    client = role_client("Clinician")
+    response = client.get(export_url(), {"q": "Needleperson", "side__exact": "right"})
+    assert exported_ids(response) == [three["found"].pk]
+    entry = DataExport.objects.get()
+    assert "Needleperson" not in entry.selection
+    assert entry.selection == "changelist: side__exact=right; searched (the term is not logged)"

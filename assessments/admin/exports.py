@@ -90,6 +90,6 @@ class ExportMixin:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
             return HttpResponseRedirect(reverse("admin:assessments_injection_changelist"))
-        query = request.GET.urlencode()
-        described = f"changelist: {query}" if query else "changelist: all injections"
-        return self.export_response(request, format, changelist.queryset, described)
+        return self.export_response(
+            request, format, changelist.queryset, exports.changelist_text(request.GET)
+        )

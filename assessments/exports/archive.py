@@ -5,13 +5,13 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
-from ..reports.bundle import _Pipe
+from ..reports.bundle import Pipe
 
 
 def stream_zip(entries) -> Iterator[bytes]:
     """A deflated zip of (name, chunks) entries, yielded as it is written: memory stays flat
     however long an entry is."""
-    pipe = _Pipe()
+    pipe = Pipe()
     stamp = timezone.localtime().timetuple()[:6]
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, chunks in entries:

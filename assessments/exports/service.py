@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
 
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.utils import timezone
 
 from .. import display
@@ -74,6 +75,15 @@ def record_export(key: str, count: int, selection_text: str, *, user=None) -> Da
     )
     log.info("data export: %s by %s, %d injection(s)", key, actor, count)
     return entry
+
+
+def changelist_text(query) -> str:
+    """The changelist's filters, for the log; a search term is left out (it may be a
+    patient's name) and only said to have been there."""
+    filters = query.copy()
+    searched = filters.pop(SEARCH_VAR, [""])[0]
+    text = f"changelist: {filters.urlencode() or 'all injections'}"
+    return text + ("; searched (the term is not logged)" if searched else "")
 
 
 def selected_ids_text(ids) -> str:

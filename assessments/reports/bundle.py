@@ -45,7 +45,7 @@ def report_files(injections, *, invariant=False, chunk_size=CHUNK_SIZE, failed=N
         yield FAILURES_NAME, text.encode()
 
 
-class _Pipe:
+class Pipe:
     """A write-only file whose bytes are collected until the next drain()."""
 
     def __init__(self):
@@ -69,7 +69,7 @@ def stream_zip(named_files):
 
     PDFs are already compressed, so entries are stored rather than deflated.
     """
-    pipe = _Pipe()
+    pipe = Pipe()
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED) as archive:
         for name, content in named_files:
             entry = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
