@@ -82,3 +82,18 @@ def test_the_sql_outcome_of_each_offered_profile_is_the_rules(db, profile):
         expected = injection.evaluate(profile=profile, window_closed=True).outcome.value
         scores = (injection.baseline_score, injection.decisive_score)
         assert injection.profile_outcome == expected, scores
+
+
+def test_patients_are_counted_once_per_group_whatever_their_injections(db):
+    proceduralist = builders.create_user()
+    twice, both, *single = (builders.create_patient() for _ in range(5))
+    injections = [(twice, "ct"), (twice, "ct"), (both, "ct"), (both, "fluoroscopy")]
+    injections += [(patient, "fluoroscopy") for patient in single]
+    for patient, guidance in injections:
+        builders.create_injection(
+            [(-5, 8), (25, 1)], patient=patient, guidance=guidance, proceduralist=proceduralist
+        )
+    figures = statistics(*window(), LEAFLET)
+    assert (figures.total.patients, figures.total.injections) == (5, 7)
+    patients = {group.key: group.patients for group in figures.groupings["guidance"]}
+    assert patients == {"ct": 2, "fluoroscopy": 4}

@@ -12,15 +12,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
-from django.db.models import Case, Count, F, Q, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from .. import display, rules
-from ..models import Injection, evaluated_rule, primary_profile
+from ..models import Injection, primary_profile
 from ..models.result import WINDOW_LENGTH
 from ..rules.profiles import BUILT_IN, Profile, decided_by_the_same_reading
+from .sql import RELIEF, grouped_counts
 
 SMALL = 5  # a group with fewer patients than this is shown as "< 5"
 SUPPRESSED = "< 5"
@@ -103,36 +103,6 @@ def with_profile_result(queryset, profile: Profile, now: datetime):
             default=F("profile_outcome"),
         )
     )
-
-
-def aggregates(now: datetime) -> dict:
-    """The conditional counts of one group (the queryset carries result_in_force)."""
-    result = {outcome.value: Count("pk", filter=Q(result_in_force=outcome)) for outcome in FINAL}
-    non_diagnostic = Q(result_in_force=rules.Outcome.NON_DIAGNOSTIC)
-    computed_nd = non_diagnostic & Q(outcome=rules.Outcome.NON_DIAGNOSTIC)
-    causes = {
-        f"cause_{key}": Count("pk", filter=computed_nd & Q(non_diagnostic_cause=key))
-        for key in rules.NON_DIAGNOSTIC_CAUSES
-    }
-    causes["cause_signed"] = Count("pk", filter=non_diagnostic & ~Q(outcome=F("result_in_force")))
-    causes["cause_not_recorded"] = Count("pk", filter=computed_nd & Q(non_diagnostic_cause=""))
-    signed = Q(locked_at__isnull=False)
-    diary_over = Q(performed_at__lt=now - timedelta(days=settings.DIARY_DAYS + 1))
-    assessed = Q(relief_last_met__isnull=False)
-    return {
-        "injections": Count("pk"),
-        "patients": Count("patient", distinct=True),
-        "pending": Count("pk", filter=Q(result_in_force=rules.Outcome.PENDING)),
-        **result,
-        **causes,
-        "signed": Count("pk", filter=signed),
-        "overridden": Count("pk", filter=signed & ~Q(signed_outcome=F("outcome"))),
-        "diary_filled": Sum("diary_slots_filled", filter=diary_over, default=0),
-        "diary_slots": Sum("diary_slots", filter=diary_over, default=0),
-        "relief_assessed": Count("pk", filter=assessed),
-        "relief_patients": Count("patient", distinct=True, filter=assessed),
-        "other_rule": Count("pk", filter=~Q(evaluated_rule=evaluated_rule())),
-    }
 
 
 @dataclass
@@ -242,78 +212,78 @@ def median_of_counts(counts: Iterable[tuple[int, int]]) -> Decimal | None:
     return Decimal(sum(values)) / 2
 
 
-def relief_medians(queryset) -> dict[str, tuple[Decimal, Decimal]]:
-    """Per anaesthetic: the median of when relief was last seen and first gone, each from
-    one query counting injections per value (bounded: whole minutes from 0 to 480)."""
-    assessed = queryset.filter(relief_last_met__isnull=False)
-    bounds = {}
-    for column in ("relief_last_met", "relief_first_failed"):
-        rows = assessed.values_list("anaesthetic_agent", column).annotate(n=Count("pk"))
-        per_agent: dict[str, list[tuple[int, int]]] = {}
-        for agent, value, n in rows.order_by():
-            per_agent.setdefault(agent, []).append((value, n))
-        bounds[column] = {agent: median_of_counts(values) for agent, values in per_agent.items()}
+def relief_medians(rows: list[dict]) -> dict[str, tuple[Decimal, Decimal]]:
+    """Per anaesthetic: the medians of when relief was last seen and first gone, from the
+    query's counts of injections per whole minute (sql.RELIEF)."""
+    counts: dict[str, dict[str, list[tuple[int, int]]]] = {column: {} for column in RELIEF}
+    for row in rows:
+        if row["grouping_name"] in counts:
+            per_agent = counts[row["grouping_name"]].setdefault(row["group_key"], [])
+            per_agent.append((row["group_value"], row["injections"]))
+    last_met, first_failed = (counts[column] for column in RELIEF)
     return {
-        agent: (low, bounds["relief_first_failed"][agent])
-        for agent, low in bounds["relief_last_met"].items()
+        agent: (median_of_counts(values), median_of_counts(first_failed[agent]))
+        for agent, values in last_met.items()
     }
 
 
-def label_of(grouping: str, row: dict) -> str:
-    key = row["key"]
+def group_label(grouping: str, key: str, people: dict[int, str]) -> tuple[object, str]:
+    """(key, label) of a group from the query's text key."""
     if grouping == "month":
-        month = timezone.localtime(key).date() if isinstance(key, datetime) else key
-        return display.month_text(month)
+        month = date(int(key[:4]), int(key[5:7]), 1)
+        return month, display.month_text(month)
     if grouping == "proceduralist":
-        full = f"{row['first_name']} {row['last_name']}".strip()
-        return full or row["username"]
+        return int(key), people.get(int(key), f"user #{key}")
     choices = dict(Injection._meta.get_field(grouping).choices)
-    return str(choices.get(key, key))
+    return key, str(choices.get(key, key))
 
 
-def group_keys(grouping: str) -> dict:
-    if grouping == "month":
-        return {"key": TruncMonth("performed_at", tzinfo=timezone.get_default_timezone())}
-    if grouping == "proceduralist":
-        return {
-            "key": F("proceduralist_id"),
-            "first_name": F("proceduralist__first_name"),
-            "last_name": F("proceduralist__last_name"),
-            "username": F("proceduralist__username"),
-        }
-    return {"key": F(grouping)}
+def sort_order(grouping: str):
+    if grouping in ("month", "proceduralist"):
+        return lambda group: (group.label.casefold(), str(group.key))
+    order = [value for value, _ in Injection._meta.get_field(grouping).choices]
+    return lambda group: order.index(group.key) if group.key in order else len(order)
+
+
+def proceduralists(in_range) -> dict[int, str]:
+    """Names of the staff who performed injections in the range (one query, always)."""
+    performed = in_range.filter(proceduralist=OuterRef("pk"))
+    users = get_user_model().objects.filter(Exists(performed))
+    return {user.pk: display.person(user) for user in users}
 
 
 def statistics(start: date, end: date, profile: Profile, now: datetime | None = None):
     """The dashboard's figures for injections performed from `start` to `end` (clinic days,
-    both included) under `profile`, one of computable_profiles()."""
+    both included) under `profile`, one of computable_profiles(). Two queries, whatever
+    the data: the staff's names and sql.grouped_counts."""
     now = now or timezone.now()
     in_range = Injection.objects.filter(
         performed_at__gte=local_midnight(start),
         performed_at__lt=local_midnight(end + timedelta(days=1)),
     )
     primary = profile == primary_profile()
-    results = with_profile_result(in_range, profile, now)
-    counts = aggregates(now)
-    total = Group(None, "All injections", results.aggregate(**counts))
+    people = proceduralists(in_range)
+    rows = grouped_counts(with_profile_result(in_range, profile, now), now)
+    total = Group(None, "All injections", next(r for r in rows if r["grouping_name"] == "all"))
     total.suppressed = total.patients < SMALL
-    medians = relief_medians(in_range) if primary else {}
+    medians = relief_medians(rows) if primary else {}
     groupings = {}
     for grouping in GROUPINGS:
-        keys = group_keys(grouping)
-        rows = results.values(**keys).annotate(**counts).order_by("key")
-        groups = [Group(row["key"], label_of(grouping, row), row) for row in rows]
+        groups = [
+            Group(*group_label(grouping, row["group_key"], people), row)
+            for row in rows
+            if row["grouping_name"] == grouping
+        ]
+        groups.sort(key=sort_order(grouping))
         if grouping == "month":
-            groups = fill_months(groups, start, end, counts)
+            groups = fill_months(groups, start, end, total.counts)
         if grouping == "anaesthetic_agent":
             for group in groups:
-                group.relief = medians.get(group.key)
-                if group.relief_patients < SMALL:
-                    group.relief = None
+                if group.relief_patients >= SMALL:
+                    group.relief = medians.get(group.key)
         groupings[grouping] = [
             replace(g, suppressed=True) if total.suppressed else g for g in suppress(groups)
         ]
-    total.relief = None
     return Statistics(start, end, profile, primary, total, groupings)
 
 
@@ -322,5 +292,5 @@ def fill_months(groups: list[Group], start: date, end: date, names: Iterable[str
     found: dict[str, Group | None] = {display.month_text(m): None for m in months(start, end)}
     for group in groups:
         found[group.label] = group
-    empty = dict.fromkeys(names, 0)
+    empty = {name: 0 for name in names if name not in ("grouping_name", "group_key")}
     return [group or Group(label, label, dict(empty)) for label, group in found.items()]
