@@ -129,11 +129,6 @@ class Group:
         return display.rate(self.counts[name], self.decided)
 
     @property
-    def outcome_cells(self) -> list[str]:
-        cells = self.cells
-        return [cells[outcome.value] for outcome in FINAL]
-
-    @property
     def cells(self) -> dict[str, str]:
         """The row's figures as the page and the CSV write them ("< 5" when suppressed)."""
         figures = {
