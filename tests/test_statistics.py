@@ -1,6 +1,6 @@
 """The outcome dashboard: figures from a small hand-made clinic, suppression, the form, CSV."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -97,3 +97,14 @@ def test_patients_are_counted_once_per_group_whatever_their_injections(db):
     assert (figures.total.patients, figures.total.injections) == (5, 7)
     patients = {group.key: group.patients for group in figures.groupings["guidance"]}
     assert patients == {"ct": 2, "fluoroscopy": 4}
+
+
+def test_months_are_the_clinics(db, settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    first_of_april = timezone.make_aware(datetime(2026, 4, 1, 0, 30))  # 22:30 UTC on 31 March
+    builders.create_injection([(-5, 8), (25, 1)], performed_at=first_of_april)
+    months = statistics(date(2026, 3, 1), date(2026, 4, 30), LEAFLET).groupings["month"]
+    assert [(group.label, group.injections) for group in months] == [
+        ("Mar 2026", 0),
+        ("Apr 2026", 1),
+    ]

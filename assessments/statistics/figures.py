@@ -20,7 +20,7 @@ from .. import display, rules
 from ..models import Injection, primary_profile
 from ..models.result import WINDOW_LENGTH
 from ..rules.profiles import BUILT_IN, Profile, decided_by_the_same_reading
-from .sql import RELIEF, grouped_counts
+from .sql import RELIEF, grouped_counts, local_midnight
 
 SMALL = 5  # a group with fewer patients than this is shown as "< 5"
 SUPPRESSED = "< 5"
@@ -168,10 +168,6 @@ class Statistics:
         return [(words, n, display.rate(n, total)) for words, n in found if n]
 
 
-def local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
-
-
 def months(start: date, end: date) -> list[date]:
     first, last = start.replace(day=1), end.replace(day=1)
     found = []
@@ -258,7 +254,7 @@ def statistics(start: date, end: date, profile: Profile, now: datetime | None = 
     )
     primary = profile == primary_profile()
     people = proceduralists(in_range)
-    rows = grouped_counts(with_profile_result(in_range, profile, now), now)
+    rows = grouped_counts(with_profile_result(in_range, profile, now), now, months(start, end))
     total = Group(None, "All injections", next(r for r in rows if r["grouping_name"] == "all"))
     total.suppressed = total.patients < SMALL
     medians = relief_medians(rows) if primary else {}

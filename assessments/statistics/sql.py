@@ -9,12 +9,22 @@ PostgreSQL (12+) read the same way: conditional SUM(CASE ...), COUNT(DISTINCT ..
 """
 
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Window
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    Value,
+    When,
+    Window,
+)
 from django.utils import timezone
 
 from .. import rules
@@ -38,14 +48,37 @@ def flag(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def per_injection(queryset, now: datetime):
+def month_key(months: list[date]):
+    """The clinic month ("2026-03") an injection was performed in, for `months` (first days,
+    in order, covering the range): a balanced CASE on the months' local midnights, so it is
+    a few comparisons a row on both databases, with no time zone arithmetic in SQL (SQLite
+    would call Python for each row)."""
+
+    def tree(low: int, high: int):
+        if high - low == 1:
+            return Value(f"{months[low]:%Y-%m}")
+        middle = (low + high) // 2
+        return Case(
+            When(performed_at__lt=local_midnight(months[middle]), then=tree(low, middle)),
+            default=tree(middle, high),
+            output_field=CharField(),
+        )
+
+    return tree(0, len(months))
+
+
+def local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def per_injection(queryset, now: datetime, months: list[date]):
     """One row per injection: its group keys, result in force and what the figures add up."""
     diary_ended = now - timedelta(days=settings.DIARY_DAYS + 1)
     signed = Q(locked_at__isnull=False)
     return queryset.values(
         who=F("patient_id"),
         patient_injections=Window(Count("pk"), partition_by=[F("patient_id")]),
-        month=TruncMonth("performed_at", tzinfo=timezone.get_default_timezone()),
+        month=month_key(months),
         proceduralist_key=F("proceduralist_id"),
         guidance_key=F("guidance"),
         agent_key=F("anaesthetic_agent"),
@@ -125,7 +158,7 @@ def planner_settings():
         yield
 
 
-def grouped_counts(queryset, now: datetime) -> list[dict]:
+def grouped_counts(queryset, now: datetime, months: list[date]) -> list[dict]:
     """Rows of {grouping_name, group_key, group_value, figures...}: "all" (the whole range),
     each grouping of KEYS (group_key: the group as text), and each of RELIEF (group_key: the
     agent, group_value: whole minutes, injections: how many ended there).
@@ -135,7 +168,7 @@ def grouped_counts(queryset, now: datetime) -> list[dict]:
     instead of re-testing every injection. Distinct patients cannot be added up: they are
     counted per grouping from the (group, patient) pairs.
     """
-    rows_sql, rows_params = per_injection(queryset, now).query.sql_with_params()
+    rows_sql, rows_params = per_injection(queryset, now, months).query.sql_with_params()
     figures, figure_params = figure_columns()
     names = list(figures)
     parts, params = [], []
