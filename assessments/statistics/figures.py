@@ -1,10 +1,8 @@
-"""The outcome statistics: grouped aggregate SQL over the stored evaluation, then suppression.
+"""The outcome statistics: which profiles can be shown, the figures per group, suppression.
 
-Every figure is a conditional COUNT or SUM with GROUP BY over the injection table (one query
-per grouping, one for the whole range); the medians of relief come from per-value counts of
-two small columns (at most 481 values per agent), so the number of queries and the rows
-fetched do not grow with the data. The result in force is models/result.py's SQL
-(`with_result`): a signed outcome wins, pending is not a result.
+The figures come from one aggregate query (sql.py) over the stored evaluation, so the number
+of queries and the rows fetched do not grow with the data. The result in force is
+models/result.py's SQL (`with_result`): a signed outcome wins, pending is not a result.
 """
 
 from collections.abc import Iterable
@@ -18,7 +16,6 @@ from django.utils import timezone
 
 from .. import display, rules
 from ..models import Injection, primary_profile
-from ..models.result import WINDOW_LENGTH
 from ..rules.profiles import BUILT_IN, Profile, decided_by_the_same_reading
 from .sql import RELIEF, grouped_counts, local_midnight
 
@@ -87,19 +84,17 @@ def outcome_under(profile: Profile):
 
 
 def with_profile_result(queryset, profile: Profile, now: datetime):
-    """`result_in_force` under `profile`: the signed outcome wins under the primary profile
-    only (the clinician signed that profile's interpretation); under another profile every
-    injection reads as the rule says, pending while its window waits for a reading."""
+    """`stats_result`: the result in force (`with_result`) under the primary profile, where
+    a signed outcome wins. Under another profile, the rule's outcome for every injection
+    (the clinician signed the primary profile's reading), pending while `with_result` says
+    the window waits for a reading."""
+    queryset = queryset.with_result(now)
     if profile == primary_profile():
-        return queryset.with_result(now)
-    waiting = Q(
-        locked_at__isnull=True,
-        awaits_window_reading=True,
-        performed_at__gt=now - WINDOW_LENGTH,
-    )
+        return queryset.annotate(stats_result=F("result_in_force"))
+    pending = rules.Outcome.PENDING.value
     return queryset.annotate(**outcome_under(profile)).annotate(
-        result_in_force=Case(
-            When(waiting, then=Value(rules.Outcome.PENDING.value)),
+        stats_result=Case(
+            When(result_in_force=pending, then=Value(pending)),
             default=F("profile_outcome"),
         )
     )

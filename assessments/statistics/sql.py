@@ -1,11 +1,11 @@
 """The dashboard's one aggregate query: every grouping and the relief counts in one scan.
 
-The per-injection values come from the ORM (the queryset carries `result_in_force`, from
-models/result.py's `with_result` or figures.with_profile_result), compiled to SQL and used as
-a materialized common table expression; around it, one GROUP BY per grouping, joined with
-UNION ALL. So the injections in the range are read once, whatever the number of groupings, and
-the decision about the result in force stays in one place. Plain SQL that SQLite (3.35+) and
-PostgreSQL (12+) read the same way: conditional SUM(CASE ...), COUNT(DISTINCT ...).
+The per-injection values come from the ORM (the queryset carries `stats_result`, from
+figures.with_profile_result over models/result.py's `with_result`), compiled to SQL and used
+as a materialized common table expression, so the injections in the range are read once and
+the decision about the result in force stays in one place. They are counted into cells, and
+each grouping adds up cells (GROUP BY, joined with UNION ALL). Plain SQL that SQLite (3.35+)
+and PostgreSQL (12+) read the same way: SUM(CASE ...), COUNT(DISTINCT ...), a window COUNT.
 """
 
 from contextlib import contextmanager
@@ -83,7 +83,7 @@ def per_injection(queryset, now: datetime, months: list[date]):
         guidance_key=F("guidance"),
         agent_key=F("anaesthetic_agent"),
         sedation_key=F("sedation"),
-        result=F("result_in_force"),
+        result=F("stats_result"),
         computed=F("outcome"),
         cause=F("non_diagnostic_cause"),
         is_signed=flag(signed),
