@@ -55,8 +55,14 @@ def test_rates_count_the_result_in_force_and_leave_pending_out(clinic):
 
 
 def test_non_diagnostic_causes_are_counted_by_kind(clinic):
-    causes = {words: n for words, n, _ in statistics(*window(), LEAFLET).causes}
-    assert causes == {"no baseline": 1, "no reading in the window": 1}
+    total = statistics(*window(), LEAFLET).total
+    assert (total.cause_no_baseline, total.cause_no_window_reading) == (1, 1)
+    assert total.cause_confounded == total.cause_signed == total.cause_not_recorded == 0
+
+
+def test_a_cause_of_fewer_than_five_injections_shows_as_small(clinic):
+    causes = {words: (n, share) for words, n, share in statistics(*window(), LEAFLET).causes}
+    assert causes == {"no baseline": ("< 5", "—"), "no reading in the window": ("< 5", "—")}
 
 
 def test_another_profile_reads_the_stored_scores_as_its_rule_would(clinic):

@@ -117,6 +117,20 @@ def test_a_small_group_is_hidden_with_the_next_smallest(db):
     assert all(cell == "< 5" for cell in groups[0].cells.values())
 
 
+def test_small_groups_are_hidden_until_together_they_are_not_small(db):
+    from assessments.statistics.figures import Group, suppress
+
+    def group(key, patients):
+        return Group(key, key, {"injections": patients, "patients": patients})
+
+    groups = [group("a", 1), group("b", 2), group("c", 9), group("d", 20)]
+    assert [g.suppressed for g in suppress(groups)] == [True, True, True, False]
+    groups = [group("a", 3), group("b", 4), group("c", 9)]
+    assert [g.suppressed for g in suppress(groups)] == [True, True, False]
+    groups = [group("a", 0), group("c", 9)]
+    assert [g.suppressed for g in suppress(groups)] == [False, False]
+
+
 def test_the_csv_is_the_table_with_formula_cells_neutralised(client, db):
     proceduralist = builders.create_user(first_name="=HYPERLINK(1)", last_name="")
     make_injections(5, proceduralist=proceduralist)

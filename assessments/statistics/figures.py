@@ -154,13 +154,18 @@ class Statistics:
     groupings: dict[str, list[Group]] = field(default_factory=dict)
 
     @property
-    def causes(self) -> list[tuple[str, int, str]]:
-        """(words, count, share of the non-diagnostic) of each cause met, for the range."""
+    def causes(self) -> list[tuple[str, str, str]]:
+        """(words, count, share of the non-diagnostic) of each cause met in the range; a
+        count under SMALL injections shows as "< 5", with no share."""
         if self.total.suppressed:
             return []
         total = self.total.counts[rules.Outcome.NON_DIAGNOSTIC.value]
         found = [(words, self.total.counts[f"cause_{key}"]) for key, words in CAUSES.items()]
-        return [(words, n, display.rate(n, total)) for words, n in found if n]
+        return [
+            (words, str(n), display.rate(n, total)) if n >= SMALL else (words, SUPPRESSED, "—")
+            for words, n in found
+            if n
+        ]
 
 
 def months(start: date, end: date) -> list[date]:
@@ -173,15 +178,16 @@ def months(start: date, end: date) -> list[date]:
 
 
 def suppress(groups: list[Group]) -> list[Group]:
-    """Hide every group of fewer than SMALL patients; if that hides exactly one group with
-    others shown, hide the smallest other too, so the total minus the shown groups does not
-    give the hidden one back."""
-    small = [g for g in groups if g.injections and g.patients < SMALL]
-    shown = [g for g in groups if g.patients >= SMALL]
-    hidden = {id(g) for g in small}
-    if len(small) == 1 and shown:
-        hidden.add(id(min(shown, key=lambda g: (g.patients, g.injections))))
-    return [replace(g, suppressed=id(g) in hidden) for g in groups]
+    """Hide every group of fewer than SMALL patients; then, while the hidden groups together
+    have fewer than SMALL patients, hide the smallest shown one too, so the whole range minus
+    the shown groups does not give a small number back."""
+    hidden = [g for g in groups if g.injections and g.patients < SMALL]
+    shown = sorted(
+        (g for g in groups if g.patients >= SMALL), key=lambda g: (g.patients, g.injections)
+    )
+    while hidden and shown and sum(g.patients for g in hidden) < SMALL:
+        hidden.append(shown.pop(0))
+    return [replace(g, suppressed=any(g is h for h in hidden)) for g in groups]
 
 
 def median_of_counts(counts: Iterable[tuple[int, int]]) -> Decimal | None:
