@@ -194,3 +194,10 @@ def test_the_chart_is_inline_svg_with_title_and_no_style_attributes(client, db):
     assert 'class="bar-positive"' in svg
     assert "style=" not in page and "<script>" not in page
     assert "script-src" in response["Content-Security-Policy"]
+
+
+def test_the_widest_range_answers(client, db):
+    make_injections(5)
+    response = client_for(client, "Auditor").get(URL, {"start": "2000-01-01", "end": "2099-12-31"})
+    assert response.status_code == 200
+    assert len(response.context["figures"].groupings["month"]) == 1200
