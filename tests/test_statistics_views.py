@@ -201,3 +201,13 @@ def test_the_widest_range_answers(client, db):
     response = client_for(client, "Auditor").get(URL, {"start": "2000-01-01", "end": "2099-12-31"})
     assert response.status_code == 200
     assert len(response.context["figures"].groupings["month"]) == 1200
+
+
+def test_another_profile_is_labelled_as_derived_from_the_stored_scores(client, db):
+    make_injections(5)
+    client = client_for(client, "Clinician")
+    primary = client.get(URL).content.decode()
+    assert "The clinic's primary profile" in primary and "Relief ended (median)" in primary
+    other = client.get(URL, {"profile": "ASPN-2024@1"}).content.decode()
+    assert "Not the clinic's primary profile" in other
+    assert "ASPN guideline (2024)" in other and "Relief ended (median)</th>" not in other
