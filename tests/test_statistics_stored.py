@@ -8,7 +8,8 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from assessments.models import Injection
+from assessments import services
+from assessments.models import Injection, PainReading
 from assessments.rules.profiles import LEAFLET
 from assessments.statistics.figures import median_of_counts, statistics
 from tests import builders
@@ -67,6 +68,31 @@ def test_migration_0017_fills_the_columns_of_existing_injections(db):
     assert (relief.relief_last_met, relief.relief_first_failed, relief.diary_slots) == (60, 120, 18)
     assert missing.non_diagnostic_cause == "no_baseline"
     assert disagreeing.non_diagnostic_cause == "" and disagreeing.outcome == "negative"
+
+
+def test_migration_0017_leaves_out_readings_after_a_rescue_analgesic(db):
+    migration = importlib.import_module("assessments.migrations.0017_stored_statistics_inputs")
+    injection = builders.create_injection(RELIEF_READINGS[:-2])  # relief at 15–45 minutes
+    PainReading.objects.create(
+        injection=injection,
+        recorded_at=injection.performed_at + timedelta(minutes=60),
+        score=1,
+        context="provoked",
+        medication="oxycodone 5 mg",
+        medication_at=injection.performed_at + timedelta(minutes=50),
+    )
+    PainReading.objects.create(
+        injection=injection,
+        recorded_at=injection.performed_at + timedelta(minutes=120),
+        score=6,
+        context="provoked",
+    )
+    services.refresh_evaluation(injection.pk)
+    Injection.objects.update(relief_last_met=60, relief_first_failed=120)
+    migration.fill_statistics_inputs(apps, None)
+    injection.refresh_from_db()
+    # Without the readings from 50 minutes on, no reading failed: not assessable.
+    assert (injection.relief_last_met, injection.relief_first_failed) == (None, None)
 
 
 @pytest.mark.parametrize(

@@ -20,16 +20,25 @@ def fill_statistics_inputs(apps, schema_editor):
     today gives the same outcome (otherwise it stays empty: "not recorded").
     """
     from assessments.models import Injection as Current
+    from assessments.models import PainReading as CurrentReading
     from assessments.services import evaluation_fields
 
     Injection = apps.get_model("assessments", "Injection")
     PainReading = apps.get_model("assessments", "PainReading")
     names = [field.attname for field in Current._meta.concrete_fields]
+    reading_names = [field.attname for field in CurrentReading._meta.concrete_fields]
+
+    def current(model, row, attnames):
+        # Today's model, for its methods (a reading's rescue analgesic, the rule's inputs).
+        return model(**{name: getattr(row, name) for name in attnames if hasattr(row, name)})
+
     pending = []
     for row in Injection.objects.order_by("pk").iterator(chunk_size=1000):
-        current = Current(**{name: getattr(row, name) for name in names if hasattr(row, name)})
-        readings = list(PainReading.objects.filter(injection_id=row.pk))
-        fields = evaluation_fields(current, readings)
+        readings = [
+            current(CurrentReading, reading, reading_names)
+            for reading in PainReading.objects.filter(injection_id=row.pk)
+        ]
+        fields = evaluation_fields(current(Current, row, names), readings)
         if fields["outcome"] != row.outcome:
             fields["non_diagnostic_cause"] = ""
         for name in NEW_COLUMNS:
