@@ -13,7 +13,7 @@ COLUMNS = {
     "signed": "Signed",
     "overridden": "Overridden",
     "diary": "Diary complete",
-    "relief": "Relief ended (median)",
+    "relief": "Relief ended",
 }
 # Spreadsheets run a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
