@@ -96,6 +96,18 @@ def percent(value: Decimal | None) -> str:
     return f"{rules.round_percent(value)}\u00a0%"
 
 
+def rate(count: int, total: int) -> str:
+    """A share of a group as the statistics write it: "42.1 %" (one decimal), "—" of none."""
+    if not total:
+        return "—"
+    return f"{rules.round_percent(Decimal(count * 100) / Decimal(total))}\u00a0%"
+
+
+def month_text(month: date) -> str:
+    """ "Mar 2026"."""
+    return f"{month:%b %Y}"
+
+
 def duration(minutes: Any) -> str:
     """Minutes after the injection as people say them: "45 min", "2 h", "2 h 10 min"."""
     return rules.duration_words(minutes)

@@ -1,5 +1,6 @@
 """Writes that span models, each in one transaction."""
 
+import math
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -18,9 +19,12 @@ def evaluation_fields(injection: Injection, readings: Iterable[Any]) -> dict[str
     `awaits_window_reading` says whether, while the window is open, it is pending instead;
     models/result.py decides that with the clock, so nothing stored goes stale.
     """
+    readings = list(readings)
     closed = injection.evaluate(readings, window_closed=True)
     at_start = injection.evaluate(readings, now=injection.performed_at)
     percent = closed.percent_reduction
+    relief = injection.relief(readings)
+    slots = injection.diary(readings)
     return {
         "outcome": closed.outcome.value,
         "awaits_window_reading": at_start.outcome is rules.Outcome.PENDING,
@@ -29,6 +33,13 @@ def evaluation_fields(injection: Injection, readings: Iterable[Any]) -> dict[str
         "baseline_score": closed.baseline,
         "decisive_score": closed.decisive_score,
         "evaluated_rule": evaluated_rule(),
+        "non_diagnostic_cause": closed.reasons.cause
+        if closed.outcome is rules.Outcome.NON_DIAGNOSTIC
+        else "",
+        "relief_last_met": math.floor(relief.last_meeting) if relief.assessed else None,
+        "relief_first_failed": math.ceil(relief.first_failing) if relief.assessed else None,
+        "diary_slots_filled": sum(slot.filled for slot in slots),
+        "diary_slots": len(slots),
     }
 
 

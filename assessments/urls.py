@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 from .reports import views as report_views
-from .views import diary, follow_up, patients
+from .views import diary, follow_up, patients, statistics
 
 app_name = "assessments"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.today_board, name="board"),
     path("follow-up/", follow_up.call_list, name="call_list"),
     path("patients/", patients.patient_search, name="patient_search"),
+    path("stats/", statistics.dashboard, name="statistics"),
+    path("stats/table.csv", statistics.table_csv, name="statistics_csv"),
     path("injections/new/", views.new_injection, name="new_injection"),
     path("injections/<int:pk>/", views.injection_detail, name="injection_detail"),
     path("injections/<int:pk>/reading/", views.quick_reading, name="quick_reading"),

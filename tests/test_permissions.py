@@ -393,6 +393,9 @@ MATRIX = {
     "/injections/<injection>/diary-link/revoke/": (LOGIN, 403, 405, 405, 405, 405),
     "/follow-up/": (LOGIN, 403, 200, 200, 403, 200),
     "/patients/": (LOGIN, 403, 200, 200, 200, 200),
+    # Outcome statistics: aggregate figures, for those with view_statistics.
+    "/stats/": (LOGIN, 403, 403, 200, 200, 200),
+    "/stats/table.csv": (LOGIN, 403, 403, 200, 200, 200),
     "/account/two-factor/": (LOGIN, 200, 200, 200, 200, 200),
     # The patient's diary: anyone with the link (the world's injection is signed: closed).
     "/diary/<token>/": (410, 410, 410, 410, 410, 410),

@@ -28,6 +28,10 @@ class SyntheticReading(NamedTuple):
     context: str
     source: str
 
+    @property
+    def rescue_at(self):
+        return None  # No synthetic entry reports a rescue analgesic.
+
 
 READING_COLUMNS = ["injection_id", "recorded_at", "score", "context", "source", "note"]
 READING_COLUMNS += ["medication", "created_at", "updated_at"]

@@ -137,6 +137,16 @@ class Injection(models.Model):
     signed_outcome = models.CharField(
         max_length=16, choices=OutcomeChoices.choices, null=True, editable=False
     )
+    # Stored with the evaluation for the outcome statistics, which aggregate them in SQL
+    # instead of loading readings: why the outcome is non-diagnostic (a key of
+    # rules.NON_DIAGNOSTIC_CAUSES), when relief ended (interval-censored: the last reading
+    # still meeting the rule and the first failing it, whole minutes after the injection, set
+    # only when assessed) and how many diary slots readings filled, of how many.
+    non_diagnostic_cause = models.CharField(max_length=24, blank=True, editable=False)
+    relief_last_met = models.PositiveSmallIntegerField(null=True, editable=False)
+    relief_first_failed = models.PositiveSmallIntegerField(null=True, editable=False)
+    diary_slots_filled = models.PositiveSmallIntegerField(default=0, editable=False)
+    diary_slots = models.PositiveSmallIntegerField(default=0, editable=False)
     history = HistoricalRecords(
         excluded_fields=[
             "outcome",
@@ -147,6 +157,11 @@ class Injection(models.Model):
             "decisive_score",
             "evaluated_rule",
             "signed_outcome",
+            "non_diagnostic_cause",
+            "relief_last_met",
+            "relief_first_failed",
+            "diary_slots_filled",
+            "diary_slots",
         ]
     )
 
@@ -313,7 +328,7 @@ class Injection(models.Model):
         rule_readings = self.rule_readings(readings)
         before = [r for r in rule_readings if r[0] < 0]
         baseline = max(before, key=lambda r: r[0], default=None)
-        rescues = [r.rescue_at for r in readings if r.rescue_at]
+        rescues = [r.rescue_at for r in readings if getattr(r, "rescue_at", None)]
         if self.analgesic_at and self.analgesic_at >= self.performed_at:
             rescues.append(self.analgesic_at)
         return duration_of_relief(

@@ -180,12 +180,14 @@ def evaluate(
                 f"injection was taken {CONTEXT_WORDS[matched]}, as the baseline was: record one "
                 "during the same activity, on the same scale.",
                 short="no window reading in the baseline's context",
+                cause="no_context_reading",
             )
         else:
             reasons = Reasons(
                 f"No reading was recorded {WINDOW_START_MINUTES}–{WINDOW_END_MINUTES} minutes "
                 "after the injection.",
                 short="no reading in the window",
+                cause="no_window_reading",
             )
         return with_confounders(finish(Outcome.NON_DIAGNOSTIC, reasons), named, options)
 
@@ -233,10 +235,16 @@ def baseline_problem(
 ) -> Reasons | None:
     """Why the baseline cannot anchor a reduction, or None when it can."""
     if baseline is None:
-        return Reasons("No baseline score was recorded before the injection.", short="no baseline")
+        return Reasons(
+            "No baseline score was recorded before the injection.",
+            short="no baseline",
+            cause="no_baseline",
+        )
     if baseline == 0:
         return Reasons(
-            "Baseline pain is 0/10, so a reduction cannot be measured.", short="baseline 0/10"
+            "Baseline pain is 0/10, so a reduction cannot be measured.",
+            short="baseline 0/10",
+            cause="baseline_zero",
         )
     if required_context and baseline_context != required_context:
         taken = CONTEXT_WORDS.get(baseline_context or "", "in no recorded context")
@@ -244,6 +252,7 @@ def baseline_problem(
             f"The baseline was taken {taken}; this rule needs one "
             f"{CONTEXT_WORDS[required_context]}.",
             short=f"needs a {required_context} baseline",
+            cause="baseline_context",
         )
     return None
 
@@ -333,6 +342,7 @@ def with_confounders(
             confounders=(f"Without them the rule would have said: {computed}",),
             context=evaluation.reasons.context,
             short=f"confounded by {named}",
+            cause="confounded",
         ),
     )
 

@@ -95,6 +95,21 @@ RESEARCH_80 = Profile(
 BUILT_IN = (LEAFLET, CMS_LCD_2023, ASPN_2024, RESEARCH_80)
 
 
+def decided_by_the_same_reading(primary: Profile, other: Profile) -> bool:
+    """Whether `other` reads an injection through the same decisive reading as `primary`.
+
+    Then its outcome is a function of the stored baseline and decisive scores alone (and
+    whether the primary found the block non-diagnostic, which the threshold cannot change):
+    the same method picks the same reading from the same counted ones, and the same context
+    demand counts the same ones. Only the threshold, comparator and bands differ.
+    """
+    return (
+        other.method == primary.method
+        and other.match_context == primary.match_context
+        and other.required_context == primary.required_context
+    )
+
+
 def legacy_profile(threshold: int, inclusive: bool) -> Profile:
     """Rule 1.0, for sign-offs made before profiles: the lowest window reading decided,
     any relief short of the threshold was indeterminate, and context was not matched."""

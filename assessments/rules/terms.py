@@ -55,6 +55,17 @@ class Reading:
     context: str | None = None
 
 
+# Why the rule found a block non-diagnostic: a stored key and its words for a table.
+NON_DIAGNOSTIC_CAUSES = {
+    "no_baseline": "no baseline",
+    "baseline_zero": "baseline 0/10",
+    "baseline_context": "baseline not in the profile's context",
+    "no_window_reading": "no reading in the window",
+    "no_context_reading": "no window reading in the baseline's context",
+    "confounded": "confounded (the clinic's confounder policy)",
+}
+
+
 @dataclass(frozen=True)
 class Reasons:
     """Why the rule said what it said, by kind, so no caller matches strings."""
@@ -66,6 +77,8 @@ class Reasons:
     cautions: tuple[str, ...] = ()
     # A few words for a table cell, e.g. "no baseline", "no reading in the window".
     short: str = ""
+    # Why a block is non-diagnostic, as a key of NON_DIAGNOSTIC_CAUSES (stored, counted).
+    cause: str = ""
 
     def __iter__(self) -> Iterator[str]:
         if self.headline:

@@ -48,6 +48,7 @@ def bedside_pages(diarised, signed, due):
         "paper-diary": f"/injections/{diarised.pk}/paper-diary/",
         "new-injection": "/injections/new/",
         "calls": "/follow-up/",
+        "statistics": "/stats/",
         "not-found": "/injections/999999/",
     }
 
@@ -92,6 +93,7 @@ REFUSED = {
     ("auditor", "refused"),
     ("auditor", "paper-diary"),
     ("auditor", "calls"),
+    ("nurse", "statistics"),
     ("clinician", "admin-access-log"),
 }
 

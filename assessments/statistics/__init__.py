@@ -1,0 +1,1 @@
+"""The clinic's outcome statistics: figures (aggregate SQL, suppression) and their chart."""

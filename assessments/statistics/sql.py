@@ -1,0 +1,246 @@
+"""The dashboard's one aggregate query: every grouping and the relief counts in one scan.
+
+The per-injection values come from the ORM (the queryset carries `stats_result`, from
+figures.with_profile_result over models/result.py's `with_result`), compiled to SQL and used
+as a materialized common table expression, so the injections in the range are read once and
+the decision about the result in force stays in one place. They are counted into cells, and
+each grouping adds up cells (GROUP BY, joined with UNION ALL). Plain SQL that SQLite (3.35+)
+and PostgreSQL (12+) read the same way: SUM(CASE ...), COUNT(DISTINCT ...), a window COUNT.
+"""
+
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.utils import timezone
+
+from .. import rules
+from ..models import evaluated_rule
+
+# The grouping's name → its column in the per-injection rows.
+KEYS = {
+    "month": "month",
+    "proceduralist": "proceduralist_key",
+    "guidance": "guidance_key",
+    "anaesthetic_agent": "agent_key",
+    "sedation": "sedation_key",
+}
+RELIEF = ("last_met", "first_failed")  # when relief ended: between these (minutes)
+PLANNER_SETTINGS = "SET LOCAL work_mem = '32MB'; SET LOCAL jit = off"
+OUTCOMES = [outcome.value for outcome in rules.Outcome]
+ND = rules.Outcome.NON_DIAGNOSTIC.value
+
+
+def flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def month_key(months: list[date]):
+    """The clinic month ("2026-03") an injection was performed in, for `months` (first days,
+    in order, covering the range): a balanced CASE on the months' local midnights, so it is
+    a few comparisons a row on both databases, with no time zone arithmetic in SQL (SQLite
+    would call Python for each row)."""
+
+    def tree(low: int, high: int):
+        if high - low == 1:
+            return Value(f"{months[low]:%Y-%m}")
+        middle = (low + high) // 2
+        return Case(
+            When(performed_at__lt=local_midnight(months[middle]), then=tree(low, middle)),
+            default=tree(middle, high),
+            output_field=CharField(),
+        )
+
+    return tree(0, len(months))
+
+
+def local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def per_injection(queryset, now: datetime, months: list[date]):
+    """One row per injection: its group keys, result in force and what the figures add up."""
+    diary_ended = now - timedelta(days=settings.DIARY_DAYS + 1)
+    signed = Q(locked_at__isnull=False)
+    return queryset.values(
+        who=F("patient_id"),
+        patient_injections=Window(Count("pk"), partition_by=[F("patient_id")]),
+        month=month_key(months),
+        proceduralist_key=F("proceduralist_id"),
+        guidance_key=F("guidance"),
+        agent_key=F("anaesthetic_agent"),
+        sedation_key=F("sedation"),
+        result=F("stats_result"),
+        computed=F("outcome"),
+        cause=F("non_diagnostic_cause"),
+        is_signed=flag(signed),
+        is_overridden=flag(signed & ~Q(signed_outcome=F("outcome"))),
+        diary_ended=flag(Q(performed_at__lt=diary_ended)),
+        filled=F("diary_slots_filled"),
+        slots=F("diary_slots"),
+        last_met=F("relief_last_met"),
+        first_failed=F("relief_first_failed"),
+        assessed=flag(Q(relief_last_met__isnull=False)),
+        other_rule=flag(~Q(evaluated_rule=evaluated_rule())),
+    ).order_by()
+
+
+def counted(condition: str) -> str:
+    """Injections of the cells meeting `condition` (a cell holds `n` injections)."""
+    return f"SUM(CASE WHEN {condition} THEN n ELSE 0 END)"
+
+
+def figure_columns() -> tuple[dict[str, str], list]:
+    """{name: SQL over the cells} and its parameters: the additive figures of one group."""
+    columns, params = {}, []
+
+    def add(name, expression, *values):
+        columns[name] = expression
+        params.extend(values)
+
+    add("injections", "SUM(n)")
+    for outcome in OUTCOMES:
+        add(outcome, counted("result = %s"), outcome)
+    for cause in rules.NON_DIAGNOSTIC_CAUSES:
+        add(
+            f"cause_{cause}", counted("result = %s AND computed = %s AND cause = %s"), ND, ND, cause
+        )
+    add("cause_signed", counted("result = %s AND computed <> result"), ND)
+    add("cause_not_recorded", counted("result = %s AND computed = %s AND cause = ''"), ND, ND)
+    add("signed", counted("is_signed"))
+    add("overridden", counted("is_overridden"))
+    add("diary_filled", "SUM(CASE WHEN diary_ended THEN filled ELSE 0 END)")
+    add("diary_slots", "SUM(CASE WHEN diary_ended THEN slots ELSE 0 END)")
+    add("relief_assessed", counted("assessed"))
+    add("other_rule", counted("other_rule"))
+    add("patients", counted("solo"))
+    add("relief_patients", counted("solo AND assessed"))
+    return columns, params
+
+
+SOLO = "(patient_injections = 1)"
+CELL_KEYS = [
+    *KEYS.values(),
+    "result",
+    "computed",
+    "cause",
+    "is_signed",
+    "is_overridden",
+    "diary_ended",
+    "assessed",
+    "other_rule",
+]
+
+
+@contextmanager
+def planner_settings():
+    """On PostgreSQL, for this transaction only: sorts of a year's injections fit in memory,
+    and no JIT compilation of the query's expressions (chosen for its row estimate, it costs
+    more than running them)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(PLANNER_SETTINGS)
+        yield
+
+
+def grouped_counts(queryset, now: datetime, months: list[date]) -> list[dict]:
+    """Rows of {grouping_name, group_key, group_value, figures...}: "all" (the whole range),
+    each grouping of KEYS (group_key: the group as text), and each of RELIEF (group_key: the
+    agent, group_value: whole minutes, injections: how many ended there).
+
+    Injections are first counted into cells (one per combination of the group keys and the
+    values the figures test; hash aggregation, no sort), so each grouping adds up cells
+    instead of re-testing every injection. Distinct patients cannot be added up: they are
+    counted per grouping from the (group, patient) pairs.
+    """
+    rows_sql, rows_params = per_injection(queryset, now, months).query.sql_with_params()
+    figures, figure_params = figure_columns()
+    names = list(figures)
+    parts, params = [], []
+
+    def part(grouping, key, source, group_by, *, value="NULL", where="", **given):
+        listed = ", ".join(
+            f"{given.get(name, 'NULL')} AS {name}" if name in given else f"NULL AS {name}"
+            for name in names
+        )
+        # Names and expressions are this module's constants; values go as parameters.
+        parts.append(
+            f"SELECT %s AS grouping_name, CAST({key} AS TEXT) AS group_key, "  # noqa: S608
+            f"CAST({value} AS INTEGER) AS group_value, {listed} "
+            f"FROM {source} {where} {group_by}"
+        )
+        params.append(grouping)
+
+    def figures_of(grouping, key, group_by):
+        part(grouping, key, "cells", group_by, **figures)
+        params.extend(figure_params)
+
+    def patients_of(grouping, key):
+        # Patients with one injection in the range are counted in the cells; only those
+        # with several need COUNT(DISTINCT), over their few rows.
+        part(
+            grouping,
+            key,
+            "injection_rows",
+            f"GROUP BY {key}" if key != "NULL" else "",
+            where="WHERE patient_injections > 1",
+            patients="COUNT(DISTINCT who)",
+            relief_patients="COUNT(DISTINCT CASE WHEN assessed THEN who END)",
+        )
+
+    figures_of("all", "NULL", "")
+    patients_of("all", "NULL")
+    for grouping, column in KEYS.items():
+        figures_of(grouping, column, f"GROUP BY {column}")
+        patients_of(grouping, column)
+    for column in RELIEF:
+        part(
+            column,
+            "agent_key",
+            "injection_rows",
+            f"GROUP BY agent_key, {column}",
+            value=column,
+            where=f"WHERE {column} IS NOT NULL",
+            injections="COUNT(*)",
+        )
+    keys = ", ".join(CELL_KEYS)
+    # This module's names only; the ORM's SQL keeps its values apart, as parameters.
+    cells = (
+        f"SELECT {keys}, {SOLO} AS solo, COUNT(*) AS n, SUM(filled) AS filled, "  # noqa: S608
+        f"SUM(slots) AS slots FROM injection_rows GROUP BY {keys}, {SOLO}"
+    )
+    sql = (
+        f"WITH injection_rows AS MATERIALIZED ({rows_sql}), cells AS MATERIALIZED ({cells}) "
+        + " UNION ALL ".join(parts)
+    )
+    with planner_settings(), connection.cursor() as cursor:
+        cursor.execute(sql, [*rows_params, *params])
+        columns = [column[0] for column in cursor.description]
+        found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return merged(found, names)
+
+
+def merged(found: list[dict], names: list[str]) -> list[dict]:
+    """One row per group: its figures, with the patients of several injections added."""
+    rows: dict[tuple, dict] = {}
+    for row in found:
+        key = (row["grouping_name"], row["group_key"], row["group_value"])
+        into = rows.setdefault(key, {**row, **dict.fromkeys(names, 0)})
+        for name in names:
+            into[name] += int(row[name] or 0)  # PostgreSQL sums as numeric
+    return list(rows.values())

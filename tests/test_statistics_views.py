@@ -1,0 +1,213 @@
+"""The /stats/ page and its CSV: who may see them, the form, suppression, queries, the SVG."""
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.rules.profiles import LEAFLET
+from assessments.statistics.figures import statistics
+from tests import builders
+
+URL = "/stats/"
+CSV_URL = "/stats/table.csv"
+
+
+def client_for(client, role):
+    client.force_login(builders.create_role_user(role))
+    return client
+
+
+def make_injections(count, *, patients=None, **fields):
+    """`count` positive injections spread over `patients` patients (default: one each)."""
+    fields.setdefault("proceduralist", builders.create_user())
+    people = [builders.create_patient() for _ in range(patients or count)]
+    return [
+        builders.create_injection([(-5, 8), (25, 1)], patient=people[i % len(people)], **fields)
+        for i in range(count)
+    ]
+
+
+def test_the_statistics_urls_are_named():
+    assert reverse("assessments:statistics") == URL
+    assert reverse("assessments:statistics_csv") == CSV_URL
+
+
+def test_nurse_is_refused_and_auditor_sees_the_page(client, db):
+    assert client_for(client, "Nurse").get(URL).status_code == 403
+    client.logout()
+    assert client_for(client, "Auditor").get(URL).status_code == 200
+
+
+def test_anonymous_goes_to_the_login_page(client, db):
+    response = client.get(URL)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_navbar_links_the_page_only_with_the_permission(client, db):
+    assert b'href="/stats/"' in client_for(client, "Clinician").get("/").content
+    client.logout()
+    assert b'href="/stats/"' not in client_for(client, "Nurse").get("/").content
+
+
+def test_default_range_is_the_last_twelve_months(client, db):
+    form = client_for(client, "Auditor").get(URL).context["form"]
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    assert end == timezone.localdate() and start.day == 1
+    assert (end.year - start.year) * 12 + end.month - start.month == 11
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"start": "2026-03-01", "end": "2026-02-01"}, "end"),
+        ({"start": "2026-13-45"}, "start"),
+        ({"end": "yesterday"}, "end"),
+        ({"start": "0001-01-01"}, "start"),
+        ({"end": "9999-12-31"}, "end"),
+        ({"start": ""}, "start"),
+        ({"profile": "CMS-LCD-2023@1"}, "profile"),
+        ({"profile": "\x00'; DROP TABLE x"}, "profile"),
+    ],
+)
+def test_a_bad_filter_is_an_error_on_its_field(client, db, query, field):
+    response = client_for(client, "Clinician").get(URL, query)
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == [field]
+    assert b"invalid-feedback" in response.content
+    assert client.get(CSV_URL, query).status_code == 400
+
+
+def suppressed_page(client, patients, injections):
+    make_injections(injections, patients=patients)
+    return client_for(client, "Clinician").get(URL).content.decode()
+
+
+def test_four_patients_show_nothing(client, db):
+    page = suppressed_page(client, patients=4, injections=4)
+    assert "Fewer than 5 patients in this range" in page
+    assert "<svg" not in page
+
+
+def test_five_patients_show_the_figures(client, db):
+    page = suppressed_page(client, patients=5, injections=5)
+    assert "Fewer than 5 patients" not in page
+    assert re.search(r'stats-figure">100.0\xa0%', page)
+
+
+def test_suppression_counts_patients_not_injections(client, db):
+    page = suppressed_page(client, patients=4, injections=8)
+    assert "Fewer than 5 patients in this range" in page
+
+
+def test_a_small_group_is_hidden_with_the_next_smallest(db):
+    proceduralist = builders.create_user()
+    for guidance, patients in (("ct", 4), ("fluoroscopy", 6), ("ultrasound", 7)):
+        make_injections(patients, guidance=guidance, proceduralist=proceduralist)
+    today = timezone.localdate()
+    groups = statistics(today - timedelta(days=5), today, LEAFLET).groupings["guidance"]
+    shown = {group.key: group.cells["injections"] for group in groups}
+    assert shown == {"ct": "< 5", "fluoroscopy": "< 5", "ultrasound": "7"}
+    assert all(cell == "< 5" for cell in groups[0].cells.values())
+
+
+def test_small_groups_are_hidden_until_together_they_are_not_small(db):
+    from assessments.statistics.figures import Group, suppress
+
+    def group(key, patients):
+        return Group(key, key, {"injections": patients, "patients": patients})
+
+    groups = [group("a", 1), group("b", 2), group("c", 9), group("d", 20)]
+    assert [g.suppressed for g in suppress(groups)] == [True, True, True, False]
+    groups = [group("a", 3), group("b", 4), group("c", 9)]
+    assert [g.suppressed for g in suppress(groups)] == [True, True, False]
+    groups = [group("a", 0), group("c", 9)]
+    assert [g.suppressed for g in suppress(groups)] == [False, False]
+
+
+def test_the_csv_is_the_table_with_formula_cells_neutralised(client, db):
+    proceduralist = builders.create_user(first_name="=HYPERLINK(1)", last_name="")
+    make_injections(5, proceduralist=proceduralist)
+    response = client_for(client, "Auditor").get(CSV_URL)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="si-statistics-')
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    total = rows[0]
+    assert (total["grouping"], total["group"]) == ("all", "All injections")
+    assert total["injections"] == "5"
+    assert total["positive (%)"] == "100.0" and total["non_diagnostic (%)"] == "0.0"
+    people = [row for row in rows if row["grouping"] == "proceduralist"]
+    assert [row["group"] for row in people] == ["'=HYPERLINK(1)"]
+    months = [row for row in rows if row["grouping"] == "month"]
+    assert len(months) == 12
+
+
+def page_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL).status_code == 200
+    return len(queries)
+
+
+def test_the_page_makes_the_same_queries_for_little_and_more_data(client, db):
+    client = client_for(client, "Clinician")
+    make_injections(1)
+    page_queries(client)  # The first request of a session also writes the session.
+    few = page_queries(client)
+    for guidance, sedation, agent in (
+        ("ct", "minimal", "bupivacaine"),
+        ("ultrasound", "moderate", "ropivacaine"),
+        ("fluoroscopy", "none", "lidocaine"),
+    ):
+        make_injections(6, guidance=guidance, sedation=sedation, anaesthetic_agent=agent)
+    make_injections(5, minutes_ago=100 * 24 * 60)
+    assert page_queries(client) == few
+
+
+# The staff's names and the one aggregate query; on PostgreSQL also the planner settings,
+# in a transaction (a savepoint and its release, inside the test's transaction).
+FIGURES_QUERIES = {"sqlite": 2, "postgresql": 5}
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_the_figures_take_the_same_few_queries_whatever_the_data(
+    db, django_assert_num_queries, extra
+):
+    make_injections(1 + extra, minutes_ago=40 * 24 * 60)
+    make_injections(extra, guidance="ct", sedation="deep", patients=3)
+    today = timezone.localdate()
+    with django_assert_num_queries(FIGURES_QUERIES[connection.vendor]):
+        statistics(today - timedelta(days=365), today, LEAFLET)
+
+
+def test_the_chart_is_inline_svg_with_title_and_no_style_attributes(client, db):
+    make_injections(5)
+    response = client_for(client, "Clinician").get(URL)
+    page = response.content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert '<title id="outcome-chart-title">' in svg and "<desc" in svg
+    assert 'class="bar-positive"' in svg
+    assert "style=" not in page and "<script>" not in page
+    assert "script-src" in response["Content-Security-Policy"]
+
+
+def test_the_widest_range_answers(client, db):
+    make_injections(5)
+    response = client_for(client, "Auditor").get(URL, {"start": "2000-01-01", "end": "2099-12-31"})
+    assert response.status_code == 200
+    assert len(response.context["figures"].groupings["month"]) == 1200
+
+
+def test_another_profile_is_labelled_as_derived_from_the_stored_scores(client, db):
+    make_injections(5)
+    client = client_for(client, "Clinician")
+    primary = client.get(URL).content.decode()
+    assert "The clinic's primary profile" in primary and "Relief ended</th>" in primary
+    other = client.get(URL, {"profile": "ASPN-2024@1"}).content.decode()
+    assert "Not the clinic's primary profile" in other
+    assert "ASPN guideline (2024)" in other and "Relief ended</th>" not in other
