@@ -53,7 +53,7 @@ def fill_statistics_inputs(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0016_exports_and_statistics'),
+        ('assessments', '0001_squashed_0016_exports_and_statistics'),
     ]
 
     operations = triggers.around(

@@ -1,9 +1,7 @@
 """The statistics as rows: the page's tables and the CSV share the columns and their cells."""
 
-import csv
-import io
-
 from .. import display
+from ..exports.cells import CsvLines
 from .figures import FINAL, GROUPINGS, Statistics
 
 COLUMNS = {
@@ -15,13 +13,6 @@ COLUMNS = {
     "diary": "Diary complete",
     "relief": "Relief ended",
 }
-# Spreadsheets run a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralised(cell: str) -> str:
-    """A cell a spreadsheet shows as text: a leading formula character gets a quote."""
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
 
 
 def plain(cell: str) -> str:
@@ -33,25 +24,16 @@ def csv_text(figures: Statistics) -> str:
     """The page's table as CSV: one row per group, the whole range first; rates in percent of
     the decided injections (signed: of all; overridden: of the signed; diary: of the slots of
     diaries that have ended); "< 5" where a group has fewer than 5 patients."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        [
-            "grouping",
-            "group",
-            *(f"{name} (%)" if name in rate_columns() else name for name in COLUMNS),
-        ]
-    )
+    lines = CsvLines()
+    header = ["grouping", "group"]
+    header += [f"{name} (%)" if name in rate_columns() else name for name in COLUMNS]
     rows = [("all", figures.total)] + [
         (grouping, group) for grouping in GROUPINGS for group in figures.groupings[grouping]
     ]
-    for grouping, group in rows:
-        cells = group.cells
-        writer.writerow(
-            [neutralised(grouping), neutralised(group.label)]
-            + [neutralised(plain(cells[name])) for name in COLUMNS]
-        )
-    return out.getvalue()
+    return lines.row(header) + lines.rows(
+        [grouping, group.label, *(plain(group.cells[name]) for name in COLUMNS)]
+        for grouping, group in rows
+    )
 
 
 def rate_columns() -> set[str]:

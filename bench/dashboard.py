@@ -1,7 +1,7 @@
 """The outcome dashboard at scale: time and query count of /stats/ with 100,000 injections.
 
-    .venv/bin/python bench/statistics.py                  # PostgreSQL (if it answers), SQLite
-    .venv/bin/python bench/statistics.py --injections 20000 --runs 10 --backend sqlite
+    .venv/bin/python bench/dashboard.py                  # PostgreSQL (if it answers), SQLite
+    .venv/bin/python bench/dashboard.py --injections 20000 --runs 10 --backend sqlite
 
 Seeds a throwaway database each time (PostgreSQL: bench/databases.py's throwaway_postgres;
 SQLite: a file in a temporary folder) with the bulk seeder (`seed_demo --patients N
@@ -10,23 +10,19 @@ the dashboard and its CSV through Django's test client and prints median and p95
 query count. Target: median < 300 ms; a query count that does not grow with the data.
 """
 
+import argparse
+import os
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
+import warnings
+from io import StringIO
 from pathlib import Path
 
-# Run as a script, this file's folder comes first on the path and its name would hide the
-# standard library's statistics module: take the folder off before anything imports it.
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
-
-import argparse  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import warnings  # noqa: E402
-from io import StringIO  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from bench.databases import postgres_answers, throwaway_postgres  # noqa: E402
 
