@@ -76,11 +76,13 @@ def test_the_board_turns_waiting_into_due_by_itself(
 ):
     """No waiting on the real clock: the browser's clock (Playwright) and the server's (the
     live server runs in this process) move on together by 31 seconds."""
-    performed = timezone.now() - timedelta(minutes=19, seconds=30)
-    injection = make_injection([(-10, 8)], performed_at=performed)
     page = page_for()
     page.clock.install()
     log_in(page, live_server, nurse)
+    # Made once the browser is up and signed in (slow on a busy machine): 30 s to spare.
+    performed = timezone.now() - timedelta(minutes=19, seconds=30)
+    injection = make_injection([(-10, 8)], performed_at=performed)
+    page.reload()
     card = page.locator(f"#injection-{injection.pk}")
     expect(card.locator(".status-badge")).to_have_text("Waiting")
     expect(card.locator(".countdown")).to_have_text("opens in 1 min")
