@@ -12,7 +12,6 @@ means the "after" figure does not grow with the number of injections.
 """
 
 import argparse
-import os
 import resource
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.databases import postgres_answers, throwaway_postgres  # noqa: E402
+from bench.harness import worker_environment  # noqa: E402
 
 FORMATS = ["csv", "csv-wide", "redcap", "fhir"]
 
@@ -102,14 +102,7 @@ def main():
     if args.measure:
         return measure(args)
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "clinic.settings",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-insecure-key"),
-        "DEBUG": "0",
-        "HTTPS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = worker_environment()
     print(
         f"  {'database':10} {'format':9} {'inj.':>8} {'readings':>9} {'inj./s':>9} "
         f"{'s':>7} {'MB out':>8} {'RSS MB':>7} {'peak':>7}"
