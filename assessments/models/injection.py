@@ -38,15 +38,12 @@ from .limits import (
     too_early,
 )
 from .patient import Patient
-from .result import InjectionQuerySet, decide, window_open
+from .result import InjectionQuerySet, ResultInForce
 
 ONE_DAY = MAX_BEFORE_INJECTION
-LOCKED_MESSAGE = (
-    "This injection is signed and locked. Open an amendment, with a reason, to change it."
-)
 
 
-class Injection(models.Model):
+class Injection(ResultInForce, models.Model):
     Side = Side
 
     Guidance = Guidance
@@ -352,54 +349,6 @@ class Injection(models.Model):
             days=settings.DIARY_DAYS,
             daily_at=settings.DIARY_DAILY_AT,
         )
-
-    def result(self, now=None):
-        """The result in force from the stored columns (no query): see models/result.py."""
-        now = now or timezone.now()
-        is_open = window_open(self.performed_at, now)
-        computed = rules.Outcome.PENDING if self.awaits_window_reading and is_open else self.outcome
-        return decide(
-            signed_outcome=self.signed_outcome if self.is_locked else None,
-            computed=computed,
-            provisional=is_open and self.decisive_score is not None,
-            percent_reduction=self.percent_reduction,
-            at_threshold=self.at_threshold,
-        )
-
-    def result_of(self, evaluation, signoff=None):
-        """The result in force, given the full evaluation (as signed, when signed)."""
-        return decide(
-            signed_outcome=signoff.signed_outcome if signoff else None,
-            computed=evaluation.outcome,
-            provisional=evaluation.provisional,
-            percent_reduction=evaluation.percent_reduction,
-            at_threshold=evaluation.at_threshold,
-        )
-
-    @property
-    def is_locked(self):
-        return self.locked_at is not None
-
-    def ensure_editable(self):
-        """Refuse a change to a signed injection with a message people can act on."""
-        if self.is_locked:
-            raise ValidationError(LOCKED_MESSAGE, code="locked")
-
-    def signoff_in_force(self, signoffs=None):
-        """The latest sign-off while the injection is locked; None while it is a draft.
-
-        `signoffs`: the injection's sign-offs when already fetched (saves the query).
-        """
-        if not self.is_locked:
-            return None
-        if signoffs is not None:
-            return max(signoffs, key=lambda signoff: signoff.version, default=None)
-        return self.signoffs.order_by("-version").first()
-
-    def evaluation_in_force(self, signoff, readings=None, *, now=None):
-        """With `signoff` (from signoff_in_force): the evaluation as signed, its inputs and
-        rule settings. Without: the rule applied to the readings with today's settings."""
-        return signoff.reproduce() if signoff else self.evaluate(readings, now=now)
 
 
 def primary_profile():

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
 
+from .. import rules
 from ..rules import WINDOW_END_MINUTES, Outcome
 
 WINDOW_LENGTH = timedelta(minutes=WINDOW_END_MINUTES)
@@ -89,3 +92,61 @@ class InjectionQuerySet(models.QuerySet):
 
     def signed(self, is_signed: bool = True):
         return self.filter(locked_at__isnull=not is_signed)
+
+
+LOCKED_MESSAGE = (
+    "This injection is signed and locked. Open an amendment, with a reason, to change it."
+)
+
+
+class ResultInForce:
+    """The injection's side of it: its result in force, its lock and the sign-off in force
+    (mixed into Injection)."""
+
+    def result(self, now=None):
+        """The result in force from the stored columns (no query), by `decide`."""
+        now = now or timezone.now()
+        is_open = window_open(self.performed_at, now)
+        computed = rules.Outcome.PENDING if self.awaits_window_reading and is_open else self.outcome
+        return decide(
+            signed_outcome=self.signed_outcome if self.is_locked else None,
+            computed=computed,
+            provisional=is_open and self.decisive_score is not None,
+            percent_reduction=self.percent_reduction,
+            at_threshold=self.at_threshold,
+        )
+
+    def result_of(self, evaluation, signoff=None):
+        """The result in force, given the full evaluation (as signed, when signed)."""
+        return decide(
+            signed_outcome=signoff.signed_outcome if signoff else None,
+            computed=evaluation.outcome,
+            provisional=evaluation.provisional,
+            percent_reduction=evaluation.percent_reduction,
+            at_threshold=evaluation.at_threshold,
+        )
+
+    @property
+    def is_locked(self):
+        return self.locked_at is not None
+
+    def ensure_editable(self):
+        """Refuse a change to a signed injection with a message people can act on."""
+        if self.is_locked:
+            raise ValidationError(LOCKED_MESSAGE, code="locked")
+
+    def signoff_in_force(self, signoffs=None):
+        """The latest sign-off while the injection is locked; None while it is a draft.
+
+        `signoffs`: the injection's sign-offs when already fetched (saves the query).
+        """
+        if not self.is_locked:
+            return None
+        if signoffs is not None:
+            return max(signoffs, key=lambda signoff: signoff.version, default=None)
+        return self.signoffs.order_by("-version").first()
+
+    def evaluation_in_force(self, signoff, readings=None, *, now=None):
+        """With `signoff` (from signoff_in_force): the evaluation as signed, its inputs and
+        rule settings. Without: the rule applied to the readings with today's settings."""
+        return signoff.reproduce() if signoff else self.evaluate(readings, now=now)
