@@ -10,7 +10,6 @@ the dashboard and its CSV through Django's test client and prints median and p95
 query count. Target: median < 300 ms; a query count that does not grow with the data.
 """
 
-import argparse
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.databases import postgres_answers, throwaway_postgres  # noqa: E402
-from bench.harness import seeded_admin_client, time_pages, worker_environment  # noqa: E402
+from bench.harness import (  # noqa: E402
+    page_bench_arguments,
+    seeded_admin_client,
+    time_pages,
+    worker_environment,
+)  # noqa: E402
 
 TARGET_MS = 300
 
@@ -46,12 +50,7 @@ def worker(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--injections", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = page_bench_arguments(__doc__.splitlines()[0], runs=20)
     if args.worker:
         return worker(args)
 

@@ -84,3 +84,16 @@ def seeded_admin_client(injections):
     client = Client()
     client.force_login(user)
     return client
+
+
+def page_bench_arguments(description, *, runs):
+    """The command line of a page benchmark: --injections, --runs, --backend, and the
+    hidden --worker its measuring process runs with."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--injections", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args()

@@ -9,7 +9,6 @@ page through Django's test client and prints median and p95 milliseconds and the
 count. Targets: median < 150 ms, query counts that do not grow with the data.
 """
 
-import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.databases import create_database, postgres_answers, postgres_url  # noqa: E402
-from bench.harness import seeded_admin_client, time_pages, worker_environment  # noqa: E402
+from bench.harness import (  # noqa: E402
+    page_bench_arguments,
+    seeded_admin_client,
+    time_pages,
+    worker_environment,
+)  # noqa: E402
 
 
 def worker(args):
@@ -44,12 +48,7 @@ def worker(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--injections", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = page_bench_arguments(__doc__.splitlines()[0], runs=30)
     if args.worker:
         return worker(args)
 
