@@ -125,8 +125,10 @@ class Tally:
                 self.samples.append(sample)
 
 
-def writer(port, cookie, spec, deadline, tally):
-    """Post readings one after another, each at its own minute after the injection."""
+def writer(port, cookie, spec, seconds, ready, tally):
+    """Open the quick-entry form, wait for every writer to have it (`ready`, a barrier: the
+    workers' first requests are not counted), then post readings one after another for
+    `seconds`, each at its own minute after the injection."""
     from datetime import datetime
 
     headers = {"Cookie": f"{cookie}={spec['session']}"}
@@ -142,6 +144,8 @@ def writer(port, cookie, spec, deadline, tally):
     headers["Referer"] = f"http://127.0.0.1:{port}{path}"
     performed = datetime.fromisoformat(spec["performed_at"])
     minute = 0
+    ready.wait(timeout=120)
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         minute += 1
         recorded = performed + timedelta(minutes=minute)
@@ -224,9 +228,9 @@ def run_backend(backend, writers, seconds, workers):
             except OSError:
                 time.sleep(0.1)
         tally = Tally()
-        deadline = time.monotonic() + seconds
+        ready = threading.Barrier(len(spec["writers"]))
         threads = [
-            threading.Thread(target=writer, args=(port, spec["cookie"], one, deadline, tally))
+            threading.Thread(target=writer, args=(port, spec["cookie"], one, seconds, ready, tally))
             for one in spec["writers"]
         ]
         for thread in threads:
