@@ -15,6 +15,7 @@ from . import display, rules
 from .models import Amendment, Injection, PainReading, SignedReport, SignOff, primary_profile
 from .models.result import window_open
 from .rules.profiles import rule_options
+from .services import evaluation_fields
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,11 @@ def sign_off(
             f"{display.clock(injection.window_closes_at)}: sign off after it closes."
         )
     readings = list(PainReading.objects.filter(injection_id=injection_id).order_by("recorded_at"))
+    # The stored evaluation is brought up to today's rule first (it may predate a settings
+    # change not yet recomputed): the lists, exports and statistics then agree with the
+    # sign-off's computed outcome for as long as the lock holds.
+    fields = evaluation_fields(injection, readings)
+    Injection.objects.filter(pk=injection_id).update(**fields)
     profile = primary_profile()
     options = rule_options(
         profile,

@@ -120,3 +120,19 @@ def test_median_relief_by_agent_needs_five_patients(db):
     agents = statistics(today - timedelta(days=3), today, LEAFLET).groupings["anaesthetic_agent"]
     relief = {group.key: group.relief for group in agents}
     assert relief == {"bupivacaine": None, "lidocaine": (Decimal(60), Decimal(120))}
+
+
+def test_a_sign_off_after_a_profile_change_stores_the_outcome_it_signed(db, settings):
+    from assessments import signing
+    from assessments.rules.profiles import find
+
+    injection = builders.create_injection([(-5, 8), (25, 2)])  # 75 %: indeterminate
+    assert injection.outcome == "indeterminate"
+    settings.SI_PROFILE = "ASPN-2024"  # > 50 %: positive; not recomputed yet
+    signoff = signing.sign_off(injection.pk, builders.create_role_user("Clinician"))
+    assert (signoff.computed_outcome, signoff.signed_outcome) == ("positive", "positive")
+    injection.refresh_from_db()
+    assert injection.outcome == "positive"
+    today = timezone.localdate()
+    figures = statistics(today - timedelta(days=3), today, find("ASPN-2024")).total
+    assert (figures.signed, figures.overridden) == (1, 0)

@@ -125,10 +125,27 @@ def test_small_groups_are_hidden_until_together_they_are_not_small(db):
 
     groups = [group("a", 1), group("b", 2), group("c", 9), group("d", 20)]
     assert [g.suppressed for g in suppress(groups)] == [True, True, True, False]
-    groups = [group("a", 3), group("b", 4), group("c", 9)]
-    assert [g.suppressed for g in suppress(groups)] == [True, True, False]
+    # 3 + 4 patients may be the same 4 (a patient in two months): not enough to hide behind.
+    groups = [group("a", 3), group("b", 4), group("c", 9), group("d", 20)]
+    assert [g.suppressed for g in suppress(groups)] == [True, True, True, False]
     groups = [group("a", 0), group("c", 9)]
     assert [g.suppressed for g in suppress(groups)] == [False, False]
+
+
+@pytest.mark.parametrize(
+    "counts, hidden",
+    [
+        ([8, 13, 2], [True, False, True]),  # 2 alone would be the total minus 21
+        ([8, 13, 2, 4], [False, False, True, True]),  # two hidden, 6 together
+        ([8, 13, 1, 2], [True, False, True, True]),  # two hidden, but only 3 together
+        ([8, 13], [False, False]),
+        ([3], [True]),
+    ],
+)
+def test_causes_hide_the_next_smallest_while_a_hidden_count_could_be_worked_out(counts, hidden):
+    from assessments.statistics.figures import suppressed_counts
+
+    assert suppressed_counts(counts) == hidden
 
 
 def test_the_csv_is_the_table_with_formula_cells_neutralised(client, db):

@@ -156,15 +156,17 @@ class Statistics:
     @property
     def causes(self) -> list[tuple[str, str, str]]:
         """(words, count, share of the non-diagnostic) of each cause met in the range; a
-        count under SMALL injections shows as "< 5", with no share."""
+        count under SMALL injections shows as "< 5", with no share, and so does the next
+        smallest while the hidden ones could be worked out from the total."""
         if self.total.suppressed:
             return []
         total = self.total.counts[rules.Outcome.NON_DIAGNOSTIC.value]
         found = [(words, self.total.counts[f"cause_{key}"]) for key, words in CAUSES.items()]
+        found = [(words, n) for words, n in found if n]
+        hide = suppressed_counts([n for _, n in found])
         return [
-            (words, str(n), display.rate(n, total)) if n >= SMALL else (words, SUPPRESSED, "—")
-            for words, n in found
-            if n
+            (words, SUPPRESSED, "—") if hidden else (words, str(n), display.rate(n, total))
+            for (words, n), hidden in zip(found, hide, strict=True)
         ]
 
 
@@ -179,15 +181,28 @@ def months(start: date, end: date) -> list[date]:
 
 def suppress(groups: list[Group]) -> list[Group]:
     """Hide every group of fewer than SMALL patients; then, while the hidden groups together
-    have fewer than SMALL patients, hide the smallest shown one too, so the whole range minus
-    the shown groups does not give a small number back."""
+    may hold fewer than SMALL patients, hide the smallest shown one too, so the whole range
+    minus the shown groups does not give a small number back. A patient can be in several
+    hidden groups (two months, two techniques), so the hidden groups together are only
+    known to hold as many patients as the largest of them."""
     hidden = [g for g in groups if g.injections and g.patients < SMALL]
     shown = sorted(
         (g for g in groups if g.patients >= SMALL), key=lambda g: (g.patients, g.injections)
     )
-    while hidden and shown and sum(g.patients for g in hidden) < SMALL:
+    while hidden and shown and max(g.patients for g in hidden) < SMALL:
         hidden.append(shown.pop(0))
     return [replace(g, suppressed=any(g is h for h in hidden)) for g in groups]
+
+
+def suppressed_counts(counts: list[int]) -> list[bool]:
+    """Which of these counts (parts of a known total) to hide: every one under SMALL, then,
+    while one alone is hidden or the hidden ones sum to under SMALL, the smallest shown one
+    too, so no hidden count is the total minus the shown ones."""
+    hidden = {i for i, n in enumerate(counts) if 0 < n < SMALL}
+    shown = sorted((n, i) for i, n in enumerate(counts) if n >= SMALL)
+    while hidden and shown and (len(hidden) < 2 or sum(counts[i] for i in hidden) < SMALL):
+        hidden.add(shown.pop(0)[1])
+    return [i in hidden for i in range(len(counts))]
 
 
 def median_of_counts(counts: Iterable[tuple[int, int]]) -> Decimal | None:
