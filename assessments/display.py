@@ -89,6 +89,12 @@ def person(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def amount(value: Decimal | None) -> str | None:
+    """A dose, volume or concentration without trailing zeros or an exponent: "40", "1.5"
+    (Decimal.normalize alone writes 40 as "4E+1"); None stays None."""
+    return None if value is None else f"{value.normalize():f}"
+
+
 def percent(value: Decimal | None) -> str:
     """A reduction as every page and report writes it: "87.5 %" (one decimal), "—" for none."""
     if value is None:

@@ -58,3 +58,11 @@ def test_people_are_named_by_full_name(django_user_model):
     )
     assert display.person(django_user_model(username="u2")) == "u2"
     assert display.person(None) == "—"
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [(Decimal("40.0"), "40"), (Decimal("10"), "10"), (Decimal("1.50"), "1.5"), (None, None)],
+)
+def test_amounts_have_no_trailing_zeros_and_no_exponent(value, text):
+    assert display.amount(value) == text

@@ -73,6 +73,8 @@ def test_fhir_and_redcap_files_are_complete(make_injection, tmp_path):
         (["--format", "xlsx"], "Unknown format 'xlsx'"),
         (["--format", "csv", "--since", "26/11/2026"], "give a date as YYYY-MM-DD"),
         (["--format", "csv", "--until", "2026-02-30"], "give a date as YYYY-MM-DD"),
+        (["--format", "csv", "--until", "9999-12-31"], "give a date from 2000 to 2099"),
+        (["--format", "csv", "--since", "0001-01-01"], "give a date from 2000 to 2099"),
     ],
 )
 def test_a_mistake_exits_2_and_writes_nothing(db, tmp_path, arguments, message):

@@ -7,6 +7,7 @@ import json
 import re
 import zipfile
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -294,6 +295,8 @@ def test_fhir_writes_one_observation_per_reading_and_the_derived_ones(make_injec
     (report,) = resources(bundle, "DiagnosticReport")
     assert report["status"] == "preliminary"
     assert "presentedForm" not in report
+    # The window closed a day ago, but no clinician has signed: nothing is final yet.
+    assert {reduction["status"], result["status"]} == {"preliminary"}
     (patient,) = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"]
     assert report["subject"]["reference"] == patient["fullUrl"]
     assert patient["resource"]["identifier"][0]["value"] == injection.patient.mrn
@@ -312,6 +315,16 @@ def test_fhir_signed_report_is_final_with_the_signed_pdf(signed):
     assert result["status"] == "final"
 
 
+def test_fhir_leaves_out_a_signed_pdf_that_fails_its_check_and_goes_on(signed):
+    archived = signed.signoffs.get().archived_report
+    with open(archived.file.path, "ab") as pdf:
+        pdf.write(b"tampered")
+    bundle = bundle_of()
+    Bundle.model_validate(bundle)
+    (report,) = resources(bundle, "DiagnosticReport")
+    assert report["status"] == "final" and "presentedForm" not in report
+
+
 def test_fhir_signed_override_is_the_result(make_injection, clinician):
     injection = make_injection([(-5, 8), (25, 1)])
     signing.sign_off(injection.pk, clinician, outcome="negative", reason="Wrong level.")
@@ -319,6 +332,19 @@ def test_fhir_signed_override_is_the_result(make_injection, clinician):
     (result,) = [o for o in resources(bundle, "Observation") if "valueCodeableConcept" in o]
     assert result["valueCodeableConcept"]["coding"][0]["code"] == "negative"
     assert "overrides the computed Positive" in result["valueCodeableConcept"]["text"]
+
+
+def test_doses_and_volumes_are_plain_numbers(make_injection):
+    make_injection(
+        [(-5, 8), (25, 1)],
+        steroid_agent="triamcinolone",
+        steroid_dose_mg=Decimal("40"),
+        anaesthetic_volume_ml=Decimal("10.0"),
+    )
+    (row,) = csv_rows("csv-wide")
+    assert (row["steroid_dose_mg"], row["anaesthetic_volume_ml"]) == ("40", "10")
+    _, (record, *_) = redcap_files()
+    assert "40" in record.values() and "4E+1" not in record.values()
 
 
 def test_an_open_window_exports_as_pending(make_injection):

@@ -11,13 +11,17 @@ the same records twice gives the same UUIDs.
 
 import base64
 import json
+import logging
 import uuid
 from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
 from .. import display, rules
+from ..signing import ArchiveMismatch, verified_archive
 from .rows import InjectionFacts, ReadingFacts
+
+log = logging.getLogger(__name__)
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://si-assessments.invalid/fhir")
 LOINC = "http://loinc.org"
@@ -137,8 +141,9 @@ def reading_resource(row: ReadingFacts, patient_url: str, procedure_url: str) ->
 
 
 def status_of(facts: InjectionFacts) -> str:
-    result = facts.result
-    return "preliminary" if result.pending or result.provisional else "final"
+    """Final once a clinician has signed the interpretation; until then the rule's result is
+    preliminary, as the DiagnosticReport is, even after the window has closed."""
+    return "final" if facts.result.signed else "preliminary"
 
 
 def reduction_resource(facts, patient_url, procedure_url, used_urls) -> dict:
@@ -211,8 +216,15 @@ def report_resource(facts, patient_url, result_urls) -> dict:
     resource["resultsInterpreter"] = [{"display": display.person(signoff.signed_by)}]
     archived = facts.signed_report
     if archived is not None:
-        with archived.file.open("rb") as pdf:
-            data = base64.b64encode(pdf.read()).decode()
+        try:
+            pdf = verified_archive(archived)
+        except ArchiveMismatch as problem:
+            # Left out rather than sent unchecked, and the export goes on.
+            log.warning(
+                "FHIR export: signed PDF of injection %s left out: %s", archived.pk, problem
+            )
+            return resource
+        data = base64.b64encode(pdf).decode()
         resource["presentedForm"] = [
             {
                 "contentType": "application/pdf",

@@ -171,14 +171,14 @@ def fields() -> list[Field]:
             "anaesthetic_concentration",
             "text",
             "Anaesthetic concentration (%)",
-            lambda f: f.injection.anaesthetic_concentration.normalize(),
+            lambda f: display.amount(f.injection.anaesthetic_concentration),
             validation="number",
         ),
         injection(
             "anaesthetic_volume_ml",
             "text",
             "Anaesthetic volume (mL)",
-            lambda f: f.injection.anaesthetic_volume_ml.normalize(),
+            lambda f: display.amount(f.injection.anaesthetic_volume_ml),
             validation="number",
         ),
         injection(
@@ -192,7 +192,7 @@ def fields() -> list[Field]:
             "steroid_dose_mg",
             "text",
             "Corticosteroid dose (mg)",
-            lambda f: f.injection.steroid_dose_mg and f.injection.steroid_dose_mg.normalize(),
+            lambda f: display.amount(f.injection.steroid_dose_mg),
             validation="number",
         ),
         injection(

@@ -1,14 +1,15 @@
 from datetime import date
+from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 
+from ..models.limits import EARLIEST_DAY, LATEST_DAY
 from ..statistics.figures import computable_profiles
 
-EARLIEST = date(2000, 1, 1)  # nothing is stored before it (models/limits.py)
-LATEST = date(2099, 12, 31)
+EARLIEST, LATEST = EARLIEST_DAY, LATEST_DAY
 
 
 def last_twelve_months(today: date) -> tuple[date, date]:
@@ -29,7 +30,8 @@ class StatisticsForm(forms.Form):
         start, end = last_twelve_months(timezone.localdate())
         profiles = computable_profiles()
         defaults = {"start": start.isoformat(), "end": end.isoformat(), "profile": profiles[0].key}
-        given = {name: value for name, value in (data or {}).items() if name in defaults}
+        # A field left empty (a cleared date box) takes its default, like one not sent.
+        given = {name: value for name, value in (data or {}).items() if name in defaults and value}
         super().__init__({**defaults, **given}, **kwargs)
         self.profiles = {profile.key: profile for profile in profiles}
         self.fields["profile"].choices = [(p.key, f"{p.title} ({p.criterion})") for p in profiles]
@@ -46,6 +48,14 @@ class StatisticsForm(forms.Form):
                     Submit("", "Show", css_class="w-100"), css_class="col-lg-2 align-self-end mb-3"
                 ),
             )
+        )
+
+    def query(self) -> str:
+        """The cleaned filters as a query string (for the CSV link): nothing else the request
+        carried."""
+        data = self.cleaned_data
+        return urlencode(
+            {"start": data["start"], "end": data["end"], "profile": data["profile"].key}
         )
 
     def clean_start(self):

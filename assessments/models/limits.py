@@ -17,6 +17,9 @@ EARLIEST_YEAR = 2000
 EARLIEST_STORED = datetime(EARLIEST_YEAR - 1, 12, 31, tzinfo=UTC)
 EARLIEST_BIRTH = date(1900, 1, 1)
 EARLIEST_MESSAGE = f"Enter a date from 1 January {EARLIEST_YEAR} on."
+# The days a date range may name (the dashboard's filters, export_data's --since/--until).
+EARLIEST_DAY = date(EARLIEST_YEAR, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
 NOTES_MAX = 10_000
 REASON_MAX = 5_000
 

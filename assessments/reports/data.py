@@ -211,12 +211,12 @@ def follow_up_summary(readings):
 def medication(injection):
     anaesthetic = (
         f"{injection.get_anaesthetic_agent_display()} "
-        f"{injection.anaesthetic_concentration.normalize():f} %, "
-        f"{injection.anaesthetic_volume_ml.normalize():f} mL"
+        f"{display.amount(injection.anaesthetic_concentration)} %, "
+        f"{display.amount(injection.anaesthetic_volume_ml)} mL"
     )
     steroid = injection.get_steroid_agent_display()
     if injection.steroid_dose_mg is not None:
-        steroid += f" {injection.steroid_dose_mg.normalize():f} mg"
+        steroid += f" {display.amount(injection.steroid_dose_mg)} mg"
     return anaesthetic, steroid
 
 

@@ -60,7 +60,7 @@ def bar(group: Group, first: bool, x: float, width: float) -> SafeString:
             group.label.split()[-1],
         )
     if group.suppressed or not group.decided:
-        words = SUPPRESSED if group.suppressed else "none"
+        words = group.hidden_as if group.suppressed else "none"
         return label + format_html(
             '<rect class="bar-empty" x="{}" y="{}" width="{}" height="{}"/>'
             '<text class="chart-note" x="{}" y="{}" text-anchor="middle">{}</text>',
@@ -109,7 +109,7 @@ def outcome_chart(months: list[Group], profile_title: str) -> SafeString:
     described = "; ".join(
         f"{g.label}: "
         + (
-            SUPPRESSED + " patients"
+            (SUPPRESSED + " patients" if g.hidden_as == SUPPRESSED else "hidden")
             if g.suppressed
             else ", ".join(f"{display.SHORT_OUTCOME[o].lower()} {g.rate(o.value)}" for o in FINAL)
             if g.decided

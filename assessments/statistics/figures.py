@@ -21,6 +21,8 @@ from .sql import RELIEF, grouped_counts, local_midnight
 
 SMALL = 5  # a group with fewer patients than this is shown as "< 5"
 SUPPRESSED = "< 5"
+# A group of 5 patients or more hidden so that a smaller one cannot be worked out.
+WITHHELD = "hidden"
 FINAL = (
     rules.Outcome.POSITIVE,
     rules.Outcome.INDETERMINATE,
@@ -125,7 +127,8 @@ class Group:
 
     @property
     def cells(self) -> dict[str, str]:
-        """The row's figures as the page and the CSV write them ("< 5" when suppressed)."""
+        """The row's figures as the page and the CSV write them ("< 5" or "hidden" when
+        suppressed)."""
         figures = {
             "injections": str(self.injections),
             "pending": str(self.pending),
@@ -140,8 +143,14 @@ class Group:
         else:
             figures["relief"] = "—"
         if self.suppressed:
-            return dict.fromkeys(figures, SUPPRESSED)
+            return dict.fromkeys(figures, self.hidden_as)
         return figures
+
+    @property
+    def hidden_as(self) -> str:
+        """What a suppressed group shows: "< 5", or "hidden" for a larger group hidden with
+        a small one."""
+        return SUPPRESSED if self.patients < SMALL else WITHHELD
 
 
 @dataclass

@@ -30,7 +30,7 @@ def dashboard(request):
             figures=figures,
             tables=[(GROUPINGS[name], figures.groupings[name]) for name in GROUPINGS],
             chart=outcome_chart(figures.groupings["month"], figures.profile.title),
-            query=request.GET.urlencode(),
+            query=form.query(),
             summary=summary(figures.total),
         )
     return render(

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from assessments.exports import service as exports
 from assessments.models import Injection
+from assessments.models.limits import EARLIEST_DAY as EARLIEST
+from assessments.models.limits import LATEST_DAY as LATEST
 
 USAGE_ERROR = 2
 
@@ -26,9 +28,12 @@ def usage_error(message):
 
 def clinic_day(text, option):
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise usage_error(f"{option} {text!r}: give a date as YYYY-MM-DD.") from None
+    if not EARLIEST <= day <= LATEST:
+        raise usage_error(f"{option} {text}: give a date from {EARLIEST.year} to {LATEST.year}.")
+    return day
 
 
 def day_start(day):
