@@ -27,3 +27,6 @@ threads = env_int("GUNICORN_THREADS", 4)
 keepalive = 0
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1"
 accesslog = "-"
+# The path without its query string: a search (?q=) may be a patient's name, and logs hold no
+# patient names. Otherwise gunicorn's default format.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"'

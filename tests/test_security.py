@@ -1,6 +1,8 @@
 import os
+import runpy
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -356,3 +358,10 @@ def test_pages_have_no_inline_script_or_style_the_policy_would_block(
         assert not re.search(r" on[a-z]+=\"", html), url
         for script in re.findall(r"<script\b[^>]*>", html):
             assert "src=" in script or "nonce=" in script or "json" in script, (url, script)
+
+
+def test_the_access_log_leaves_out_query_strings_which_may_hold_a_searched_name():
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    log_format = config["access_log_format"]
+    assert "%(U)s" in log_format
+    assert not any(field in log_format for field in ("%(r)s", "%(q)s", "%({raw_uri}e)s"))
