@@ -1,11 +1,10 @@
 """CSV, one row per injection: the procedure, the rule's reading of it and the sign-off."""
 
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 
-from .. import display, rules
+from .. import display
 from .cells import csv_chunks, yes_no
-from .rows import InjectionFacts, rounded_minutes
+from .rows import InjectionFacts, rounded_minutes, rounded_percent
 
 HEADER = [
     "injection_id",
@@ -57,10 +56,6 @@ HEADER = [
 ]
 
 
-def rounded(percent: Decimal | None) -> Decimal | None:
-    return None if percent is None else rules.round_percent(percent)
-
-
 def injection_row(facts: InjectionFacts) -> list:
     injection, evaluation, result = facts.injection, facts.evaluation, facts.result
     baseline, decisive, signoff = facts.baseline, facts.decisive, facts.signoff
@@ -89,7 +84,7 @@ def injection_row(facts: InjectionFacts) -> list:
         display.iso_local(decisive.reading.recorded_at) if decisive else "",
         decisive.minutes_rounded if decisive else None,
         len(evaluation.counted),
-        rounded(result.percent_reduction),
+        rounded_percent(result.percent_reduction),
         yes_no(result.at_threshold),
         facts.profile,
         result.computed.value,

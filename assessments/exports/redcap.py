@@ -9,7 +9,7 @@ REDCap's de-identified exports leave it out. The fields are in redcap_fields.py.
 
 from collections.abc import Iterable, Iterator
 
-from .archive import stream_zip
+from ..zipstream import stream_zip
 from .cells import csv_chunks
 from .redcap_fields import DICTIONARY_HEADER, INJECTION_FORM, READING_FORM, Field, fields
 from .rows import InjectionFacts

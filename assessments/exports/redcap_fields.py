@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from .. import display, rules
 from ..models import Anaesthetic, Context, Contrast, Guidance, Sedation, Side, Source, Steroid
-from .rows import rounded_minutes
+from .rows import rounded_minutes, rounded_percent
 
 DICTIONARY_HEADER = [
     "Variable / Field Name",
@@ -106,10 +106,6 @@ def time_note() -> str:
     return f"Clinic time, {timezone.get_default_timezone()}: YYYY-MM-DD HH:MM."
 
 
-def when(moment):
-    return display.minute_stamp(moment)
-
-
 def fields() -> list[Field]:
     """Every field of the dictionary, in order; record_id first, as REDCap requires."""
     note = time_note()
@@ -128,7 +124,7 @@ def fields() -> list[Field]:
             "performed_at",
             "text",
             "Performed at",
-            lambda f: when(f.injection.performed_at),
+            lambda f: display.minute_stamp(f.injection.performed_at),
             validation="datetime_ymd",
             note=note,
         ),
@@ -202,7 +198,7 @@ def fields() -> list[Field]:
             "analgesic_at",
             "text",
             "Analgesic taken at",
-            lambda f: when(f.injection.analgesic_at),
+            lambda f: display.minute_stamp(f.injection.analgesic_at),
             validation="datetime_ymd",
             note=note,
         ),
@@ -224,9 +220,7 @@ def fields() -> list[Field]:
             "percent_reduction",
             "text",
             "Pain reduction (%)",
-            lambda f: (
-                f.result.percent_reduction and rules.round_percent(f.result.percent_reduction)
-            ),
+            lambda f: rounded_percent(f.result.percent_reduction),
             validation="number",
             note="From the baseline to the decisive reading, one decimal.",
         ),
@@ -281,7 +275,7 @@ def fields() -> list[Field]:
             "signed_at",
             "text",
             "Signed at",
-            lambda f: when(f.signoff.signed_at) if f.signoff else "",
+            lambda f: display.minute_stamp(f.signoff.signed_at) if f.signoff else "",
             validation="datetime_ymd",
             note=note,
         ),
@@ -336,7 +330,7 @@ def fields() -> list[Field]:
             "reading_at",
             "text",
             "Recorded at",
-            lambda r: when(r.reading.recorded_at),
+            lambda r: display.minute_stamp(r.reading.recorded_at),
             validation="datetime_ymd",
             note=note,
         ),

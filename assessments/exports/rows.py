@@ -28,6 +28,11 @@ def rounded_minutes(minutes) -> Decimal | None:
     return Decimal(rules.format_minutes(Decimal(str(minutes)).quantize(TWO_PLACES)))
 
 
+def rounded_percent(percent: Decimal | None) -> Decimal | None:
+    """A reduction to one decimal, as the rule rounds it (None stays None)."""
+    return None if percent is None else rules.round_percent(percent)
+
+
 @dataclass(frozen=True)
 class ReadingFacts:
     reading: PainReading

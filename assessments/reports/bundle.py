@@ -9,6 +9,7 @@ import zipfile
 
 from django.utils import timezone
 
+from .. import zipstream
 from .data import report_filename, report_queryset
 from .document import render_report
 
@@ -45,38 +46,12 @@ def report_files(injections, *, invariant=False, chunk_size=CHUNK_SIZE, failed=N
         yield FAILURES_NAME, text.encode()
 
 
-class Pipe:
-    """A write-only file whose bytes are collected until the next drain()."""
-
-    def __init__(self):
-        self.chunks = []
-
-    def write(self, data):
-        self.chunks.append(bytes(data))
-        return len(data)
-
-    def flush(self):
-        pass
-
-    def drain(self):
-        data = b"".join(self.chunks)
-        self.chunks.clear()
-        return data
-
-
 def stream_zip(named_files):
-    """Yield a zip archive's bytes as each (name, content) pair is added to it.
-
-    PDFs are already compressed, so entries are stored rather than deflated.
-    """
-    pipe = Pipe()
-    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED) as archive:
-        for name, content in named_files:
-            entry = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
-            entry.external_attr = 0o644 << 16
-            archive.writestr(entry, content)
-            yield pipe.drain()
-    yield pipe.drain()
+    """A zip of (name, content) pairs, streamed as each is added (zipstream.py). PDFs are
+    already compressed, so entries are stored rather than deflated."""
+    return zipstream.stream_zip(
+        ((name, [content]) for name, content in named_files), compression=zipfile.ZIP_STORED
+    )
 
 
 def zip_filename():
