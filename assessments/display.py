@@ -6,7 +6,7 @@ so a time reads the same everywhere: "3 Mar 2026, 14:05 CET", always in the clin
 """
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,11 @@ SHORT_OUTCOME = {
 def local(moment: datetime) -> datetime:
     """`moment` in the clinic's time zone."""
     return timezone.localtime(moment, timezone.get_default_timezone())
+
+
+def local_midnight(day: date) -> datetime:
+    """The moment a clinic day begins: the lower bound of "performed on `day`"."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
 def zone_label(moment: datetime | None = None) -> str:

@@ -15,9 +15,10 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from .. import display, rules
+from ..display import local_midnight
 from ..models import Injection, primary_profile
 from ..rules.profiles import BUILT_IN, Profile, decided_by_the_same_reading
-from .sql import RELIEF, grouped_counts, local_midnight
+from .sql import RELIEF, grouped_counts
 
 SMALL = 5  # a group with fewer patients than this is shown as "< 5"
 SUPPRESSED = "< 5"

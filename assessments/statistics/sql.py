@@ -25,9 +25,9 @@ from django.db.models import (
     When,
     Window,
 )
-from django.utils import timezone
 
 from .. import rules
+from ..display import local_midnight
 from ..models import evaluated_rule
 
 # The grouping's name → its column in the per-injection rows.
@@ -65,10 +65,6 @@ def month_key(months: list[date]):
         )
 
     return tree(0, len(months))
-
-
-def local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
 def per_injection(queryset, now: datetime, months: list[date]):

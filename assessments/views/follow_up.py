@@ -11,9 +11,9 @@ from django.utils import timezone
 from .. import display, rules
 from ..access import staff_required
 from ..diary import services as diary
+from ..display import local_midnight
 from ..forms.calls import CallForm
 from ..models import FollowUpCall, Injection, PainReading
-from .queries import local_midnight
 
 
 def week_injections(today):

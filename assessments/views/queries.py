@@ -1,16 +1,13 @@
 """Querysets and dates the bedside pages share."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from .. import board
+from ..display import local_midnight
 from ..models import Injection, PainReading
-
-
-def local_midnight(day):
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
 def injections_with_readings():

@@ -13,9 +13,10 @@ from django.utils import timezone
 from .. import display, rules, services
 from ..access import staff_required
 from ..diary.schedule import completeness
+from ..display import local_midnight
 from ..forms import FollowUpEntryForm, QuickReadingForm, add_service_errors, local_now
 from ..models import PainReading
-from .queries import injections_with_readings, local_midnight
+from .queries import injections_with_readings
 
 WEEK = range(1, rules.FOLLOW_UP_DAYS + 1)
 

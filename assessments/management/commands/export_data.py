@@ -8,12 +8,12 @@ overwritten. Errors exit with status 2.
 
 import os
 import tempfile
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from assessments.display import local_midnight
 from assessments.exports import service as exports
 from assessments.models import Injection
 from assessments.models.limits import EARLIEST_DAY as EARLIEST
@@ -34,10 +34,6 @@ def clinic_day(text, option):
     if not EARLIEST <= day <= LATEST:
         raise usage_error(f"{option} {text}: give a date from {EARLIEST.year} to {LATEST.year}.")
     return day
-
-
-def day_start(day):
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
 class Command(BaseCommand):
@@ -66,11 +62,11 @@ class Command(BaseCommand):
             described.append("signed only")
         if since:
             injections = injections.filter(
-                performed_at__gte=day_start(clinic_day(since, "--since"))
+                performed_at__gte=local_midnight(clinic_day(since, "--since"))
             )
             described.append(f"since {since}")
         if until:
-            end = day_start(clinic_day(until, "--until") + timedelta(days=1))
+            end = local_midnight(clinic_day(until, "--until") + timedelta(days=1))
             injections = injections.filter(performed_at__lt=end)
             described.append(f"until {until}")
         path = Path(output)
