@@ -21,15 +21,10 @@ from ..rules.profiles import BUILT_IN, Profile, decided_by_the_same_reading
 from .sql import RELIEF, grouped_counts
 
 SMALL = 5  # a group with fewer patients than this is shown as "< 5"
-SUPPRESSED = "< 5"
+SUPPRESSED = f"< {SMALL}"
 # A group of 5 patients or more hidden so that a smaller one cannot be worked out.
 WITHHELD = "hidden"
-FINAL = (
-    rules.Outcome.POSITIVE,
-    rules.Outcome.INDETERMINATE,
-    rules.Outcome.NEGATIVE,
-    rules.Outcome.NON_DIAGNOSTIC,
-)
+FINAL = rules.FINAL_OUTCOMES  # the columns, in the rule's order
 CAUSES = {
     **rules.NON_DIAGNOSTIC_CAUSES,
     "signed": "signed non-diagnostic against the computed result",
