@@ -7,12 +7,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from . import signing
 from .access_log import record_report_access
 from .audit import audit_trail
 from .forms import AmendmentForm, SignOffForm, add_service_errors
 from .models import Injection, ReportAccess, SignedReport
+from .views.queries import injections_with_readings
+from .views.signoff import signoff_facts
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +34,10 @@ def admin_context(request, injection, title):
 def sign_off(request, pk):
     if not request.user.has_perm("assessments.sign_injection"):
         raise PermissionDenied
-    injection = get_object_or_404(Injection.objects.select_related("patient"), pk=pk)
-    evaluation = injection.evaluate()
-    form = SignOffForm(request.POST or None, initial={"outcome": evaluation.outcome.value})
-    if request.method == "POST" and form.is_valid():
+    injection = get_object_or_404(injections_with_readings(), pk=pk)
+    facts = signoff_facts(injection, timezone.now())
+    form = SignOffForm(request.POST or None, initial={"outcome": facts["evaluation"].outcome.value})
+    if request.method == "POST" and not facts["window_open"] and form.is_valid():
         try:
             signoff = signing.sign_off(
                 pk,
@@ -50,7 +53,7 @@ def sign_off(request, pk):
             )
             return redirect("admin:assessments_injection_change", pk)
     context = admin_context(request, injection, f"Sign off {injection}")
-    context.update(form=form, evaluation=evaluation)
+    context.update(facts, form=form)
     return TemplateResponse(request, "admin/assessments/injection/sign_off.html", context)
 
 

@@ -8,9 +8,29 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from . import rules
+from . import display, rules
 from .models import Injection, PainReading, Patient, evaluated_rule
+
+
+def live(readings: Iterable[Any]) -> list[Any]:
+    """The readings that stand (a withdrawn one is shown struck through, never evaluated)."""
+    return [reading for reading in readings if getattr(reading, "withdrawn_at", None) is None]
+
+
+def follow_up_fields(injection: Injection, readings: Iterable[Any]) -> dict[str, Any]:
+    """The stored columns the follow-up week feeds: duration of relief, diary completeness.
+    They may change after a sign-off while the week is open (triggers.FOLLOW_UP_COLUMNS)."""
+    readings = live(readings)
+    relief = injection.relief(readings)
+    slots = injection.diary(readings)
+    return {
+        "relief_last_met": math.floor(relief.last_meeting) if relief.assessed else None,
+        "relief_first_failed": math.ceil(relief.first_failing) if relief.assessed else None,
+        "diary_slots_filled": sum(slot.filled for slot in slots),
+        "diary_slots": len(slots),
+    }
 
 
 def evaluation_fields(injection: Injection, readings: Iterable[Any]) -> dict[str, Any]:
@@ -19,12 +39,10 @@ def evaluation_fields(injection: Injection, readings: Iterable[Any]) -> dict[str
     `awaits_window_reading` says whether, while the window is open, it is pending instead;
     models/result.py decides that with the clock, so nothing stored goes stale.
     """
-    readings = list(readings)
+    readings = live(readings)
     closed = injection.evaluate(readings, window_closed=True)
     at_start = injection.evaluate(readings, now=injection.performed_at)
     percent = closed.percent_reduction
-    relief = injection.relief(readings)
-    slots = injection.diary(readings)
     return {
         "outcome": closed.outcome.value,
         "awaits_window_reading": at_start.outcome is rules.Outcome.PENDING,
@@ -36,25 +54,50 @@ def evaluation_fields(injection: Injection, readings: Iterable[Any]) -> dict[str
         "non_diagnostic_cause": closed.reasons.cause
         if closed.outcome is rules.Outcome.NON_DIAGNOSTIC
         else "",
-        "relief_last_met": math.floor(relief.last_meeting) if relief.assessed else None,
-        "relief_first_failed": math.ceil(relief.first_failing) if relief.assessed else None,
-        "diary_slots_filled": sum(slot.filled for slot in slots),
-        "diary_slots": len(slots),
+        **follow_up_fields(injection, readings),
     }
 
 
 @transaction.atomic
 def refresh_evaluation(injection_id: int) -> None:
-    """Recompute and store an injection's evaluation from all of its readings.
+    """Recompute and store an injection's evaluation from its readings that stand.
 
     The row lock serialises concurrent writers on the same injection, so the last
-    one to commit always evaluates every reading the others saved.
+    one to commit always evaluates every reading the others saved. A signed injection
+    keeps the result it was signed with; while its follow-up week is open, the duration of
+    relief and the diary's completeness follow the week's readings.
     """
     injection = Injection.objects.select_for_update().get(pk=injection_id)
-    if injection.is_locked:
-        return  # A signed injection keeps the evaluation it was signed with.
-    readings = list(PainReading.objects.filter(injection_id=injection_id))
-    Injection.objects.filter(pk=injection_id).update(**evaluation_fields(injection, readings))
+    readings = list(PainReading.objects.live().filter(injection_id=injection_id))
+    if not injection.is_locked:
+        fields = evaluation_fields(injection, readings)
+    elif injection.follow_up_open():
+        fields = follow_up_fields(injection, readings)
+    else:
+        return
+    Injection.objects.filter(pk=injection_id).update(**fields)
+
+
+STAYS_BEFORE = (
+    "A baseline stays before the injection ({time}): to record a reading after it, withdraw "
+    "this one and use Enter score."
+)
+STAYS_AFTER = "This reading stays after the injection ({time}): record a baseline as a baseline."
+KEPT_MESSAGE = "A withdrawn reading is kept as it was: it cannot be changed or withdrawn again."
+
+
+def ensure_writable(injection: Injection, reading: PainReading) -> None:
+    """Refuse a write the sign-off locks, or to a withdrawn reading, in words staff can act on.
+    The database's triggers refuse the same writes whatever the path."""
+    stored = None
+    if reading.pk is not None:
+        stored = PainReading.objects.filter(pk=reading.pk).values("recorded_at", "withdrawn_at")
+        stored = stored.first()
+        if stored and stored["withdrawn_at"] is not None:
+            raise ValidationError(KEPT_MESSAGE, code="withdrawn")
+    injection.ensure_reading_editable(
+        reading.recorded_at, stored["recorded_at"] if stored else None
+    )
 
 
 @transaction.atomic
@@ -64,7 +107,8 @@ def save_reading(reading: PainReading) -> PainReading:
     Every write of a reading comes here: the bedside pages and the admin alike. The
     injection's row lock is taken first, so concurrent writers wait for each other.
     """
-    Injection.objects.select_for_update().get(pk=reading.injection_id).ensure_editable()
+    injection = Injection.objects.select_for_update().get(pk=reading.injection_id)
+    ensure_writable(injection, reading)
     reading.full_clean()
     reading.save()
     refresh_evaluation(reading.injection_id)
@@ -78,10 +122,78 @@ def add_reading(injection: Injection, *, entered_by: Any, **fields: Any) -> Pain
 
 @transaction.atomic
 def delete_reading(reading: PainReading) -> None:
-    """Delete one reading (superusers only, in the admin), then refresh the evaluation."""
+    """Delete one reading (superusers only, in the admin), then refresh the evaluation.
+    A withdrawn reading and its correction are kept: they are the record's trail."""
     Injection.objects.select_for_update().get(pk=reading.injection_id).ensure_editable()
+    if reading.withdrawn_at is not None or reading.replaces_id is not None:
+        raise ValidationError(
+            "A withdrawn or corrected reading is kept on the record; withdraw it instead.",
+            code="withdrawn",
+        )
     reading.delete()
     refresh_evaluation(reading.injection_id)
+
+
+def withdrawal(reading: PainReading, user: Any, reason: str) -> PainReading:
+    """`reading`, marked withdrawn by `user` for `reason` (saved by the caller)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the reading is withdrawn or corrected."})
+    reading.withdrawn_at = timezone.now()
+    reading.withdrawn_by = user
+    reading.withdrawn_reason = reason
+    reading._change_reason = f"Withdrawn: {reason}"
+    return reading
+
+
+@transaction.atomic
+def withdraw_reading(reading: PainReading, *, user: Any, reason: str) -> PainReading:
+    """Withdraw a reading with a reason: it stays on the record, struck through, and the
+    result is recomputed without it."""
+    injection = Injection.objects.select_for_update().get(pk=reading.injection_id)
+    ensure_writable(injection, reading)
+    withdrawal(reading, user, reason)
+    reading.full_clean()
+    reading.save()
+    refresh_evaluation(reading.injection_id)
+    return reading
+
+
+@transaction.atomic
+def correct_reading(reading: PainReading, *, user: Any, reason: str, **fields: Any) -> PainReading:
+    """Withdraw `reading` with a reason and record its correction (`fields`: score,
+    recorded_at, context) as a new reading that replaces it. A baseline stays a baseline
+    and a reading after the injection stays after it. Returns the correction."""
+    injection = Injection.objects.select_for_update().get(pk=reading.injection_id)
+    ensure_writable(injection, reading)
+    withdrawal(reading, user, reason)
+    correction = PainReading(
+        injection=injection,
+        replaces=reading,
+        entered_by=user,
+        source=reading.source,
+        diary_link=reading.diary_link,
+        note=reading.note,
+        medication=reading.medication,
+        medication_at=reading.medication_at,
+        **fields,
+    )
+    new_time = correction.recorded_at
+    if new_time is not None:
+        was_baseline = reading.recorded_at < injection.performed_at
+        if was_baseline != (new_time < injection.performed_at):
+            template = STAYS_BEFORE if was_baseline else STAYS_AFTER
+            raise ValidationError(
+                {"recorded_at": template.format(time=display.clock(injection.performed_at))}
+            )
+    injection.ensure_reading_editable(new_time)
+    reading.full_clean()
+    reading.save()
+    correction._change_reason = f"Correction of reading #{reading.pk}: {reading.withdrawn_reason}"
+    correction.full_clean()
+    correction.save()
+    refresh_evaluation(reading.injection_id)
+    return correction
 
 
 def stale_injections() -> QuerySet:

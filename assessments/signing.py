@@ -45,7 +45,7 @@ def sign_off(
             f"The {display.window_label()} window is open until "
             f"{display.clock(injection.window_closes_at)}: sign off after it closes."
         )
-    readings = list(PainReading.objects.filter(injection_id=injection_id).order_by("recorded_at"))
+    readings = list(PainReading.objects.live().filter(injection_id=injection_id))
     # The stored evaluation is brought up to today's rule first (it may predate a settings
     # change not yet recomputed): the lists, exports and statistics then agree with the
     # sign-off's computed outcome for as long as the lock holds.
@@ -85,6 +85,8 @@ def sign_off(
         ),
         at_threshold=evaluation.at_threshold,
         inputs=evaluation_inputs(injection, rule_readings),
+        locks_through=injection.window_closes_at,
+        follow_up_until=injection.follow_up_ends_at,
     )
     injection.locked_at = timezone.now()
     injection.signed_outcome = signed

@@ -3,8 +3,15 @@
 The services check first and give people a message they can act on; these triggers make
 sure no other path (the shell, a bulk update, raw SQL, a history "revert") gets round it:
 
-- A signed injection (locked_at set) and its readings cannot change; every concrete column
-  of the injection is compared, the list taken from the model when the migration runs.
+- A signed injection (locked_at set) cannot change; every concrete column of the injection
+  is compared, the list taken from the model when the migration runs. Its locked outcome is
+  its latest sign-off's.
+- Its readings up to the window's close (the signed block) cannot change. Later readings (the
+  follow-up week) can be added and corrected until the end of follow-up day 7, when they
+  are locked too; both moments are stored on the latest sign-off, and the database's own
+  clock decides, so no job has to run for the week to close. The columns the week's
+  readings feed (duration of relief, diary completeness) may change while it is open.
+- A withdrawn reading is kept as it was; a withdrawn or correcting reading is never deleted.
 - Only an amendment unlocks: clearing locked_at needs an amendment of the latest sign-off,
   so every unlock leaves a reason. Only a new sign-off locks.
 - A sign-off is the next version of an unlocked injection; an amendment reopens the latest
@@ -13,7 +20,7 @@ sure no other path (the shell, a bulk update, raw SQL, a history "revert") gets 
   append-only: UPDATE, DELETE (and TRUNCATE on PostgreSQL) are refused.
 
 Each guard is a condition in plain SQL that both SQLite and PostgreSQL read the same way;
-only "is distinct from" is spelt differently. Migrations call install(); a database other
+only "is distinct from" and "now" are spelt differently. Migrations call install(); a database other
 than these two fails loudly instead of running unguarded.
 """
 
@@ -22,6 +29,12 @@ from dataclasses import dataclass
 from django.db import NotSupportedError, migrations
 
 LOCKED = "injection is signed and locked; open an amendment to change it"
+READING_LOCKED = (
+    "reading is part of a signed record (the block, or a follow-up week that has ended); "
+    "open an amendment to change it"
+)
+WITHDRAWN = "a withdrawn or correcting reading is kept as it is: never changed or deleted"
+SIGNED_OUTCOME = "a locked injection carries the outcome of its latest sign-off"
 UNLOCK = "only an amendment of the latest sign-off unlocks a signed injection"
 LOCK = "an injection is locked only by a new sign-off"
 SIGNOFF_ORDER = "a sign-off is the next version of an unlocked injection"
@@ -59,6 +72,9 @@ BUMP = (
 )
 # Columns an unlock may touch besides locked_at itself (the signed outcome goes with the lock).
 UNLOCK_MAY_CHANGE = {"locked_at", "signed_outcome", "updated_at"}
+# Columns the follow-up week's readings feed: they may change on a signed injection while
+# its week is open (the signed result's columns never do).
+FOLLOW_UP_COLUMNS = {"relief_last_met", "relief_first_failed", "diary_slots_filled", "diary_slots"}
 VENDORS = ("sqlite", "postgresql")
 
 
@@ -81,6 +97,35 @@ def injection_locked(column):
 LATEST_VERSION = "(SELECT MAX(version) FROM assessments_signoff WHERE injection_id = {id})"
 
 
+def latest_signoff(injection_id, condition):
+    """The injection's latest sign-off exists and meets `condition` (columns as s.*)."""
+    latest = LATEST_VERSION.format(id=injection_id)
+    return (
+        f"EXISTS (SELECT 1 FROM assessments_signoff s WHERE s.injection_id = {injection_id} "
+        f"AND s.version = {latest} AND {condition})"
+    )
+
+
+def week_open(injection_id):
+    return latest_signoff(injection_id, "{now} < s.follow_up_until")
+
+
+def follow_up_writable(row):
+    """A reading row (NEW or OLD) of a signed injection that may still be written: after the
+    signed block, while the follow-up week is open."""
+    return latest_signoff(
+        f"{row}.injection_id",
+        f"{row}.recorded_at > s.locks_through AND {{now}} < s.follow_up_until",
+    )
+
+
+def reading_locked(row, follow_up_week=True):
+    locked = injection_locked(f"{row}.injection_id")
+    if not follow_up_week:  # a schema from before the follow-up week (a migration's)
+        return locked
+    return f"({locked} AND NOT {follow_up_writable(row)})"
+
+
 def latest_amended(injection_id):
     return (
         "EXISTS (SELECT 1 FROM assessments_amendment WHERE injection_id = {id} "
@@ -88,22 +133,33 @@ def latest_amended(injection_id):
     ).format(id=injection_id)
 
 
-def guards(injection_columns):
-    changed = " OR ".join(
-        f"NEW.{column} {{distinct}} OLD.{column}"
-        for column in injection_columns
-        if column not in UNLOCK_MAY_CHANGE
-    )
+def any_changed(columns):
+    return "(" + " OR ".join(f"NEW.{column} {{distinct}} OLD.{column}" for column in columns) + ")"
+
+
+def guards(injection_columns, *, follow_up_week=True, withdrawals=True):
+    """Every guard. A migration that runs before the sign-off's follow-up columns or the
+    readings' withdrawal columns exist installs the guards that schema supports."""
+    changed = any_changed([c for c in injection_columns if c not in UNLOCK_MAY_CHANGE])
+    week = [c for c in injection_columns if c in FOLLOW_UP_COLUMNS] if follow_up_week else []
+    frozen = any_changed([c for c in injection_columns if c not in UNLOCK_MAY_CHANGE | set(week)])
+    while_open = f" OR ({any_changed(week)} AND NOT {week_open('OLD.id')})" if week else ""
     reading = "assessments_painreading"
     injection = "assessments_injection"
     found = [
-        Guard("reading_insert", reading, "INSERT", injection_locked("NEW.injection_id"), LOCKED),
+        Guard(
+            "reading_insert",
+            reading,
+            "INSERT",
+            reading_locked("NEW", follow_up_week),
+            READING_LOCKED,
+        ),
         Guard(
             "reading_update",
             reading,
             "UPDATE",
-            f"{injection_locked('OLD.injection_id')} OR {injection_locked('NEW.injection_id')}",
-            LOCKED,
+            f"{reading_locked('OLD', follow_up_week)} OR {reading_locked('NEW', follow_up_week)}",
+            READING_LOCKED,
         ),
         Guard("reading_delete", reading, "DELETE", injection_locked("OLD.injection_id"), LOCKED),
         Guard("injection_insert", injection, "INSERT", "NEW.locked_at IS NOT NULL", LOCK),
@@ -111,8 +167,19 @@ def guards(injection_columns):
             "injection_locked_update",
             injection,
             "UPDATE",
-            f"OLD.locked_at IS NOT NULL AND (NEW.locked_at IS NOT NULL OR {changed})",
+            "OLD.locked_at IS NOT NULL AND ("
+            f"(NEW.locked_at IS NULL AND {changed}) OR (NEW.locked_at IS NOT NULL AND ("
+            "NEW.locked_at {distinct} OLD.locked_at OR NEW.signed_outcome {distinct} "
+            f"OLD.signed_outcome OR {frozen}{while_open})))",
             LOCKED,
+        ),
+        Guard(
+            "injection_signed_outcome",
+            injection,
+            "UPDATE",
+            "NEW.locked_at IS NOT NULL AND NOT "
+            + latest_signoff("NEW.id", "s.signed_outcome = NEW.signed_outcome"),
+            SIGNED_OUTCOME,
         ),
         Guard(
             "injection_unlock",
@@ -148,6 +215,18 @@ def guards(injection_columns):
             AMENDMENT_ORDER,
         ),
     ]
+    if withdrawals:
+        kept = "(OLD.withdrawn_at IS NOT NULL OR OLD.replaces_id IS NOT NULL)"
+        found += [
+            Guard(
+                "reading_withdrawn_update",
+                reading,
+                "UPDATE",
+                "OLD.withdrawn_at IS NOT NULL",
+                WITHDRAWN,
+            ),
+            Guard("reading_kept_delete", reading, "DELETE", kept, WITHDRAWN),
+        ]
     for table in APPEND_ONLY_TABLES:
         short = table.removeprefix("assessments_")
         for event in ("UPDATE", "DELETE"):
@@ -159,8 +238,11 @@ def trigger_name(guard):
     return f"assessments_guard_{guard.name}"
 
 
+SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"  # as Django stores times there (UTC)
+
+
 def sqlite_statements(guard):
-    condition = guard.condition.replace("{distinct}", "IS NOT")
+    condition = guard.condition.replace("{distinct}", "IS NOT").replace("{now}", SQLITE_NOW)
     message = guard.message if guard.message != APPEND_ONLY else f"{guard.table} {APPEND_ONLY}"
     return [
         f"DROP TRIGGER IF EXISTS {trigger_name(guard)}",
@@ -172,7 +254,7 @@ def sqlite_statements(guard):
 def postgres_statements(guard):
     # A row trigger's WHEN clause may not hold a subquery, so the test lives in the function.
     name = trigger_name(guard)
-    condition = guard.condition.replace("{distinct}", "IS DISTINCT FROM")
+    condition = guard.condition.replace("{distinct}", "IS DISTINCT FROM").replace("{now}", "now()")
     message = guard.message if guard.message != APPEND_ONLY else f"{guard.table} {APPEND_ONLY}"
     returned = "OLD" if guard.event == "DELETE" else "NEW"
     return [
@@ -275,12 +357,13 @@ def check_vendor(connection):
         )
 
 
-def install_statements(connection, injection_columns, tables=None):
+def install_statements(connection, injection_columns, tables=None, **schema):
     """Every guard's SQL; with `tables`, only the guards of tables that exist (a migration
-    that runs before a table is created installs its guards later)."""
+    that runs before a table is created installs its guards later). `schema`: guards()'s
+    flags for the columns that exist."""
     check_vendor(connection)
     statements = []
-    for guard in guards(injection_columns):
+    for guard in guards(injection_columns, **schema):
         if tables is not None and guard.table not in tables:
             continue
         if connection.vendor == "sqlite":
@@ -320,11 +403,36 @@ def concrete_columns(model):
     return [field.column for field in model._meta.concrete_fields]
 
 
+def table_columns(connection, table):
+    with connection.cursor() as cursor:
+        return {
+            column.name for column in connection.introspection.get_table_description(cursor, table)
+        }
+
+
+def schema_flags(connection, tables):
+    """Which of guards()'s later guards the database's columns support (a migration may run
+    on an older schema)."""
+    signoff = "assessments_signoff"
+    reading = "assessments_painreading"
+    return {
+        "follow_up_week": signoff in tables
+        and "follow_up_until" in table_columns(connection, signoff),
+        "withdrawals": reading in tables and "withdrawn_at" in table_columns(connection, reading),
+    }
+
+
 def install(connection, injection_model):
     """(Re)create every guard; the injection's columns come from `injection_model`."""
     tables = set(connection.introspection.table_names())
+    statements = install_statements(
+        connection,
+        concrete_columns(injection_model),
+        tables,
+        **schema_flags(connection, tables),
+    )
     with connection.cursor() as cursor:
-        for statement in install_statements(connection, concrete_columns(injection_model), tables):
+        for statement in statements:
             cursor.execute(statement)
 
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 from .reports import views as report_views
-from .views import diary, follow_up, patients, statistics
+from .views import diary, follow_up, patients, readings, signoff, statistics
 
 app_name = "assessments"
 
@@ -15,6 +15,13 @@ urlpatterns = [
     path("injections/new/", views.new_injection, name="new_injection"),
     path("injections/<int:pk>/", views.injection_detail, name="injection_detail"),
     path("injections/<int:pk>/reading/", views.quick_reading, name="quick_reading"),
+    path("injections/<int:pk>/baseline/", readings.baseline_reading, name="baseline_reading"),
+    path(
+        "injections/<int:pk>/readings/<int:reading_pk>/correct/",
+        readings.correct_reading,
+        name="correct_reading",
+    ),
+    path("injections/<int:pk>/sign/", signoff.sign_off, name="sign_off"),
     path("injections/<int:pk>/week/", views.follow_up_week, name="follow_up_week"),
     path("injections/<int:pk>/report.pdf", report_views.injection_report, name="injection_report"),
     path("injections/<int:pk>/diary-link/", diary.issue_link, name="diary_link"),

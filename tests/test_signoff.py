@@ -89,8 +89,8 @@ def test_a_nurse_cannot_sign_off(make_injection, make_role_user):
         signing.sign_off(injection.pk, make_role_user("Nurse"))
 
 
-def test_service_refuses_a_reading_on_a_signed_injection(signed, clinician):
-    with pytest.raises(ValidationError, match="signed and locked"):
+def test_service_refuses_a_reading_in_a_signed_block(signed, clinician):
+    with pytest.raises(ValidationError, match="part of the signed block result"):
         services.add_reading(signed, entered_by=clinician, recorded_at=signed.performed_at, score=3)
     assert signed.readings.count() == 2
 
@@ -107,7 +107,7 @@ def test_service_refuses_a_reading_on_a_signed_injection(signed, clinician):
     ids=["insert reading", "update reading", "delete reading", "update injection", "delete"],
 )
 def test_database_refuses_any_change_to_a_signed_injection(signed, change):
-    with pytest.raises(IntegrityError, match="signed and locked"), transaction.atomic():
+    with pytest.raises(IntegrityError, match="signed"), transaction.atomic():
         change(signed)
 
 
@@ -155,8 +155,11 @@ def test_admin_sign_off_page_signs_with_override_reason(client, make_injection, 
     injection = make_injection([(-5, 8), (25, 2)])
     client.force_login(clinician)
     url = reverse("admin:assessments_injection_sign", args=[injection.pk])
-    page = client.get(url)
-    assert "Exactly 75 %" in page.content.decode()
+    page = client.get(url).content.decode().replace("\xa0", " ")
+    assert "Exactly 75 %" in page
+    # The page shows the readings it signs and what signing locks.
+    assert "Readings signed" in page and "2/10" in page and "8/10" in page
+    assert "The follow-up week goes on" in page
     response = client.post(url, {"outcome": "positive", "reason": ""})
     assert response.status_code == 200
     assert "Give the reason for overriding" in response.content.decode()

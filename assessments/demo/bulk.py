@@ -34,7 +34,7 @@ class SyntheticReading(NamedTuple):
 
 
 READING_COLUMNS = ["injection_id", "recorded_at", "score", "context", "source", "note"]
-READING_COLUMNS += ["medication", "created_at", "updated_at"]
+READING_COLUMNS += ["medication", "withdrawn_reason", "created_at", "updated_at"]
 
 
 def insert_readings(readings_of, injections, with_history, stamp):
@@ -60,7 +60,7 @@ def insert_readings(readings_of, injections, with_history, stamp):
     )
     stamp = adapt(stamp)
     rows = [
-        (injection.pk, adapt(r.recorded_at), r.score, r.context, r.source, "", "", stamp, stamp)
+        (injection.pk, adapt(r.recorded_at), r.score, r.context, r.source, "", "", "", stamp, stamp)
         for injection, readings in zip(injections, readings_of, strict=True)
         for r in readings
     ]

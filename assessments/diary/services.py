@@ -8,13 +8,50 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .. import services
+from .. import display, services
 from ..models import DiaryLink, FollowUpCall, Injection, PainReading
 
 
+def link_refusal(injection: Injection, now: datetime | None = None) -> str:
+    """Why no new diary link can be made for `injection` now, for staff; "" when one can."""
+    now = now or timezone.now()
+    ends = min(DiaryLink.expiry(injection), injection.follow_up_ends_at)
+    if now >= ends:
+        return (
+            f"The diary's week ended on {display.date_time(ends - timedelta(microseconds=1))}: "
+            "a new link would not work. Record late follow-up as staff entries."
+        )
+    return ""
+
+
 def diary_link(injection: Injection, *, user: Any = None) -> DiaryLink:
-    """The injection's working link, or a new one (a handout always has one to print)."""
-    return DiaryLink.current(injection) or DiaryLink.issue(injection, created_by=user)
+    """The injection's working link, or a new one (a handout always has one to print).
+    Refused (ValidationError) once the diary's week is over."""
+    current = DiaryLink.current(injection)
+    if current is not None:
+        return current
+    refusal = link_refusal(injection)
+    if refusal:
+        raise ValidationError(refusal, code="ended")
+    return DiaryLink.issue(injection, created_by=user)
+
+
+def entry_time_error(link: DiaryLink, recorded_at: datetime, now: datetime) -> str:
+    """Why a patient's entry cannot be at `recorded_at`; "" when it can.
+
+    The patient writes the diary, not the result: their entries start when the 20–30 minute
+    window closes (the baseline and the window are staff's), and end with the link's week.
+    """
+    injection = link.injection
+    opens = injection.window_closes_at
+    ends = min(now, link.expires_at)
+    if opens < recorded_at <= ends:
+        return ""
+    return (
+        f"Choose a time from {display.date_time(opens, weekday=True)} "
+        f"until {display.date_time(ends, weekday=True)}: your diary starts after the "
+        "clinic's own readings."
+    )
 
 
 @transaction.atomic
@@ -34,8 +71,9 @@ def posts_in_the_last_hour(link: DiaryLink, now: datetime) -> int:
 def add_patient_entry(link: DiaryLink, **fields: Any) -> PainReading:
     """One reading the patient sent through their link (source "patient", no staff user).
 
-    The link is checked again inside the transaction: revoked, expired, signed and the
-    hourly limit all refuse with a ValidationError whose message suits the patient.
+    The link is checked again inside the transaction: revoked, expired, the week over and
+    the hourly limit all refuse with a ValidationError whose message suits the patient; a
+    time outside the patient's part of the record is refused on its field.
     """
     link = DiaryLink.objects.select_for_update().select_related("injection").get(pk=link.pk)
     now = timezone.now()
@@ -48,6 +86,10 @@ def add_patient_entry(link: DiaryLink, **fields: Any) -> PainReading:
             "the clinic.",
             code="rate",
         )
+    recorded_at = fields.get("recorded_at")
+    problem = entry_time_error(link, recorded_at, now) if recorded_at else ""
+    if problem:
+        raise ValidationError({"recorded_at": problem}, code="time")
     reading = PainReading(
         injection=link.injection, source=PainReading.Source.PATIENT, diary_link=link, **fields
     )
@@ -71,7 +113,7 @@ def record_call(
         if score is None:
             raise ValidationError({"score": "Choose the score the patient gave."})
         # Rated as on the day of the injection: the provoking activity, as the baseline was.
-        baseline = injection.readings.filter(recorded_at__lt=injection.performed_at).last()
+        baseline = injection.readings.live().filter(recorded_at__lt=injection.performed_at).last()
         services.add_reading(
             injection,
             entered_by=user,

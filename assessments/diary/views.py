@@ -18,12 +18,19 @@ from .schedule import due_slot
 
 
 def closed(request, link, message, status=410):
-    context = {"link": link, "message": message, "first_name": first_name(link)}
+    # A closed link (switched off, forwarded, the week over) greets nobody by name.
+    context = {
+        "link": link,
+        "message": message,
+        "first_name": "",
+        "posted": request.method == "POST",
+    }
     return render(request, "diary/closed.html", context, status=status)
 
 
 def first_name(link):
-    return link.injection.patient.given_name if link else ""
+    """The patient's first name, only while their link works."""
+    return link.injection.patient.given_name if link and not link.refusal() else ""
 
 
 @never_cache
@@ -48,14 +55,19 @@ def entry(request, token):
         else:
             return redirect("diary:thanks", token)
     injection = link.injection
-    readings = list(injection.readings.all())
-    slot = due_slot(injection.diary(readings), timezone.now())
+    now = timezone.now()
+    readings = list(injection.readings.live())
+    # The patient's diary starts when the clinic's own 20–30 minute readings end.
+    starts = injection.window_closes_at
+    slots = [slot for slot in injection.diary(readings) if slot.at > starts]
+    slot = due_slot(slots, now)
     context = {
         "form": form,
         "first_name": first_name(link),
         "slot": slot,
         "slot_time": display.date_time(slot.at, weekday=True) if slot else "",
-        "slot_to_come": slot is not None and slot.at > timezone.now(),
+        "slot_to_come": slot is not None and slot.at > now,
+        "starts": display.clock(starts) if now <= starts else "",
         "entries": sum(1 for reading in readings if reading.diary_link_id == link.pk),
     }
     return render(request, "diary/entry.html", context)

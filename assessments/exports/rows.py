@@ -86,7 +86,8 @@ class InjectionFacts:
 def export_queryset():
     """Injections with everything an export writes (three queries per chunk)."""
     return Injection.objects.select_related("patient", "proceduralist").prefetch_related(
-        Prefetch("readings", queryset=PainReading.objects.order_by("recorded_at", "pk")),
+        # Withdrawn readings stay on the record and its page, not in research exports.
+        Prefetch("readings", queryset=PainReading.objects.live().order_by("recorded_at", "pk")),
         Prefetch(
             "signoffs", queryset=SignOff.objects.select_related("signed_by", "archived_report")
         ),

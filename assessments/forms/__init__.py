@@ -3,13 +3,22 @@
 fields.py holds what they share (clinic-time inputs, score buttons, service errors).
 """
 
+from .corrections import CorrectionForm
 from .fields import add_service_errors, local_now
 from .injections import NewInjectionForm
-from .readings import FollowUpEntryForm, QuickReadingForm, ReadingInlineForm, ReadingInlineFormSet
+from .readings import (
+    BaselineForm,
+    FollowUpEntryForm,
+    QuickReadingForm,
+    ReadingInlineForm,
+    ReadingInlineFormSet,
+)
 from .signing import AmendmentForm, SignOffForm
 
 __all__ = [
     "AmendmentForm",
+    "BaselineForm",
+    "CorrectionForm",
     "FollowUpEntryForm",
     "NewInjectionForm",
     "QuickReadingForm",

@@ -8,6 +8,9 @@ SCORE_OR_BLANK = [("", "—"), *[(str(score), str(score)) for score in range(11)
 
 
 class PaperEntryForm(forms.Form):
+    # The diary time this row was shown for: a slot that came due after the page was opened
+    # must not shift the rows onto other times.
+    slot = forms.CharField(widget=forms.HiddenInput, max_length=40)
     score = forms.TypedChoiceField(
         choices=SCORE_OR_BLANK,
         coerce=int,

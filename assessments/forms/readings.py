@@ -6,7 +6,9 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -58,19 +60,51 @@ class ReadingInlineForm(forms.ModelForm):
                 )
             else:
                 # One decimal place of a minute is a whole number of seconds: exact.
-                cleaned["recorded_at"] = self.injection.performed_at + timedelta(
-                    seconds=int(minutes * 60)
-                )
+                try:
+                    cleaned["recorded_at"] = self.injection.performed_at + timedelta(
+                        seconds=int(minutes * 60)
+                    )
+                except OverflowError:
+                    self.add_error("minutes_after", "That is past the last date a time can take.")
         elif recorded_at is None:
             self.add_error("recorded_at", "Enter the time of the reading, or minutes after.")
         return cleaned
 
 
 class ReadingInlineFormSet(BaseInlineFormSet):
-    """The injection's readings in the admin; two in the same minute are refused."""
+    """The injection's readings in the admin (those that stand: a withdrawn one is shown with
+    the result, struck through); two in the same minute are refused. A new row takes the
+    baseline's context: post-block pain is rated doing what provoked the baseline."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        baseline = None
+        if self.instance.pk is not None and self.instance.performed_at is not None:
+            baseline = (
+                PainReading.objects.live()
+                .filter(injection=self.instance, recorded_at__lt=self.instance.performed_at)
+                .order_by("recorded_at")
+                .last()
+            )
+        self.baseline_context = baseline.context if baseline else PainReading.Context.PROVOKED
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "injection": self.instance}
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        form.initial.setdefault("context", self.baseline_context)
+        return form
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.pk is None:
+            form.initial.setdefault("context", self.baseline_context)
+        return form
 
     def clean(self):
         super().clean()
@@ -89,14 +123,38 @@ class ReadingInlineFormSet(BaseInlineFormSet):
             seen[minute] = form
 
 
+# A reading this far from the window may be a mistyped window reading: it is saved only once
+# confirmed. Readings in the window, and later follow-up, save at once.
+CONFIRM_AFTER_CLOSE_MINUTES = 60
+
+
+def needs_confirmation(minutes):
+    """Between the injection and the window's opening, or within an hour of its close."""
+    close = rules.WINDOW_END_MINUTES
+    return 0 <= minutes < rules.WINDOW_START_MINUTES or (
+        close < minutes <= close + CONFIRM_AFTER_CLOSE_MINUTES
+    )
+
+
+def minutes_words(minutes):
+    return f"{rules.format_minutes(round(Decimal(str(minutes)), 1))} min"
+
+
 class QuickReadingForm(forms.ModelForm):
-    """One reading after the injection, entered from the board with a few taps."""
+    """One reading after the injection, entered from the board with a few taps.
+
+    A time before the injection is refused (a baseline is recorded as a baseline, on its own
+    page); one just outside the window is saved only once confirmed, so a typo cannot move
+    a window reading out of the window unnoticed.
+    """
 
     score = score_field()
     recorded_at = local_time_field()
     context = forms.ChoiceField(
         label="Context", choices=PainReading.Context.choices, widget=forms.RadioSelect
     )
+    confirmed = forms.BooleanField(required=False, label="The time is right")
+    confirm_time = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
 
     class Meta:
         model = PainReading
@@ -104,6 +162,7 @@ class QuickReadingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.confirmation = ""
         self.fields[
             "recorded_at"
         ].help_text = f"Defaults to now. Clinic time, {display.zone_label()}."
@@ -116,8 +175,36 @@ class QuickReadingForm(forms.ModelForm):
                 Column("recorded_at", HTML(self.minutes_after_hint()), css_class="col-sm-6"),
                 Column(Field("context", template=BUTTON_CHOICES_TEMPLATE), css_class="col-sm-6"),
             ),
+            HTML(
+                '{% if form.confirmation %}<div class="alert alert-warning confirm-time">'
+                '<input type="hidden" name="confirm_time" value="{{ form.confirmation }}">'
+                '<div class="form-check"><input class="form-check-input" type="checkbox" '
+                'name="confirmed" id="id_confirmed" value="on">'
+                '<label class="form-check-label" for="id_confirmed">'
+                "{{ form.confirmation_label }}</label></div></div>{% endif %}"
+            ),
             Submit("save", "Save reading", css_class="btn-lg w-100"),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        recorded_at = cleaned.get("recorded_at")
+        if recorded_at is None or "recorded_at" in self.errors:
+            return cleaned
+        injection = self.instance.injection
+        minutes = injection.minutes_after(recorded_at)
+        if minutes < 0:
+            self.add_error("recorded_at", before_injection(injection))
+        elif needs_confirmation(minutes):
+            stamp = recorded_at.isoformat()
+            if not (cleaned.get("confirmed") and cleaned.get("confirm_time") == stamp):
+                self.confirmation = stamp
+                self.confirmation_label = (
+                    f"Yes, {display.clock(recorded_at)} is right: save it as "
+                    f"{minutes_words(minutes)} after the injection (listed, not counted)."
+                )
+                self.add_error("recorded_at", outside_window(injection, minutes))
+        return cleaned
 
     def minutes_after_hint(self):
         """A live "N min after the injection" line under the time; see bedside.js."""
@@ -133,6 +220,79 @@ class QuickReadingForm(forms.ModelForm):
             rules.WINDOW_START_MINUTES,
             rules.WINDOW_END_MINUTES,
         )
+
+
+def before_injection(injection):
+    url = reverse("assessments:baseline_reading", args=[injection.pk])
+    return format_html(
+        'This is before the injection ({}). To record a new baseline, use <a href="{}">'
+        "Record a baseline</a>.",
+        display.clock(injection.performed_at),
+        url,
+    )
+
+
+def outside_window(injection, minutes):
+    where = (
+        "before the window opens"
+        if minutes < rules.WINDOW_START_MINUTES
+        else "after the window closed"
+    )
+    return (
+        f"This is {minutes_words(minutes)} after the injection, {where} "
+        f"({display.window_times(injection.performed_at)}): it would be listed, not counted. "
+        "Check the time; if it is right, confirm it below and save again."
+    )
+
+
+class BaselineForm(forms.ModelForm):
+    """A baseline reading taken before the injection, recorded as a baseline."""
+
+    score = score_field("Baseline pain score (0–10)")
+    recorded_at = local_time_field()
+    context = forms.ChoiceField(
+        label="Context",
+        choices=PainReading.Context.choices,
+        initial=PainReading.Context.PROVOKED,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = PainReading
+        fields = ["score", "recorded_at", "context"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        performed = display.clock(self.instance.injection.performed_at)
+        self.fields[
+            "recorded_at"
+        ].help_text = f"Before the injection ({performed}). Clinic time, {display.zone_label()}."
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_id = "baseline-reading"
+        self.helper.layout = Layout(
+            Field("score", template=BUTTON_CHOICES_TEMPLATE, wrapper_class="score-buttons"),
+            Row(
+                Column("recorded_at", css_class="col-sm-6"),
+                Column(Field("context", template=BUTTON_CHOICES_TEMPLATE), css_class="col-sm-6"),
+            ),
+            Submit("save", "Save baseline", css_class="btn-lg w-100"),
+        )
+
+    def clean_recorded_at(self):
+        recorded_at = self.cleaned_data["recorded_at"]
+        injection = self.instance.injection
+        if recorded_at >= injection.performed_at:
+            url = reverse("assessments:quick_reading", args=[injection.pk])
+            raise ValidationError(
+                format_html(
+                    "A baseline is before the injection ({}). For a reading after it, use "
+                    '<a href="{}">Enter score</a>.',
+                    display.clock(injection.performed_at),
+                    url,
+                )
+            )
+        return recorded_at
 
 
 class FollowUpEntryForm(forms.ModelForm):

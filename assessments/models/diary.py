@@ -50,14 +50,21 @@ class DiaryLink(models.Model):
     def get_absolute_url(self):
         return reverse("diary:entry", args=[self.token])
 
-    @classmethod
-    def issue(cls, injection, *, created_by=None):
-        """A new link for `injection`, valid until the end of follow-up day DIARY_LINK_DAYS."""
+    @staticmethod
+    def expiry(injection):
+        """When a link of `injection` stops working: the end of follow-up day DIARY_LINK_DAYS
+        (clinic zone)."""
         zone = timezone.get_default_timezone()
         last_day = timezone.localdate(injection.performed_at, zone) + timedelta(
             days=settings.DIARY_LINK_DAYS + 1
         )
-        expires_at = datetime.combine(last_day, time.min, tzinfo=zone)
+        return timezone.make_aware(datetime.combine(last_day, time.min), zone)
+
+    @classmethod
+    def issue(cls, injection, *, created_by=None):
+        """A new link for `injection`, valid until the end of follow-up day DIARY_LINK_DAYS.
+        The caller checks that day is still to come (diary.services.diary_link)."""
+        expires_at = cls.expiry(injection)
         return cls.objects.create(
             injection=injection,
             nonce=secrets.token_urlsafe(32),
@@ -89,14 +96,16 @@ class DiaryLink(models.Model):
         return cls.objects.select_related("injection__patient").filter(nonce=nonce).first()
 
     def refusal(self, now=None):
-        """Why the link cannot take an entry now, in the patient's words; "" when it can."""
+        """Why the link cannot take an entry now, in the patient's words; "" when it can.
+
+        A sign-off does not close the diary: the clinician signs the block on the day, and
+        the week's entries are what the duration of relief is read from.
+        """
         now = now or timezone.now()
         if self.revoked_at is not None:
             return "This diary link has been switched off by the clinic."
-        if now >= self.expires_at:
+        if now >= self.expires_at or not self.injection.follow_up_open(now):
             return "This diary link has ended: your follow-up week is over."
-        if self.injection.is_locked:
-            return "Your clinician has already completed this record, so it is closed."
         return ""
 
 

@@ -22,6 +22,8 @@ EARLIEST_DAY = date(EARLIEST_YEAR, 1, 1)
 LATEST_DAY = date(2099, 12, 31)
 NOTES_MAX = 10_000
 REASON_MAX = 5_000
+# Why a reading was withdrawn or corrected: a sentence ("typed 03:31, meant 03:51").
+CORRECTION_REASON_MAX = 300
 
 
 def too_early(moment):

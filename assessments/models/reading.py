@@ -11,6 +11,7 @@ from .. import display, rules
 from .choices import Context, Source
 from .injection import Injection
 from .limits import (
+    CORRECTION_REASON_MAX,
     EARLIEST_MESSAGE,
     EARLIEST_STORED,
     MAX_AFTER_INJECTION,
@@ -21,6 +22,16 @@ from .limits import (
     taken_errors,
     too_early,
 )
+
+# Readings this long after the window's close are still read as near it (a mistyped window
+# reading?); later ones are the follow-up's.
+NEAR_WINDOW_MINUTES = 60
+
+
+class ReadingQuerySet(models.QuerySet):
+    def live(self):
+        """Readings that stand: not withdrawn. Only these reach the rule."""
+        return self.filter(withdrawn_at__isnull=True)
 
 
 class PainReading(models.Model):
@@ -55,9 +66,27 @@ class PainReading(models.Model):
         related_name="readings",
         help_text="The patient's diary link it came through.",
     )
+    # A reading is never deleted to correct it: it is withdrawn, with who, when and why, and
+    # stays on the record struck through; a correction is a new reading that `replaces` it.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_by = staff_member(null=True, blank=True, editable=False)
+    withdrawn_reason = models.CharField(
+        "reason", max_length=CORRECTION_REASON_MAX, blank=True, editable=False
+    )
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="replaced_by",
+        help_text="The withdrawn reading this one corrects.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = ReadingQuerySet.as_manager()
 
     class Meta:
         ordering = ["recorded_at", "pk"]
@@ -79,9 +108,27 @@ class PainReading(models.Model):
                 name="assessments_reading_medication_what_and_when",
             ),
             # Two readings of one injection at the same moment would leave it to chance which
-            # baseline is the latest; clean() also refuses a second one in the same minute.
+            # baseline is the latest; clean() also refuses a second one in the same minute. A
+            # withdrawn reading keeps its time, so its correction may take the same one.
             models.UniqueConstraint(
-                fields=["injection", "recorded_at"], name="assessments_reading_one_per_moment"
+                fields=["injection", "recorded_at"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="assessments_reading_one_live_per_moment",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    withdrawn_at__isnull=True, withdrawn_by__isnull=True, withdrawn_reason=""
+                )
+                | (
+                    Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False)
+                    & ~Q(withdrawn_reason="")
+                ),
+                name="assessments_reading_withdrawn_by_whom_and_why",
+            ),
+            length_constraint(
+                "assessments_reading_withdrawn_reason_length",
+                "withdrawn_reason",
+                CORRECTION_REASON_MAX,
             ),
         ]
         indexes = [models.Index(fields=["injection", "recorded_at"])]
@@ -145,7 +192,7 @@ class PainReading(models.Model):
         if injection.pk is None:
             return None
         start = self.recorded_at.replace(second=0, microsecond=0)
-        others = PainReading.objects.filter(
+        others = PainReading.objects.live().filter(
             injection_id=injection.pk,
             recorded_at__gte=start,
             recorded_at__lt=start + timedelta(minutes=1),
@@ -156,6 +203,10 @@ class PainReading(models.Model):
         """Validate this reading against an injection that may not be saved yet."""
         self.injection = injection
         self.full_clean(exclude=["injection"])
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
 
     @property
     def minutes_after_injection(self):
@@ -181,6 +232,35 @@ class PainReading(models.Model):
         return self.created_at is not None and self.created_at - self.recorded_at > timedelta(
             days=1
         )
+
+    def not_counted_reason(self, *, counted, baseline_context):
+        """Why this reading is listed but does not count towards the block's result, in a
+        sentence; "" when it counts, is a baseline or is ordinary follow-up (over an hour
+        after the window). `counted`: whether the rule counted it."""
+        minutes = self.minutes_after_injection
+        if counted or minutes < 0:
+            return ""
+        if not rules.in_window(minutes):
+            if minutes > rules.WINDOW_END_MINUTES + NEAR_WINDOW_MINUTES:
+                return ""
+            return (
+                f"It is {rules.format_minutes(round(minutes, 1))} min after the injection, "
+                f"outside the {rules.WINDOW_START_MINUTES}–{rules.WINDOW_END_MINUTES} minute "
+                "window: listed, not counted."
+            )
+        if self.source != Source.STAFF:
+            return (
+                f"It is {self.get_source_display().lower()}: the patient's diary is listed, "
+                "never decisive (the block is read from staff readings)."
+            )
+        if baseline_context and self.context != baseline_context:
+            return (
+                f"It was taken {rules.CONTEXT_WORDS[self.context]}, unlike the baseline "
+                f"({rules.CONTEXT_WORDS[baseline_context]}): listed, not counted."
+            )
+        if self.rescue_at is not None:
+            return "A rescue analgesic was taken before it: listed, not counted."
+        return "The rule did not count it: see the result's reasons."
 
     @property
     def phase(self):

@@ -18,8 +18,8 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from .. import rules
-from ..rules import WINDOW_END_MINUTES, Outcome
+from .. import display, rules
+from ..rules import FOLLOW_UP_DAYS, WINDOW_END_MINUTES, Outcome
 
 WINDOW_LENGTH = timedelta(minutes=WINDOW_END_MINUTES)
 
@@ -99,6 +99,16 @@ LOCKED_MESSAGE = (
 )
 
 
+def follow_up_ends(performed_at: datetime) -> datetime:
+    """The end of follow-up day 7 (midnight after it) in the clinic's zone.
+
+    Signing locks the block; the week's follow-up readings can be added until this moment,
+    and are locked after it (the sign-off stores it, for the database's guard).
+    """
+    performed_on = timezone.localdate(performed_at, timezone.get_default_timezone())
+    return display.local_midnight(performed_on + timedelta(days=FOLLOW_UP_DAYS + 1))
+
+
 class ResultInForce:
     """The injection's side of it: its result in force, its lock and the sign-off in force
     (mixed into Injection)."""
@@ -134,6 +144,44 @@ class ResultInForce:
         """Refuse a change to a signed injection with a message people can act on."""
         if self.is_locked:
             raise ValidationError(LOCKED_MESSAGE, code="locked")
+
+    @property
+    def follow_up_ends_at(self):
+        return follow_up_ends(self.performed_at)
+
+    def follow_up_open(self, now=None):
+        """Whether follow-up readings can be added: always while unsigned; once signed, until
+        the end of follow-up day 7 in the clinic's zone."""
+        return not self.is_locked or (now or timezone.now()) < self.follow_up_ends_at
+
+    def reading_lock_message(self, recorded_at, now=None):
+        """Why a reading at `recorded_at` cannot be added or changed now; "" when it can.
+
+        A sign-off locks the procedure, the baseline and every reading up to the window's
+        close (what the result was read from); later readings stay open for the week.
+        """
+        if not self.is_locked:
+            return ""
+        if recorded_at <= self.window_closes_at:
+            return (
+                "This reading is part of the signed block result (readings up to "
+                f"{display.clock(self.window_closes_at)}, the window's close): open an "
+                "amendment, with a reason, to change it."
+            )
+        if not self.follow_up_open(now):
+            return (
+                "The follow-up week of this signed record ended on "
+                f"{display.date_time(self.follow_up_ends_at - timedelta(microseconds=1))}: "
+                "its readings are locked. Open an amendment, with a reason, to change them."
+            )
+        return ""
+
+    def ensure_reading_editable(self, *moments, now=None):
+        """Refuse a reading written at any of `moments` when the sign-off locks it."""
+        for moment in moments:
+            message = self.reading_lock_message(moment, now) if moment is not None else ""
+            if message:
+                raise ValidationError(message, code="locked")
 
     def signoff_in_force(self, signoffs=None):
         """The latest sign-off while the injection is locked; None while it is a draft.

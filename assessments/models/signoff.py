@@ -38,6 +38,11 @@ class SignOff(models.Model):
     inputs = models.JSONField(
         help_text="Injection time and every reading (minutes, score, context) as signed."
     )
+    # What this sign-off locks, for the database's guard: readings up to `locks_through` (the
+    # window's close) are the signed block; later ones can be added until `follow_up_until`
+    # (the end of follow-up day 7, clinic time), then they are locked too.
+    locks_through = models.DateTimeField()
+    follow_up_until = models.DateTimeField()
     history = HistoricalRecords()
 
     class Meta:
@@ -58,6 +63,10 @@ class SignOff(models.Model):
                 name="assessments_signoff_outcomes_valid",
             ),
             length_constraint("assessments_signoff_reason_length", "override_reason", REASON_MAX),
+            models.CheckConstraint(
+                condition=Q(follow_up_until__gt=F("locks_through")),
+                name="assessments_signoff_follow_up_after_block",
+            ),
         ]
 
     def __str__(self):

@@ -124,7 +124,14 @@ class ReportFacts:
 def report_queryset():
     """Injections with everything a report prints: four queries per chunk of injections."""
     return Injection.objects.select_related("patient", "proceduralist").prefetch_related(
-        Prefetch("readings", queryset=PainReading.objects.order_by("recorded_at", "pk")),
+        Prefetch("readings", queryset=PainReading.objects.live().order_by("recorded_at", "pk")),
+        Prefetch(
+            "readings",
+            queryset=PainReading.objects.filter(withdrawn_at__isnull=False).select_related(
+                "withdrawn_by"
+            ),
+            to_attr="withdrawn_readings",
+        ),
         Prefetch("signoffs", queryset=SignOff.objects.select_related("signed_by")),
         Prefetch("amendments", queryset=Amendment.objects.select_related("opened_by")),
     )

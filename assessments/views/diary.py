@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from .. import services
+from .. import display, services
 from ..access import staff_required
 from ..access_log import record_report_access
 from ..diary import services as diary
@@ -32,10 +32,12 @@ def detail_url(injection):
 @require_POST
 def issue_link(request, pk):
     injection = get_object_or_404(Injection, pk=pk)
-    link = diary.diary_link(injection, user=request.user)
-    messages.success(
-        request, f"Diary link ready, until {link.expires_at:%d %b}: {absolute_url(link, request)}"
-    )
+    try:
+        link = diary.diary_link(injection, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Diary link ready, until {display.date_time(link.expires_at)}.")
     return redirect(detail_url(injection))
 
 
@@ -54,9 +56,19 @@ def revoke_link(request, pk):
 
 @staff_required(read=WRITE_READINGS)
 def handout(request, pk):
-    """The take-home handout; makes the diary link if the injection has none yet."""
+    """The take-home handout. A GET prints the working link; making a link takes a POST
+    (the handout button on the injection page), so opening a URL never creates one."""
     injection = get_object_or_404(Injection.objects.select_related("patient"), pk=pk)
-    link = diary.diary_link(injection, user=request.user)
+    link = DiaryLink.current(injection)
+    if link is None and request.method != "POST":
+        messages.info(request, "This injection has no diary link yet: make one to print it.")
+        return redirect(detail_url(injection))
+    if link is None:
+        try:
+            link = diary.diary_link(injection, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(detail_url(injection))
     pdf = render_handout(handout_facts(injection, absolute_url(link, request), link))
     record_report_access([injection.pk], ReportAccess.Kind.HANDOUT, user=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -69,30 +81,67 @@ def handout(request, pk):
     return response
 
 
+def paper_slots(injection, readings, now):
+    """The diary times a paper diary can fill: after the clinic's window, up to now."""
+    starts = injection.window_closes_at
+    return [slot for slot in injection.diary(readings) if starts < slot.at <= now]
+
+
+def slot_key(slot):
+    return slot.at.isoformat()
+
+
 @staff_required(read=WRITE_READINGS)
 def paper_diary(request, pk):
-    """Type in a paper diary: a row per slot that has come, blank rows are skipped."""
+    """Type in a paper diary: a row per slot that has come, blank rows are skipped. Each row
+    carries its slot's time, so a slot that came due after the page was opened is shown
+    for checking instead of shifting the rows."""
     injection = get_object_or_404(injections_with_readings(), pk=pk)
     readings = list(injection.readings.all())
     now = timezone.now()
-    slots = [slot for slot in injection.diary(readings) if slot.at <= now]
-    formset = PaperDiaryFormSet(request.POST or None, initial=[{} for _ in slots])
-    rows = list(zip(slots, formset.forms, strict=True))
-    if request.method == "POST" and formset.is_valid():
-        try:
-            saved = save_paper_rows(injection, rows, request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request, f"{saved} paper diary entr{'y' if saved == 1 else 'ies'} saved."
+    slots = paper_slots(injection, readings, now)
+    keys = [slot_key(slot) for slot in slots]
+    initial = [{"slot": key} for key in keys]
+    formset = PaperDiaryFormSet(initial=initial)
+    if request.method == "POST":
+        posted = PaperDiaryFormSet(request.POST, initial=initial)
+        if posted.is_valid() and [form.cleaned_data["slot"] for form in posted] == keys:
+            rows = list(zip(slots, posted.forms, strict=True))
+            try:
+                saved = save_paper_rows(injection, rows, request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                formset = posted
+            else:
+                messages.success(
+                    request, f"{saved} paper diary entr{'y' if saved == 1 else 'ies'} saved."
+                )
+                return redirect(detail_url(injection))
+        elif posted.is_valid():
+            formset = PaperDiaryFormSet(initial=carried_over(posted, keys))
+            messages.warning(
+                request,
+                "The diary times changed since this page was opened (a new one has come "
+                "due): nothing was saved. Check the rows and save again.",
             )
-            return redirect(detail_url(injection))
+        else:
+            formset = posted
     return render(
         request,
         "assessments/paper_diary.html",
-        {"injection": injection, "result": injection.result(now), "formset": formset, "rows": rows},
+        {
+            "injection": injection,
+            "result": injection.result(now),
+            "formset": formset,
+            "rows": list(zip(slots, formset.forms, strict=False)),
+        },
     )
+
+
+def carried_over(posted, keys):
+    """Fresh rows for `keys`, keeping what was typed for the slots still on the page."""
+    typed = {form.cleaned_data["slot"]: form.cleaned_data for form in posted}
+    return [{**typed.get(key, {}), "slot": key} for key in keys]
 
 
 @transaction.atomic

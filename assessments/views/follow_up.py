@@ -17,16 +17,17 @@ from ..models import FollowUpCall, Injection, PainReading
 
 
 def week_injections(today):
-    """Unsigned injections whose follow-up day 1–7 is today (clinic zone), with what the list
-    shows: readings, and today's calls. Three queries, whatever the number."""
+    """Injections whose follow-up day 1–7 is today (clinic zone), signed or not (a sign-off
+    does not end the week), with what the list shows: readings, and today's calls. Three
+    queries, whatever the number."""
     first = local_midnight(today - timedelta(days=rules.FOLLOW_UP_DAYS))
     last = local_midnight(today)
     calls = FollowUpCall.objects.filter(called_at__gte=last).select_related("called_by")
     return (
-        Injection.objects.filter(performed_at__gte=first, performed_at__lt=last, locked_at=None)
+        Injection.objects.filter(performed_at__gte=first, performed_at__lt=last)
         .select_related("patient")
         .prefetch_related(
-            Prefetch("readings", queryset=PainReading.objects.order_by("recorded_at", "pk")),
+            Prefetch("readings", queryset=PainReading.objects.live().order_by("recorded_at", "pk")),
             Prefetch("follow_up_calls", queryset=calls, to_attr="calls_today"),
         )
         .order_by("performed_at")

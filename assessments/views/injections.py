@@ -1,5 +1,7 @@
 """Registering an injection, and the injection page."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,10 +11,12 @@ from django.utils.safestring import mark_safe
 
 from .. import display, services
 from ..access import staff_required
+from ..diary import services as diary
 from ..diary.links import absolute_url
 from ..diary.schedule import completeness
 from ..forms import NewInjectionForm, add_service_errors
-from ..models import DiaryLink, Patient, primary_profile
+from ..models import DiaryLink, Injection, Patient, primary_profile
+from ..models.result import window_open
 from .fragments import kept, next_minute
 from .queries import injections_with_readings
 
@@ -71,21 +75,36 @@ RECORD_PERMISSIONS = (
 )
 
 
+def mark_readings(injection, readings, evaluation, signoff, now):
+    """Each reading's marks for the table: why one near the window is not counted, whether
+    it came after the sign-off, and whether it can still be corrected."""
+    counted = set(evaluation.counted)
+    for index, reading in enumerate(readings):
+        reading.not_counted_why = reading.not_counted_reason(
+            counted=index in counted, baseline_context=evaluation.baseline_context
+        )
+        reading.after_signoff = signoff is not None and reading.created_at > signoff.signed_at
+        reading.correctable = not injection.reading_lock_message(reading.recorded_at, now)
+
+
 def injection_record(request, pk, now):
     """The page's record part (summary, result, readings, diary times) as (html, until)."""
-    injection = get_object_or_404(injections_with_readings(), pk=pk)
+    injection = get_object_or_404(injections_with_readings(withdrawn=True), pk=pk)
     readings = list(injection.readings.all())
     signoff = injection.signoff_in_force()
     # A signed injection shows the evaluation as signed, whatever the settings are now.
     evaluation = injection.evaluation_in_force(signoff, readings, now=now)
     decisive = evaluation.decisive_index
     slots = injection.diary(readings)
+    mark_readings(injection, readings, evaluation, signoff, now)
+    shown = sorted([*readings, *injection.withdrawn_readings], key=lambda r: (r.recorded_at, r.pk))
     html = render_to_string(
         "assessments/_injection_record.html",
         {
             "injection": injection,
             "signoff": signoff,
             "readings": readings,
+            "shown": shown,
             "evaluation": evaluation,
             "result": injection.result_of(evaluation, signoff),
             "criteria": injection.criteria(readings, now=now),
@@ -94,12 +113,18 @@ def injection_record(request, pk, now):
             "diary": completeness(slots),
             "slots": slots,
             "counted": {readings[i].pk for i in evaluation.counted},
+            "after_signoff": {r.pk for r in readings if r.after_signoff},
+            "correctable": {r.pk for r in readings if r.correctable},
             "profile": signoff.profile if signoff else primary_profile().key,
+            "follow_up_open": injection.follow_up_open(now),
+            "window_open": window_open(injection.performed_at, now),
+            "week_ends": injection.follow_up_ends_at - timedelta(minutes=1),
         },
         request=request,
     )
-    # The page changes by the clock alone when the window opens and when it closes.
-    moments = [injection.window_opens_at, injection.window_closes_at]
+    # The page changes by the clock alone when the window opens and closes, and when the
+    # follow-up week of a signed record ends.
+    moments = [injection.window_opens_at, injection.window_closes_at, injection.follow_up_ends_at]
     return html, min([next_minute(now), *(moment for moment in moments if moment > now)])
 
 
@@ -114,6 +139,7 @@ def injection_detail(request, pk):
     head, rest = record.split(RECORD_PARTS[0], 1)
     middle, tail = rest.split(RECORD_PARTS[1], 1)
     link = DiaryLink.current(pk)
+    refusal = "" if link else diary.link_refusal(Injection.objects.get(pk=pk), now)
     return render(
         request,
         "assessments/injection_detail.html",
@@ -122,5 +148,6 @@ def injection_detail(request, pk):
             "record": [mark_safe(part) for part in (head, middle, tail)],  # noqa: S308 - rendered
             "diary_link": link,
             "diary_url": absolute_url(link, request) if link else "",
+            "link_refusal": refusal,
         },
     )

@@ -10,10 +10,23 @@ from ..display import local_midnight
 from ..models import Injection, PainReading
 
 
-def injections_with_readings():
-    return Injection.objects.select_related("patient").prefetch_related(
-        Prefetch("readings", queryset=PainReading.objects.order_by("recorded_at", "pk"))
-    )
+def injections_with_readings(*, withdrawn=False):
+    """Injections with their readings that stand (`readings`); with `withdrawn`, also the
+    withdrawn ones (`withdrawn_readings`), which a page shows struck through."""
+    prefetches = [
+        Prefetch("readings", queryset=PainReading.objects.live().order_by("recorded_at", "pk"))
+    ]
+    if withdrawn:
+        prefetches.append(
+            Prefetch(
+                "readings",
+                queryset=PainReading.objects.filter(withdrawn_at__isnull=False).select_related(
+                    "withdrawn_by", "replaced_by"
+                ),
+                to_attr="withdrawn_readings",
+            )
+        )
+    return Injection.objects.select_related("patient").prefetch_related(*prefetches)
 
 
 def todays_injections(now, day=None):

@@ -14,7 +14,14 @@ from .. import display, rules, services
 from ..access import staff_required
 from ..diary.schedule import completeness
 from ..display import local_midnight
-from ..forms import FollowUpEntryForm, QuickReadingForm, add_service_errors, local_now
+from ..forms import (
+    BaselineForm,
+    CorrectionForm,
+    FollowUpEntryForm,
+    QuickReadingForm,
+    add_service_errors,
+    local_now,
+)
 from ..models import PainReading
 from .queries import injections_with_readings
 
@@ -22,25 +29,33 @@ WEEK = range(1, rules.FOLLOW_UP_DAYS + 1)
 
 
 def reading_saved_message(injection, reading):
-    """What the nurse needs to hear after saving: the reading, whether it counts, the result."""
-    readings = list(injection.readings.order_by("recorded_at", "pk"))
+    """What the nurse needs to hear after saving: the reading, whether it counts, the result.
+    A reading that is listed but not counted is a warning, with why (messages level)."""
+    injection.refresh_from_db()
+    readings = list(injection.readings.live().order_by("recorded_at", "pk"))
     evaluation = injection.evaluate(readings)
     index = next(i for i, r in enumerate(readings) if r.pk == reading.pk)
     text = f"MRN {injection.patient.mrn}, {injection.side}: {reading.score}/10 ({reading.phase})."
-    if not reading.in_window:
-        text += f" Outside the {display.window_label()} window, so it cannot decide the outcome."
-    elif index not in evaluation.counted:
-        text += (
-            f" Taken {reading.get_context_display().lower()}, unlike the baseline, so it does "
-            "not count."
-        )
-    text += f" Result: {display.result_words(injection.result_of(evaluation))}"
-    if evaluation.percent_reduction is not None:
-        text += f", reduction {evaluation.percent_display}"
-    text += "."
-    if evaluation.at_threshold:
-        text += " " + evaluation.at_threshold_sentence
-    return text
+    why = reading.not_counted_reason(
+        counted=index in evaluation.counted, baseline_context=evaluation.baseline_context
+    )
+    if why:
+        text += f" Listed, not counted: {why}"
+    if injection.is_locked:
+        text += " Follow-up after the sign-off: the signed result stands."
+    else:
+        text += f" Result: {display.result_words(injection.result_of(evaluation))}"
+        if evaluation.percent_reduction is not None:
+            text += f", reduction {evaluation.percent_display}"
+        text += "."
+        if evaluation.at_threshold:
+            text += " " + evaluation.at_threshold_sentence
+    return (messages.WARNING if why else messages.SUCCESS), text
+
+
+def say_saved(request, injection, reading):
+    level, text = reading_saved_message(injection, reading)
+    messages.add_message(request, level, text)
 
 
 @staff_required(write=("assessments.add_painreading",))
@@ -52,17 +67,18 @@ def quick_reading(request, pk):
     if request.method == "POST":
         form = QuickReadingForm(request.POST, instance=unsaved)
         if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in ("score", "recorded_at", "context")}
             try:
                 reading = services.add_reading(
                     injection,
                     entered_by=request.user,
                     source=PainReading.Source.STAFF,
-                    **form.cleaned_data,
+                    **fields,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, reading_saved_message(injection, reading))
+                say_saved(request, injection, reading)
                 return redirect("assessments:board")
     else:
         # Post-block pain is rated doing what provoked the baseline: same context.
@@ -77,6 +93,75 @@ def quick_reading(request, pk):
             "injection": injection,
             "result": injection.result(),
             "readings": readings,
+            "form": form,
+            "can_add": injection.follow_up_open(),
+        },
+    )
+
+
+@staff_required(write=("assessments.add_painreading",))
+def baseline_reading(request, pk):
+    """A baseline taken before the injection, recorded as one (never from the after form)."""
+    injection = get_object_or_404(injections_with_readings(), pk=pk)
+    unsaved = PainReading(injection=injection, source=PainReading.Source.STAFF)
+    form = BaselineForm(request.POST or None, instance=unsaved)
+    if request.method == "POST" and form.is_valid() and not injection.is_locked:
+        try:
+            reading = services.add_reading(injection, entered_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            say_saved(request, injection, reading)
+            return redirect("assessments:injection_detail", injection.pk)
+    return render(
+        request,
+        "assessments/baseline_reading.html",
+        {
+            "injection": injection,
+            "result": injection.result(),
+            "readings": list(injection.readings.all()),
+            "form": form,
+        },
+    )
+
+
+@staff_required(write=("assessments.add_painreading", "assessments.change_painreading"))
+def correct_reading(request, pk, reading_pk):
+    """Correct or withdraw one reading, with a reason; the original stays, struck through."""
+    injection = get_object_or_404(injections_with_readings(), pk=pk)
+    reading = get_object_or_404(
+        PainReading.objects.live().select_related("injection"), pk=reading_pk, injection=injection
+    )
+    locked = injection.reading_lock_message(reading.recorded_at)
+    form = CorrectionForm(request.POST or None, reading=reading)
+    if request.method == "POST" and form.is_valid() and not locked:
+        reason = form.cleaned_data["reason"]
+        try:
+            if form.cleaned_data["action"] == "withdraw":
+                services.withdraw_reading(reading, user=request.user, reason=reason)
+                messages.success(
+                    request,
+                    f"Reading withdrawn ({reading.score}/10 at "
+                    f"{display.clock(reading.recorded_at)}): it stays on the record, struck "
+                    "through.",
+                )
+            else:
+                corrected = services.correct_reading(
+                    reading, user=request.user, reason=reason, **form.correction()
+                )
+                say_saved(request, injection, corrected)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("assessments:injection_detail", injection.pk)
+    return render(
+        request,
+        "assessments/correct_reading.html",
+        {
+            "injection": injection,
+            "result": injection.result(),
+            "reading": reading,
+            "locked": locked,
             "form": form,
         },
     )
@@ -181,5 +266,6 @@ def follow_up_week(request, pk):
             "days_with_score": sum(1 for day in days if day["entries"]),
             "day_count": len(WEEK),
             "failed_target": target if form is not None else None,
+            "follow_up_open": injection.follow_up_open(),
         },
     )

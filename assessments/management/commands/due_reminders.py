@@ -1,10 +1,11 @@
 from django.core.management.base import BaseCommand
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from assessments import display
 from assessments.diary.links import absolute_url
 from assessments.diary.schedule import due_slot
-from assessments.models import DiaryLink
+from assessments.models import DiaryLink, PainReading
 
 
 class Command(BaseCommand):
@@ -16,15 +17,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         now = timezone.now()
         links = (
-            DiaryLink.objects.filter(revoked_at=None, expires_at__gt=now, injection__locked_at=None)
+            DiaryLink.objects.filter(revoked_at=None, expires_at__gt=now)
             .select_related("injection__patient")
-            .prefetch_related("injection__readings")
+            .prefetch_related(Prefetch("injection__readings", queryset=PainReading.objects.live()))
         )
         due = 0
         for link in links:
             injection = link.injection
             slot = due_slot(injection.diary(injection.readings.all()), now)
-            if slot is None or slot.at > now:
+            if slot is None or slot.at > now or not injection.follow_up_open(now):
                 continue
             due += 1
             patient = injection.patient

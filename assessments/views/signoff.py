@@ -1,0 +1,82 @@
+"""Sign-off from the injection page: what is signed, what it locks, and the form."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from .. import display, signing
+from ..access import staff_required
+from ..forms import SignOffForm, add_service_errors
+from ..models import primary_profile
+from ..models.result import window_open
+from .queries import injections_with_readings
+
+
+def signoff_facts(injection, now):
+    """What a sign-off page shows about `injection` (readings that stand, as evaluated now):
+    the readings, the computed result, the criteria, and what signing locks."""
+    readings = list(injection.readings.all())
+    evaluation = injection.evaluate(readings, now=now)
+    decisive = evaluation.decisive_index
+    is_open = window_open(injection.performed_at, now)
+    return {
+        "injection": injection,
+        "readings": readings,
+        "evaluation": evaluation,
+        "result": injection.result_of(evaluation),
+        "criteria": injection.criteria(readings, now=now),
+        "decisive": readings[decisive] if decisive is not None else None,
+        "counted": {readings[i].pk for i in evaluation.counted},
+        "profile": primary_profile().key,
+        "window_open": is_open,
+        "possible_from": display.date_time(injection.window_closes_at) if is_open else "",
+        "locks": locks_sentence(injection),
+    }
+
+
+def locks_sentence(injection):
+    week_ends = display.date_time(injection.follow_up_ends_at - timedelta(minutes=1))
+    return (
+        "Signing locks the procedure, the baseline and every reading up to "
+        f"{display.clock(injection.window_closes_at)} (the window's close), and this result. "
+        "The follow-up week goes on: the patient's diary, calls and staff entries can still be "
+        f"added until the end of day 7 ({week_ends}), then they are locked too. The duration "
+        "of relief is read from them; they never change the signed result."
+    )
+
+
+@staff_required(
+    read=("assessments.view_injection", "assessments.sign_injection"),
+    write=("assessments.sign_injection",),
+)
+def sign_off(request, pk):
+    injection = get_object_or_404(injections_with_readings(), pk=pk)
+    now = timezone.now()
+    facts = signoff_facts(injection, now)
+    form = SignOffForm(request.POST or None, initial={"outcome": facts["evaluation"].outcome.value})
+    allowed = not injection.is_locked and not facts["window_open"]
+    if request.method == "POST" and allowed and form.is_valid():
+        try:
+            signoff = signing.sign_off(
+                pk,
+                request.user,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Signed off: version {signoff.version}. The block and its result are locked; "
+                "the follow-up week stays open until the end of day 7.",
+            )
+            return redirect("assessments:injection_detail", pk)
+    return render(
+        request,
+        "assessments/sign_off.html",
+        {**facts, "form": form, "allowed": allowed},
+    )
