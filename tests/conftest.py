@@ -1,7 +1,11 @@
 """Fixtures shared by the tests: the row builders (tests/builders.py), signed-in clients,
 and the per-test settings every test gets."""
 
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.db import connections
 from django.test import TransactionTestCase
 
@@ -98,3 +102,46 @@ def new_injection_body(make_user):
     """new_injection_body(**overrides): a valid bedside new-injection POST."""
     proceduralist = make_user("dr-who")
     return lambda **overrides: builders.new_injection_body(proceduralist, **overrides)
+
+
+# --- the clock --------------------------------------------------------------------------------
+# A test whose result depends on the day or the hour runs with the clock stopped at a fixed
+# clinic time (`clinic_clock`), or at each of AT_ANY_HOUR (`any_hour`): around midnight and in
+# the small hours, in the clinic's zone and in zones far from UTC.
+#
+# The database keeps its own clock: the follow-up week's lock compares with it. So a test that
+# adds follow-up readings to a signed record runs on the real clock, placing records days (never
+# hours) from now; `faketime` moves both clocks together.
+CLINIC_DAY = date(2026, 3, 10)  # a Tuesday, two weeks from any clock change in these zones
+CLINIC_TIME = time(10, 30)
+AT_ANY_HOUR = [
+    (zone, clock)
+    for zone in (None, "Pacific/Auckland", "America/Los_Angeles")
+    for clock in (time(0, 30), time(3, 30), time(23, 30))
+]
+
+
+def stop_the_clock(settings, clock, zone=None):
+    if zone is not None:
+        settings.TIME_ZONE = zone
+    moment = datetime.combine(CLINIC_DAY, clock, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return time_machine.travel(moment, tick=False)
+
+
+@pytest.fixture
+def clinic_clock(settings):
+    """The clock stopped at 10:30 clinic time on Tuesday 10 March 2026."""
+    with stop_the_clock(settings, CLINIC_TIME) as traveller:
+        yield traveller
+
+
+@pytest.fixture(
+    params=AT_ANY_HOUR,
+    ids=[f"{zone or 'clinic'}-{clock:%H%M}" for zone, clock in AT_ANY_HOUR],
+)
+def any_hour(request, settings):
+    """The clock stopped at 00:30, 03:30 and 23:30, in the clinic's zone, Pacific/Auckland and
+    America/Los_Angeles: one run each."""
+    zone, clock = request.param
+    with stop_the_clock(settings, clock, zone) as traveller:
+        yield traveller

@@ -160,6 +160,7 @@ def world(module_db, signed_in):
         "patient": patient.pk,
         "patient_history": patient.history.latest().history_id,
         "injection": injection.pk,
+        "reading_pk": injection.readings.get(recorded_at__gt=injection.performed_at).pk,
         "injection_history": injection.history.latest().history_id,
         "version": 1,
         "reportaccess": ReportAccess.objects.create(
@@ -284,6 +285,27 @@ def bedside_quick_reading(records):
     return url, body, PainReading.objects.count
 
 
+def bedside_baseline(records):
+    url = reverse("assessments:baseline_reading", args=[records["draft"].pk])
+    moment = records["draft"].performed_at - timedelta(minutes=20)
+    body = {"score": "7", "recorded_at": local_text(moment), "context": "provoked"}
+    return url, body, PainReading.objects.count
+
+
+def bedside_correct_reading(records):
+    draft = records["draft"]
+    reading = draft.readings.get(recorded_at__gt=draft.performed_at)
+    url = reverse("assessments:correct_reading", args=[draft.pk, reading.pk])
+    body = {"action": "withdraw", "reason": "Typed into the wrong record."}
+    return url, body, PainReading.objects.filter(withdrawn_at__isnull=False).count
+
+
+def bedside_sign_off(records):
+    draft = records["draft"]
+    url = reverse("assessments:sign_off", args=[draft.pk])
+    return url, {"outcome": draft.evaluate().outcome.value, "reason": ""}, SignOff.objects.count
+
+
 def bedside_new_injection(records):
     body = builders.new_injection_body(records["proceduralist"], mrn="NEW-0001")
     return reverse("assessments:new_injection"), body, Injection.objects.count
@@ -384,6 +406,10 @@ MATRIX = {
     "/injections/new/": (LOGIN, 403, 200, 200, 403, 200),
     "/injections/<injection>/": (LOGIN, 403, 200, 200, 200, 200),
     "/injections/<injection>/reading/": (LOGIN, 403, 200, 200, 200, 200),
+    "/injections/<injection>/baseline/": (LOGIN, 403, 200, 200, 200, 200),
+    "/injections/<injection>/readings/<reading_pk>/correct/": (LOGIN, 403, 200, 200, 200, 200),
+    # Sign-off from the injection page: clinicians (and superusers) only.
+    "/injections/<injection>/sign/": (LOGIN, 403, 403, 200, 403, 200),
     "/injections/<injection>/week/": (LOGIN, 403, 200, 200, 200, 200),
     "/injections/<injection>/report.pdf": (LOGIN, 403, 200, 200, 200, 200),
     # The patient's diary, staff side: nurses and clinicians; auditors only look.
@@ -397,8 +423,9 @@ MATRIX = {
     "/stats/": (LOGIN, 403, 403, 200, 200, 200),
     "/stats/table.csv": (LOGIN, 403, 403, 200, 200, 200),
     "/account/two-factor/": (LOGIN, 200, 200, 200, 200, 200),
-    # The patient's diary: anyone with the link (the world's injection is signed: closed).
-    "/diary/<token>/": (410, 410, 410, 410, 410, 410),
+    # The patient's diary: anyone with the link (the world's injection is signed on its day
+    # 3: the sign-off locks the block, not the week, so the diary still takes entries).
+    "/diary/<token>/": (200, 200, 200, 200, 200, 200),
     "/diary/<token>/thanks/": (200, 200, 200, 200, 200, 200),
     "/account/whoami/": (LOGIN, 200, 200, 200, 200, 200),
     # Monitoring: anonymous, and it says only whether the database answers.
@@ -513,6 +540,9 @@ WRITE_MATRIX = {
     sign_off_draft: (LOGIN, LOGIN, 403, SAVED, 403, SAVED),
     amend_signed: (LOGIN, LOGIN, 403, SAVED, 403, SAVED),
     bedside_quick_reading: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
+    bedside_baseline: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
+    bedside_correct_reading: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
+    bedside_sign_off: (LOGIN, 403, 403, SAVED, 403, SAVED),
     bedside_new_injection: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
     bedside_follow_up_entry: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
     bedside_diary_link: (LOGIN, 403, SAVED, SAVED, 403, SAVED),

@@ -124,8 +124,9 @@ def test_report_query_count_is_fixed_whatever_the_readings(
     )
     injection = Injection.objects.get(pk=injection.pk)
 
-    # Injection with patient and proceduralist, readings, sign-offs, amendments.
-    with django_assert_num_queries(4):
+    # Injection with patient and proceduralist, readings, withdrawn readings, sign-offs,
+    # amendments.
+    with django_assert_num_queries(5):
         render_report(injection)
 
 

@@ -136,6 +136,14 @@ def needs_confirmation(minutes):
     )
 
 
+def confirmed_time(cleaned):
+    """The moment the confirmation box was shown for (None if none, or not a time)."""
+    try:
+        return datetime.fromisoformat(cleaned.get("confirm_time") or "")
+    except ValueError:
+        return None
+
+
 def minutes_words(minutes):
     return f"{rules.format_minutes(round(Decimal(str(minutes)), 1))} min"
 
@@ -193,12 +201,13 @@ class QuickReadingForm(forms.ModelForm):
             return cleaned
         injection = self.instance.injection
         minutes = injection.minutes_after(recorded_at)
+        if recorded_at > timezone.now():
+            return cleaned  # the model says so on the field
         if minutes < 0:
             self.add_error("recorded_at", before_injection(injection))
         elif needs_confirmation(minutes):
-            stamp = recorded_at.isoformat()
-            if not (cleaned.get("confirmed") and cleaned.get("confirm_time") == stamp):
-                self.confirmation = stamp
+            if not (cleaned.get("confirmed") and confirmed_time(cleaned) == recorded_at):
+                self.confirmation = recorded_at.isoformat()
                 self.confirmation_label = (
                     f"Yes, {display.clock(recorded_at)} is right: save it as "
                     f"{minutes_words(minutes)} after the injection (listed, not counted)."

@@ -234,7 +234,7 @@ class PainReading(models.Model):
         )
 
     def not_counted_reason(self, *, counted, baseline_context):
-        """Why this reading is listed but does not count towards the block's result, in a
+        """Why this reading is listed but not counted towards the block's result, in a
         sentence; "" when it counts, is a baseline or is ordinary follow-up (over an hour
         after the window). `counted`: whether the rule counted it."""
         minutes = self.minutes_after_injection
@@ -244,23 +244,22 @@ class PainReading(models.Model):
             if minutes > rules.WINDOW_END_MINUTES + NEAR_WINDOW_MINUTES:
                 return ""
             return (
-                f"It is {rules.format_minutes(round(minutes, 1))} min after the injection, "
-                f"outside the {rules.WINDOW_START_MINUTES}–{rules.WINDOW_END_MINUTES} minute "
-                "window: listed, not counted."
+                f"{rules.format_minutes(round(minutes, 1))} min after the injection, outside "
+                f"the {rules.WINDOW_START_MINUTES}–{rules.WINDOW_END_MINUTES} minute window."
             )
         if self.source != Source.STAFF:
             return (
-                f"It is {self.get_source_display().lower()}: the patient's diary is listed, "
-                "never decisive (the block is read from staff readings)."
+                f"{self.get_source_display()}: the patient's diary is shown, never decisive "
+                "(the block is read from staff readings)."
             )
         if baseline_context and self.context != baseline_context:
             return (
-                f"It was taken {rules.CONTEXT_WORDS[self.context]}, unlike the baseline "
-                f"({rules.CONTEXT_WORDS[baseline_context]}): listed, not counted."
+                f"Taken {rules.CONTEXT_WORDS[self.context]}, unlike the baseline "
+                f"({rules.CONTEXT_WORDS[baseline_context]})."
             )
         if self.rescue_at is not None:
-            return "A rescue analgesic was taken before it: listed, not counted."
-        return "The rule did not count it: see the result's reasons."
+            return "Taken after a rescue analgesic."
+        return "The rule did not count it (see the result's reasons)."
 
     @property
     def phase(self):

@@ -105,7 +105,8 @@ def paper_diary(request, pk):
     formset = PaperDiaryFormSet(initial=initial)
     if request.method == "POST":
         posted = PaperDiaryFormSet(request.POST, initial=initial)
-        if posted.is_valid() and [form.cleaned_data["slot"] for form in posted] == keys:
+        # A row left blank has no cleaned data: its slot is read from what was posted.
+        if posted.is_valid() and [form["slot"].value() for form in posted] == keys:
             rows = list(zip(slots, posted.forms, strict=True))
             try:
                 saved = save_paper_rows(injection, rows, request.user)
@@ -140,7 +141,7 @@ def paper_diary(request, pk):
 
 def carried_over(posted, keys):
     """Fresh rows for `keys`, keeping what was typed for the slots still on the page."""
-    typed = {form.cleaned_data["slot"]: form.cleaned_data for form in posted}
+    typed = {form["slot"].value(): form.cleaned_data for form in posted}
     return [{**typed.get(key, {}), "slot": key} for key in keys]
 
 

@@ -15,7 +15,7 @@ from ..diary import services as diary
 from ..diary.links import absolute_url
 from ..diary.schedule import completeness
 from ..forms import NewInjectionForm, add_service_errors
-from ..models import DiaryLink, Injection, Patient, primary_profile
+from ..models import DiaryLink, Patient, primary_profile
 from ..models.result import window_open
 from .fragments import kept, next_minute
 from .queries import injections_with_readings
@@ -70,6 +70,7 @@ RECORD_PARTS = ("<!--diary-link-->", "<!--diary-link-forms-->")
 # Every permission _injection_record.html asks about: the kept record is per combination.
 RECORD_PERMISSIONS = (
     "assessments.add_painreading",
+    "assessments.change_painreading",
     "assessments.sign_injection",
     "assessments.change_injection",
 )
@@ -88,7 +89,8 @@ def mark_readings(injection, readings, evaluation, signoff, now):
 
 
 def injection_record(request, pk, now):
-    """The page's record part (summary, result, readings, diary times) as (html, until)."""
+    """The page's record part (summary, result, readings, diary times) and why no new diary
+    link can be made ("" when one can), as ((html, refusal), until)."""
     injection = get_object_or_404(injections_with_readings(withdrawn=True), pk=pk)
     readings = list(injection.readings.all())
     signoff = injection.signoff_in_force()
@@ -123,9 +125,15 @@ def injection_record(request, pk, now):
         request=request,
     )
     # The page changes by the clock alone when the window opens and closes, and when the
-    # follow-up week of a signed record ends.
-    moments = [injection.window_opens_at, injection.window_closes_at, injection.follow_up_ends_at]
-    return html, min([next_minute(now), *(moment for moment in moments if moment > now)])
+    # follow-up week of a signed record (or the diary's) ends.
+    moments = [
+        injection.window_opens_at,
+        injection.window_closes_at,
+        injection.follow_up_ends_at,
+        DiaryLink.expiry(injection),
+    ]
+    until = min([next_minute(now), *(moment for moment in moments if moment > now)])
+    return (html, diary.link_refusal(injection, now)), until
 
 
 @staff_required
@@ -135,11 +143,10 @@ def injection_detail(request, pk):
     now = timezone.now()
     user = request.user
     key = ("injection", pk, tuple(user.has_perm(name) for name in RECORD_PERMISSIONS))
-    record = kept(key, now, lambda: injection_record(request, pk, now))
+    record, refusal = kept(key, now, lambda: injection_record(request, pk, now))
     head, rest = record.split(RECORD_PARTS[0], 1)
     middle, tail = rest.split(RECORD_PARTS[1], 1)
     link = DiaryLink.current(pk)
-    refusal = "" if link else diary.link_refusal(Injection.objects.get(pk=pk), now)
     return render(
         request,
         "assessments/injection_detail.html",
@@ -148,6 +155,6 @@ def injection_detail(request, pk):
             "record": [mark_safe(part) for part in (head, middle, tail)],  # noqa: S308 - rendered
             "diary_link": link,
             "diary_url": absolute_url(link, request) if link else "",
-            "link_refusal": refusal,
+            "link_refusal": "" if link else refusal,
         },
     )

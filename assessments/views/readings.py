@@ -40,7 +40,7 @@ def reading_saved_message(injection, reading):
         counted=index in evaluation.counted, baseline_context=evaluation.baseline_context
     )
     if why:
-        text += f" Listed, not counted: {why}"
+        text += f" Not counted: {why}"
     if injection.is_locked:
         text += " Follow-up after the sign-off: the signed result stands."
     else:
