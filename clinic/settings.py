@@ -280,7 +280,7 @@ DIARY_MINUTES = [
 DIARY_DAYS = env_int("DIARY_DAYS", 7)
 DIARY_DAILY_AT = env_clock("DIARY_DAILY_AT", "18:00")
 # A patient's diary link works until the end of this follow-up day (clinic time).
-DIARY_LINK_DAYS = env_int("DIARY_LINK_DAYS", 8)
+DIARY_LINK_DAYS = env_int("DIARY_LINK_DAYS", 7)
 DIARY_POSTS_PER_HOUR = env_int("DIARY_POSTS_PER_HOUR", 30)
 # Expected duration of each local anaesthetic, minutes "low-high" (duration of relief).
 ANAESTHETIC_MINUTES = {

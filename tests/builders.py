@@ -51,7 +51,9 @@ def create_patient(**fields):
 def create_injection(readings=(), *, patient=None, minutes_ago=24 * 60, **fields):
     """readings: (minutes after the injection, score[, context]); negative minutes are
     baselines. The context defaults to "provoked", as the protocol asks."""
-    fields.setdefault("performed_at", timezone.now() - timedelta(minutes=minutes_ago))
+    # To the second, as the forms take it: a reading typed at "20 minutes after" is 20.0.
+    moment = timezone.now().replace(microsecond=0) - timedelta(minutes=minutes_ago)
+    fields.setdefault("performed_at", moment)
     fields.setdefault("side", "left")
     fields.setdefault("guidance", "fluoroscopy")
     fields.setdefault("anaesthetic_agent", "lidocaine")

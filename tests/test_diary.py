@@ -236,7 +236,8 @@ def test_the_handout_names_the_patient_by_first_name_only(injection, link):
     assert f"Your pain diary, {GIVEN}" in text
     assert FAMILY not in text and MRN not in text and "1970" not in text
     assert "Rate only the pain you came in with" in text
-    assert "UTC" in text and "Paper diary" in text and "15 min after" in text and "Day 7" in text
+    zone = timezone.localtime(injection.performed_at).tzname()
+    assert zone in text and "Paper diary" in text and "15 min after" in text and "Day 7" in text
 
 
 def test_the_handout_is_not_for_auditors(client, make_role_user, injection):

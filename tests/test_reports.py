@@ -148,7 +148,7 @@ def test_gathered_facts_mark_decisive_and_out_of_window_readings(make_injection)
     assert facts.meets_rule_score == 1
 
 
-def test_gathered_follow_up_week_counts_days_mean_and_lowest(make_injection):
+def test_gathered_follow_up_week_counts_days_mean_and_lowest(clinic_clock, make_injection):
     readings = [(-10, 8), (25, 2), (DAY + 60, 3), (DAY + 120, 4), (3 * DAY + 60, 6)]
     facts = gather_report(make_injection(readings, minutes_ago=5 * DAY))
 

@@ -74,7 +74,7 @@ def test_a_signed_override_is_the_pdf_headline_on_page_one(overridden):
     assert "Interpretation signed by" in first and "Signed, version 1" in first
 
 
-def test_a_signed_override_leads_the_board_card(client, clinician, overridden):
+def test_a_signed_override_leads_the_board_card(clinic_clock, client, clinician, overridden):
     client.force_login(clinician)
     html = client.get(reverse("assessments:board")).content.decode()
     card = html[html.index(f'id="injection-{overridden.pk}"') :]

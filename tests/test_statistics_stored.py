@@ -36,7 +36,7 @@ def test_the_cause_of_a_non_diagnostic_block_is_stored(db, settings, readings, f
     assert (injection.outcome == "non_diagnostic") == bool(cause)
 
 
-def test_relief_and_the_diary_are_stored_with_the_evaluation(db):
+def test_relief_and_the_diary_are_stored_with_the_evaluation(clinic_clock, db):
     injection = builders.create_injection(RELIEF_READINGS, minutes_ago=3 * 24 * 60)
     assert (injection.relief_last_met, injection.relief_first_failed) == (60, 120)
     assert injection.diary_slots == 11 + 7

@@ -89,7 +89,9 @@ def test_pages_carry_no_inline_script(nurse_client, page_urls):
 # --- board ---------------------------------------------------------------------------------
 
 
-def test_board_lists_todays_injections_by_urgency(nurse_client, make_injection, make_patient):
+def test_board_lists_todays_injections_by_urgency(
+    clinic_clock, nurse_client, make_injection, make_patient
+):
     due = make_injection([(-5, 8)], minutes_ago=25, patient=make_patient(mrn="DUE-1"))
     waiting = make_injection([(-5, 8)], minutes_ago=5, patient=make_patient(mrn="WAIT-1"))
     done = make_injection([(-5, 8), (22, 1)], minutes_ago=40, patient=make_patient(mrn="DONE-1"))

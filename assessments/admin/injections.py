@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.urls import path
@@ -25,14 +26,31 @@ from .inlines import AmendmentInline, PainReadingInline, SignOffInline
 SEARCH_ID_LIST_LIMIT = 1000
 
 
-def handout_files(injections, request):
-    """(file name, handout PDF) for each injection, making diary links where missing."""
+HANDOUTS_LEFT_OUT = "HANDOUTS-NOT-INCLUDED.txt"
+
+
+def handout_links(injections, user):
+    """Each injection's working diary link, made where missing, and the injections that can
+    have none (their diary's week is over), decided before anything is streamed."""
+    links, left_out = [], []
     for injection in injections:
-        link = diary.diary_link(injection, user=request.user)
+        try:
+            links.append((injection, diary.diary_link(injection, user=user)))
+        except ValidationError as refusal:
+            left_out.append((injection, " ".join(refusal.messages)))
+    return links, left_out
+
+
+def handout_files(links, left_out, request):
+    """(file name, handout PDF) for each (injection, link), then a note of those left out."""
+    for injection, link in links:
         pdf = render_handout(handout_facts(injection, absolute_url(link, request), link))
         performed_on = timezone.localdate(injection.performed_at)
         name = report_filename(injection.patient.mrn, performed_on, injection.pk)
         yield name.replace("si-report", "si-diary-handout"), pdf
+    if left_out:
+        lines = [f"Injection #{injection.pk}: {why}" for injection, why in left_out]
+        yield HANDOUTS_LEFT_OUT, ("\n".join(lines) + "\n").encode()
 
 
 @admin.register(Injection)
@@ -298,11 +316,25 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
     )
     def download_handouts(self, request, queryset):
         injections = list(queryset.select_related("patient").order_by("pk"))
+        links, left_out = handout_links(injections, request.user)
+        if left_out:
+            named = ", ".join(f"#{injection.pk}" for injection, _ in left_out)
+            level = messages.ERROR if not links else messages.WARNING
+            self.message_user(
+                request,
+                f"No handout for injection {named}: the diary's week is over "
+                f"({HANDOUTS_LEFT_OUT} in the zip says so too)."
+                if links
+                else f"No handout for injection {named}: the diary's week is over.",
+                level,
+            )
+        if not links:
+            return None
         record_report_access(
-            [i.pk for i in injections], ReportAccess.Kind.HANDOUT, user=request.user
+            [injection.pk for injection, _ in links], ReportAccess.Kind.HANDOUT, user=request.user
         )
         response = StreamingHttpResponse(
-            stream_zip(handout_files(injections, request)), content_type="application/zip"
+            stream_zip(handout_files(links, left_out, request)), content_type="application/zip"
         )
         response["Content-Disposition"] = content_disposition_header(
             True, zip_filename().replace("si-reports", "si-diary-handouts")
@@ -320,13 +352,35 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
             return super().save_formset(request, form, formset, change)
         # Readings go through the same service as the bedside pages (validation, the lock,
         # the evaluation), inside the admin's transaction.
+        saved = []
         for reading in formset.save(commit=False):
             if reading.pk is None:
                 reading.entered_by = request.user
-            services.save_reading(reading)
+            saved.append(services.save_reading(reading))
         for reading in formset.deleted_objects:
             services.delete_reading(reading)
+        self.warn_not_counted(request, form.instance, saved)
         return None
+
+    def warn_not_counted(self, request, injection, saved):
+        """A reading saved here that is listed but not counted gets a warning saying why."""
+        if not saved:
+            return
+        readings = list(PainReading.objects.live().filter(injection=injection))
+        evaluation = injection.evaluate(readings)
+        for index, reading in enumerate(readings):
+            if reading.pk not in {r.pk for r in saved}:
+                continue
+            why = reading.not_counted_reason(
+                counted=index in evaluation.counted, baseline_context=evaluation.baseline_context
+            )
+            if why:
+                self.message_user(
+                    request,
+                    f"Reading {reading.score}/10 at {display.clock(reading.recorded_at)} is "
+                    f"listed, not counted: {why}",
+                    messages.WARNING,
+                )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
