@@ -11,7 +11,7 @@ from django.utils import timezone
 from assessments import display, services
 from assessments.audit import audit_trail
 from assessments.models import DiaryLink, PainReading
-from tests.builders import injection_post, local_input
+from tests.builders import injection_post, local_input, pdf_text
 
 
 def quick_url(injection):
@@ -225,6 +225,10 @@ def test_a_reading_is_corrected_with_a_reason_and_the_original_stays(nurse_clien
     assert (injection.outcome, injection.decisive_score) == ("indeterminate", 4)
     html = nurse_client.get(detail_url(injection)).content.decode()
     assert "<del>1/10</del>" in html and "Typed 1, the patient said 4." in html
+    from assessments.reports import render_report
+
+    text = pdf_text(render_report(injection))
+    assert "Withdrawn reading: 1/10 at" in text and "Typed 1, the patient said 4." in text
     trail = [e for e in audit_trail(injection.pk) if e.record == f"Reading #{original.pk}"]
     assert any(e.reason == "Withdrawn: Typed 1, the patient said 4." for e in trail)
     assert any(e.who == display.person(original.withdrawn_by) for e in trail)

@@ -112,6 +112,11 @@ def test_duration_of_relief_follows_the_week_without_touching_the_signed_result(
     # The archived PDF is the one signed; the live report shows the follow-up after it.
     archived = signed_on_day_3.signoffs.get().archived_report
     assert "Relief began" not in pdf_text(archived.file.read())
+    from assessments.reports import render_report
+
+    live = pdf_text(render_report(signed_on_day_3))
+    assert "Follow-up after sign-off: 3 reading(s) were recorded after the signature" in live
+    assert "After sign-off" in live and "Relief began" in live
 
 
 def test_a_signed_patient_stays_on_the_call_list(nurse_client, signed_on_day_3):

@@ -48,6 +48,8 @@ class ReadingRow:
     counted: bool
     recalled: bool
     note: str
+    after_signoff: bool = False
+    correction: bool = False
 
     @property
     def marks(self):
@@ -56,9 +58,13 @@ class ReadingRow:
         if self.is_decisive:
             words.append("Decisive")
         elif self.in_window and not self.is_baseline and not self.counted:
-            words.append("Other context")
+            words.append("Not counted")
         elif not self.is_baseline and not self.in_window and self.minutes < EARLY_MINUTES:
             words.append("Outside window")
+        if self.correction:
+            words.append("Correction")
+        if self.after_signoff:
+            words.append("After sign-off")
         if self.recalled:
             words.append("Recalled")
         return ", ".join(words)
@@ -107,6 +113,8 @@ class ReportFacts:
     follow_up: tuple[FollowUpDay, ...]
     signature: Signature | None = None
     addenda: tuple[str, ...] = ()
+    # Readings withdrawn (struck through on the page), one sentence each.
+    withdrawn: tuple[str, ...] = ()
 
     @property
     def follow_up_days_with_data(self):
@@ -164,7 +172,17 @@ def report_filename(mrn, performed_on, injection_id, extension="pdf"):
     return f"si-report-{safe_mrn}-{performed_on:%Y-%m-%d}-injection-{injection_id}.{extension}"
 
 
-def reading_rows(readings, evaluation):
+def withdrawn_lines(withdrawn):
+    return tuple(
+        f"{reading.score}/10 at {display.short_date_time(reading.recorded_at)} "
+        f"({reading.get_source_display().lower()}) withdrawn "
+        f"{display.date_time(reading.withdrawn_at)} by {display.person(reading.withdrawn_by)}: "
+        f"{reading.withdrawn_reason}"
+        for reading in sorted(withdrawn, key=lambda reading: (reading.recorded_at, reading.pk))
+    )
+
+
+def reading_rows(readings, evaluation, signoff=None):
     rows = []
     for index, reading in enumerate(readings):
         minutes = reading.minutes_after_injection
@@ -189,6 +207,8 @@ def reading_rows(readings, evaluation):
                 counted=index in evaluation.counted,
                 recalled=reading.recalled,
                 note=reading.note,
+                after_signoff=signoff is not None and reading.created_at > signoff.signed_at,
+                correction=reading.replaces_id is not None,
             )
         )
     return tuple(rows)
@@ -284,8 +304,9 @@ def gather_report(injection, *, generated_at=None, archival=False, signature=Non
         profile=signoff.profile if signoff else primary_profile().key,
         relief=injection.relief(readings),
         diary=completeness(injection.diary(readings)),
-        readings=reading_rows(readings, evaluation),
+        readings=reading_rows(readings, evaluation, signoff),
         follow_up=follow_up_summary(readings),
         signature=signature,
         addenda=addenda_of(injection.amendments.all()),
+        withdrawn=withdrawn_lines(injection.withdrawn_readings),
     )

@@ -278,8 +278,9 @@ def readings_section(facts, frame_width, style):
     )
     key = Paragraph(
         f"Shaded: the {display.window_label()} window; {decides} (\u201cDecisive\u201d). "
-        "\u201cOther context\u201d: taken at rest against a provoked baseline, or the reverse; "
-        "not counted. Reduction: from the baseline, as the rule computes it.",
+        "\u201cNot counted\u201d: in the window but not read by the rule (another context than "
+        "the baseline, or patient-reported). Reduction: from the baseline, as the rule "
+        "computes it.",
         style["small"],
     )
     return [heading, table, Spacer(0, 2), key]
@@ -358,10 +359,27 @@ def signature_block(facts, frame_width, style):
 
 
 def closing_section(facts, style):
-    """Addenda of amendments, then the note every report ends with."""
+    """Addenda of amendments, withdrawn readings and follow-up after the sign-off, then the
+    note every report ends with."""
     parts = []
     for addendum in facts.addenda:
         parts += [Paragraph(f"<b>Addendum:</b> {markup(addendum)}", style["small"]), Spacer(0, 2)]
+    for line in facts.withdrawn:
+        parts += [
+            Paragraph(f"<b>Withdrawn reading:</b> {markup(line)}", style["small"]),
+            Spacer(0, 2),
+        ]
+    after = sum(row.after_signoff for row in facts.readings)
+    if after:
+        parts += [
+            Paragraph(
+                f"<b>Follow-up after sign-off:</b> {after} reading(s) were recorded after the "
+                "signature, in the follow-up week; the signed result does not depend on them, "
+                "the duration of relief and the diary do.",
+                style["small"],
+            ),
+            Spacer(0, 2),
+        ]
     parts.append(
         Paragraph(
             "A positive block is consistent with SI joint pain, not a diagnosis on its own: a "
