@@ -1,5 +1,7 @@
 """Sign-off and amendment forms (admin pages in admin_views.py)."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 
 from .. import rules
@@ -19,6 +21,14 @@ class SignOffForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text="Required only when overriding the computed outcome.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The bedside page draws it with crispy; the admin page draws its fields itself.
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.form_id = "sign-off"
+        self.helper.add_input(Submit("sign", "Sign off", css_class="btn-success btn-lg w-100"))
 
 
 class AmendmentForm(forms.Form):
