@@ -23,7 +23,7 @@ def evaluation_fields(injection: Injection, readings: Iterable[Any]) -> dict[str
     closed = injection.evaluate(readings, window_closed=True)
     at_start = injection.evaluate(readings, now=injection.performed_at)
     percent = closed.percent_reduction
-    relief = injection.relief(readings)
+    ended = injection.relief(readings).ended_between
     slots = injection.diary(readings)
     return {
         "outcome": closed.outcome.value,
@@ -36,8 +36,8 @@ def evaluation_fields(injection: Injection, readings: Iterable[Any]) -> dict[str
         "non_diagnostic_cause": closed.reasons.cause
         if closed.outcome is rules.Outcome.NON_DIAGNOSTIC
         else "",
-        "relief_last_met": math.floor(relief.last_meeting) if relief.assessed else None,
-        "relief_first_failed": math.ceil(relief.first_failing) if relief.assessed else None,
+        "relief_last_met": math.floor(ended[0]) if ended else None,
+        "relief_first_failed": math.ceil(ended[1]) if ended else None,
         "diary_slots_filled": sum(slot.filled for slot in slots),
         "diary_slots": len(slots),
     }

@@ -48,6 +48,10 @@ class ReadingRow:
     counted: bool
     recalled: bool
     note: str
+    baseline_used: bool = False
+    by_patient: bool = False
+    # A rescue analgesic recorded with the reading: what, and its date and time.
+    rescue: str = ""
 
     @property
     def marks(self):
@@ -55,12 +59,16 @@ class ReadingRow:
         words = []
         if self.is_decisive:
             words.append("Decisive")
+        elif self.baseline_used:
+            words.append("Baseline used")
         elif self.in_window and not self.is_baseline and not self.counted:
-            words.append("Other context")
+            words.append("Patient entry, not counted" if self.by_patient else "Other context")
         elif not self.is_baseline and not self.in_window and self.minutes < EARLY_MINUTES:
             words.append("Outside window")
         if self.recalled:
             words.append("Recalled")
+        if self.rescue:
+            words.append(f"Rescue analgesic: {self.rescue}")
         return ", ".join(words)
 
 
@@ -182,6 +190,13 @@ def reading_rows(readings, evaluation):
                 counted=index in evaluation.counted,
                 recalled=reading.recalled,
                 note=reading.note,
+                baseline_used=index == evaluation.baseline_index,
+                by_patient=reading.source != reading.Source.STAFF,
+                rescue=(
+                    f"{reading.medication}, {display.date_time(reading.medication_at)}"
+                    if reading.rescue_at
+                    else ""
+                ),
             )
         )
     return tuple(rows)
