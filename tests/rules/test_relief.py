@@ -1,12 +1,8 @@
-"""Duration of relief (rules/relief.py) and the diary schedule (diary/schedule.py): pure."""
-
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+"""Duration of relief (rules/relief.py): pure."""
 
 import pytest
 
-from assessments.diary.schedule import completeness, due_slot, schedule
-from assessments.rules.relief import duration_of_relief
+from assessments.rules.relief import EXPECTED_MINUTES, duration_of_relief
 
 RULE = {"threshold": 75, "inclusive": False}
 
@@ -127,70 +123,106 @@ def test_without_a_baseline_or_relief_it_says_so():
     assert none.text == "No relief (no reading met the rule)."
 
 
-# --- the diary schedule ----------------------------------------------------------------------
-
-LONDON = ZoneInfo("Europe/London")
-T0 = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+HOURLY = [(20, 1), *((60 * hour, 1) for hour in range(1, 9))]
 
 
-def minutes(*values):
-    return [T0 + timedelta(minutes=value) for value in values]
-
-
-def test_the_schedule_has_eleven_anaesthetic_hour_slots_and_seven_days():
-    slots = schedule(T0, [], zone=LONDON)
-    hours = [slot for slot in slots if slot.minutes is not None]
-    assert [slot.minutes for slot in hours] == [15, 30, 45, 60, 120, 180, 240, 300, 360, 420, 480]
-    days = [slot for slot in slots if slot.day is not None]
-    assert [slot.at.date().isoformat() for slot in days][:2] == ["2026-03-04", "2026-03-05"]
-    assert {slot.at.time() for slot in days} == {time(18, 0)}
-    assert completeness(slots).text == "0 of 11 anaesthetic-hour slots, 0 of 7 days"
+def test_relief_still_holding_at_eight_hours_is_longer_than_expected():
+    result = relief(HOURLY, agent="lidocaine")
+    assert (result.status, result.first_failing, result.consistency) == (
+        "assessed",
+        None,
+        "longer than expected",
+    )
+    assert result.last_meeting == 480
+    assert "lasted at least 8 h" in result.text
+    assert result.ended_between is None  # right-censored: not an end of relief
 
 
 @pytest.mark.parametrize(
-    "reading, filled",
-    [
-        (7.5, 15),
-        (22.4, 15),
-        (22.5, 30),
-        (52.5, 60),
-        (89.9, 60),
-        (90, 120),
-        (509.9, 480),
-    ],
+    "agent, last, status",
+    [("lidocaine", 180, "assessed"), ("lidocaine", 120, "not assessable"), (None, 480, None)],
+    ids=str,
 )
-def test_a_reading_fills_the_nearest_slot(reading, filled):
-    slots = schedule(T0, minutes(reading), zone=LONDON)
-    assert [slot.minutes for slot in slots if slot.filled and slot.minutes] == [filled]
+def test_relief_that_never_fails_is_longer_only_past_the_agents_upper_bound(agent, last, status):
+    readings = [r for r in HOURLY if r[0] <= last]
+    result = relief(readings, agent=agent)
+    assert result.status == (status or "not assessable")
 
 
-def test_completeness_counts_hours_and_days():
-    readings = minutes(15, 30, 46, 61, 119, 185) + [
-        datetime(2026, 3, 4, 20, 0, tzinfo=UTC),
-        datetime(2026, 3, 6, 7, 0, tzinfo=UTC),
-    ]
-    assert completeness(schedule(T0, readings, zone=LONDON)).text == (
-        "6 of 11 anaesthetic-hour slots, 2 of 7 days"
+def test_a_steroid_is_named_when_relief_outlasts_the_anaesthetic():
+    result = relief(HOURLY, agent="lidocaine", steroid=True)
+    assert "a corticosteroid was injected too" in result.text
+    consistent = relief([(20, 1), (60, 1), (120, 5)], agent="lidocaine", steroid=True)
+    assert consistent.consistency == "consistent"
+    assert "corticosteroid" not in consistent.text
+
+
+def test_relief_that_begins_after_the_anaesthetic_wore_off_is_a_late_onset():
+    readings = [(25, 6), (60, 6), (120, 6), (180, 1), (240, 1), (300, 6)]
+    result = relief(readings, agent="lidocaine")
+    assert (result.status, result.began, result.consistency) == ("assessed", 180, "late onset")
+    assert "not attributed to the block" in result.text
+    assert result.ended_between is None
+    # Within bupivacaine's 3–8 h the same relief is the block's.
+    assert relief(readings, agent="bupivacaine").consistency == "consistent"
+
+
+@pytest.mark.parametrize("onset, late", [(120, False), (121, True)])
+def test_late_onset_starts_after_the_upper_bound(onset, late):
+    result = relief([(25, 6), (onset, 1), (onset + 60, 6)], agent="lidocaine")
+    assert (result.consistency == "late onset") is late
+
+
+def test_relief_that_returns_after_failing_is_not_constant():
+    result = relief([(20, 1), (60, 1), (120, 6), (180, 1), (240, 6)], agent="bupivacaine")
+    assert (result.status, result.returned, result.returned_at) == ("assessed", True, 180)
+    assert (result.last_meeting, result.first_failing) == (60, 120)
+    assert result.consistency == "not constant"
+    assert "relief returned at 3 h: not constant" in result.text
+    assert "consistent for" not in result.text
+    steady = relief([(20, 1), (60, 1), (120, 6), (180, 6)], agent="bupivacaine")
+    assert (steady.returned, steady.returned_at) == (False, None)
+
+
+def test_patient_entries_never_start_relief_but_carry_it_after_the_window():
+    readings = [(25, 1, "provoked", "staff"), (60, 1, None, "patient"), (120, 6, None, "patient")]
+    result = relief(readings, agent="lidocaine")
+    assert (result.status, result.began, result.last_meeting, result.first_failing) == (
+        "assessed",
+        25,
+        60,
+        120,
+    )
+    only_patient = relief([(25, 1, "provoked", "patient"), (60, 1, None, "patient")])
+    assert only_patient.status == "no relief"
+    assert "the onset is a staff reading" in only_patient.reason
+
+
+def test_a_patient_entry_in_the_window_is_not_read():
+    result = relief([(22, 7, "provoked", "patient"), (25, 1, "provoked"), (60, 6, "provoked")])
+    assert (result.status, result.began, result.first_failing) == ("assessed", 25, 60)
+
+
+def test_a_provoked_reading_meeting_the_rule_against_a_resting_baseline_counts():
+    readings = [(25, 1, "provoked"), (60, 4, "provoked"), (100, 6, "rest")]
+    result = relief(readings, baseline_context="rest")
+    # 60 min: 4/10 provoked does not meet the rule against rest, so it says nothing.
+    assert (result.status, result.began, result.last_meeting, result.first_failing) == (
+        "assessed",
+        25,
+        25,
+        100,
     )
 
 
-def test_the_due_slot_is_the_latest_one_that_has_come_if_still_empty_else_the_next():
-    slots = schedule(T0, minutes(15), zone=LONDON)
-    assert due_slot(slots, T0 + timedelta(minutes=50)).minutes == 45
-    assert due_slot(slots, T0 + timedelta(minutes=5)).minutes == 30
-    filled = schedule(T0, minutes(15, 30, 45), zone=LONDON)
-    assert due_slot(filled, T0 + timedelta(minutes=50)).minutes == 60
-    # Two days on, the empty 8-hour slot of the first night is not asked about.
-    two_days = T0 + timedelta(days=2, hours=1)
-    due = due_slot(schedule(T0, minutes(15, 30, 45), zone=LONDON), two_days)
-    assert (due.day, due.minutes) == (1, None)  # Yesterday evening's slot, still empty.
+def test_the_expected_durations_are_one_table():
+    from django.conf import settings
 
+    assert EXPECTED_MINUTES == {
+        "lidocaine": (60, 120),
+        "bupivacaine": (180, 480),
+        "levobupivacaine": (180, 480),
+        "ropivacaine": (180, 360),
+    }
+    assert settings.ANAESTHETIC_MINUTES == EXPECTED_MINUTES
 
-def test_daily_slots_keep_the_local_clock_across_a_clock_change():
-    spring = datetime(2026, 3, 27, 9, 0, tzinfo=UTC)
-    days = [slot for slot in schedule(spring, [], zone=LONDON) if slot.day]
-    assert [slot.at.strftime("%d %H:%M %Z") for slot in days[:3]] == [
-        "28 18:00 GMT",
-        "29 18:00 BST",
-        "30 18:00 BST",
-    ]
