@@ -39,7 +39,7 @@ RAISED = {
     Flag.AT_THRESHOLD: (
         lambda: evaluate(8, [(25, 2)]),
         "Exactly 75 %",
-        "def at_threshold_sentence(",
+        "not the configured 'more than {threshold} %' rule.",
     ),
     Flag.PROVISIONAL: (
         lambda: evaluate(8, [(22, 1)], minutes_elapsed=25),
