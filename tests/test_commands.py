@@ -85,10 +85,10 @@ def test_recompute_evaluations_applies_changed_rule_settings(make_injection, set
     assert injection.outcome == "indeterminate"
     settings.SI_PROFILE = "CMS-LCD-2023"
     output = run("recompute_evaluations")
-    assert "Recomputed 2 injection(s) under CMS-LCD-2023@1" in output
+    assert "Recomputed 2 injection(s) under CMS-LCD-2023@2" in output
     assert "1 outcome(s) changed" in output and "indeterminate → positive: 1" in output
     injection.refresh_from_db()
-    assert (injection.outcome, injection.evaluated_rule) == ("positive", "CMS-LCD-2023@1/warn")
+    assert (injection.outcome, injection.evaluated_rule) == ("positive", "CMS-LCD-2023@2/warn")
     assert Injection.objects.get(pk=unchanged.pk).outcome == "positive"
     assert "Recomputed 0 injection(s)" in run("recompute_evaluations")
     assert "Recomputed 2 injection(s)" in run("recompute_evaluations", "--all")

@@ -25,11 +25,11 @@ def criteria_section(facts, frame_width, style):
             [
                 CRITERION_MARKS[criterion.status],
                 criterion.profile.key,
-                Paragraph(markup(criterion.tested), style["cell"]),
+                Paragraph(markup(display.keep_together(criterion.tested)), style["cell"]),
                 Paragraph(markup(display.keep_together(why)), style["cell"]),
             ]
         )
-    widths = [48, 84, 130]
+    widths = [44, 76, 176]
     table = Table(rows, colWidths=[*widths, frame_width - sum(widths)], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -44,9 +44,16 @@ def criteria_section(facts, frame_width, style):
             ]
         )
     )
-    key = Paragraph(
-        "Each row tests only the 20–30 minute reduction under that rule; it is not a finding "
-        "that a payer's or a guideline's other criteria are met.",
-        style["small"],
-    )
+    key = Paragraph(markup(matrix_key(facts.criteria)), style["small"])
     return [KeepTogether([heading, table, Spacer(0, 2), key]), Spacer(0, 6)]
+
+
+def matrix_key(criteria):
+    """Under the matrix: a row is the reduction only; what the sources also ask for."""
+    also = "; ".join(
+        f"{criterion.profile.key}: {criterion.not_checked_detail}"
+        for criterion in criteria
+        if criterion.not_checked_detail
+    )
+    key = "Each row tests the 20–30 minute reduction only, not a payer's or guideline's criteria."
+    return f"{key} Not checked here — {also}." if also else key

@@ -125,24 +125,19 @@ def apply(
     )
     outcome = evaluation.outcome
     legacy = revision == "2.0"
-    if policy == "warn":
-        note = flags.confounded(named, negative=outcome is Outcome.NEGATIVE and not legacy)
+    if policy == "warn" or (not legacy and outcome in (Outcome.NEGATIVE, Outcome.PENDING)):
+        if outcome is Outcome.NEGATIVE and not legacy:
+            consequence = "negative"
+        elif outcome is Outcome.PENDING and policy != "warn":
+            consequence = "pending"
+        else:
+            consequence = "warn"
+        note = flags.confounded(named, consequence)
         return replace(marked, reasons=replace(reasons, confounders=(note,)))
     if outcome is Outcome.NON_DIAGNOSTIC:
-        note = f"Also confounded: {named}."
+        note = flags.confounded(named, "also")
         return replace(marked, reasons=replace(reasons, confounders=(note,)))
-    if not legacy and outcome is Outcome.NEGATIVE:
-        note = (
-            f"Confounders: {named}. They could only have enlarged relief: a negative block "
-            "stays negative under the clinic's confounder policy."
-        )
-        return replace(marked, reasons=replace(reasons, confounders=(note,)))
-    if not legacy and outcome is Outcome.PENDING:
-        note = (
-            f"Confounders: {named}. Under the clinic's confounder policy a positive or "
-            "partial result will be non-diagnostic; a negative one stands."
-        )
-        return replace(marked, reasons=replace(reasons, confounders=(note,)))
+    provisional = flags.provisional(evaluation.method)
     return replace(
         marked,
         outcome=Outcome.NON_DIAGNOSTIC,
@@ -150,12 +145,10 @@ def apply(
         provisional=False,
         flags=marked.flags - {Flag.AT_THRESHOLD, Flag.PROVISIONAL},
         reasons=Reasons(
-            f"Non-diagnostic: confounded by {named} (the clinic's confounder policy).",
+            flags.confounded(named, "demoted"),
             confounders=(f"Without them the rule would have said: {reasons.headline}",),
             context=reasons.context,
-            cautions=tuple(
-                caution for caution in reasons.cautions if not caution.startswith("Provisional")
-            ),
+            cautions=tuple(caution for caution in reasons.cautions if caution != provisional),
             short=f"confounded by {named}",
             cause="confounded",
         ),

@@ -84,16 +84,23 @@ def patient_not_counted(count: int) -> str:
     )
 
 
-def confounded(named: str, *, negative: bool) -> str:
-    if negative:
-        return (
-            f"Confounders: {named}. They could only have enlarged relief, so the block is "
-            "negative even so."
-        )
-    return (
-        f"Confounders: {named}. They can make relief look larger than the block gave; "
-        "the outcome stands, read it with them in mind."
-    )
+def confounded(named: str, consequence: str) -> str:
+    """The confounders and what they did: "warn" (a positive or partial result stands),
+    "negative" (a negative stands under either policy), "pending" (the policy will apply
+    once there is a result), "also" (already non-diagnostic), "demoted" (made non-diagnostic
+    by the policy: the headline)."""
+    if consequence == "demoted":
+        return f"Non-diagnostic: confounded by {named} (the clinic's confounder policy)."
+    if consequence == "also":
+        return f"Also confounded: {named}."
+    what = {
+        "warn": "They can make relief look larger than the block gave; the outcome stands, "
+        "read it with them in mind.",
+        "negative": "They could only have enlarged relief, so the block is negative even so.",
+        "pending": "Under the clinic's confounder policy a positive or partial result will be "
+        "non-diagnostic; a negative one stands.",
+    }[consequence]
+    return f"Confounders: {named}. {what}"
 
 
 def other_context(count: int, taken: str, matched: str) -> str:

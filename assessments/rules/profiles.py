@@ -40,8 +40,9 @@ class Profile:
     min_baseline: int | None = None
     # "2.1", or "2.0" for the versions made before it.
     revision: str = CURRENT_REVISION
-    # What the source asks for beyond the 20–30 minute reduction, which its row does not check.
-    not_checked: str = ""
+    # What the source asks for beyond the 20–30 minute reduction, which its row does not check:
+    # (in a few words, what that is).
+    not_checked: tuple[str, str] = ("", "")
     # The source's diagnostic criterion is for an anaesthetic-only block (no steroid).
     anaesthetic_only: bool = False
 
@@ -77,11 +78,13 @@ class Profile:
 
 
 MEDICARE_ALSO = (
-    "duration of relief and coverage criteria are not part of this row (relief for the "
-    "anaesthetic's duration, image guidance with contrast, the work-up before the block)"
+    "duration of relief and coverage criteria are not part of this row",
+    "relief for the anaesthetic's duration, image guidance with contrast, the work-up before "
+    "the block",
 )
 ASPN_ALSO = (
-    "duration of relief is not part of this row (relief consistent with the agent's duration)"
+    "duration of relief is not part of this row",
+    "relief consistent with the agent's duration",
 )
 
 LEAFLET = Profile(
@@ -294,7 +297,13 @@ class Criterion:
 
     @property
     def not_checked(self) -> str:
-        return self.profile.not_checked if self.applicable else ""
+        """ "duration of relief and coverage criteria are not part of this row"."""
+        return self.profile.not_checked[0] if self.applicable else ""
+
+    @property
+    def not_checked_detail(self) -> str:
+        """What those are: "relief for the anaesthetic's duration, image guidance …"."""
+        return self.profile.not_checked[1] if self.applicable else ""
 
     @property
     def why(self) -> str:
@@ -328,7 +337,9 @@ class Criterion:
         if not self.applicable:
             return f"{self.profile.key}: not applicable: {self.why}"
         sentence = f"{self.profile.key}, reduction: {self.answer} — {self.why}"
-        return f"{sentence}; {self.not_checked}" if self.not_checked else sentence
+        if not self.not_checked:
+            return sentence
+        return f"{sentence}; {self.not_checked} ({self.not_checked_detail})"
 
 
 MATRIX_TITLE = "Relief criteria: the 20–30 minute reduction under each published rule"
