@@ -245,28 +245,13 @@ def readings_section(facts, frame_width, style):
 
 def readings_legend(evaluation):
     """The readings table's key: how the rule read the readings it shows."""
-    window = f"Shaded: the {display.window_label()} window; "
-    if evaluation.method == "best":
-        decides = "the most relief in it decides (rule 1.0) (\u201cDecisive\u201d). "
-    elif evaluation.revision == "2.0":
-        decides = (
-            "every counted reading in it must meet the rule, so the least relief decides "
-            "(\u201cDecisive\u201d; rule 2.0). "
-        )
-    else:
-        decides = (
-            "positive when every counted reading meets the rule, negative when every one "
-            "shows little relief, otherwise indeterminate; the least relief is "
-            "\u201cDecisive\u201d. "
-        )
+    decisive = (
+        "the most relief (rule 1.0)" if evaluation.method == "best" else "the least relief counted"
+    )
     return (
-        window
-        + decides
-        + "\u201cBaseline used\u201d: the staff reading before the injection the rule took "
-        "(the provoked one when the patient repeated the provoking activity). "
-        "\u201cOther context\u201d: taken at rest against a provoked baseline, or a provoked "
-        "reading short of the rule against a resting one; not counted. \u201cPatient entry, "
-        "not counted\u201d: the window is read from staff readings. Reduction: from the "
+        f"Shaded: the {display.window_label()} window (staff readings). \u201cDecisive\u201d: "
+        f"{decisive}. \u201cBaseline used\u201d: the reading the rule took. \u201cOther "
+        "context\u201d, patient entries in the window: not counted. Reduction: from the "
         "baseline, as the rule computes it."
     )
 
