@@ -94,6 +94,20 @@ def test_recompute_evaluations_applies_changed_rule_settings(make_injection, set
     assert "Recomputed 2 injection(s)" in run("recompute_evaluations", "--all")
 
 
+def test_recompute_evaluations_lists_each_injection_that_moved(make_injection):
+    """After rule 2.1 arrives: a fluctuating response stored as negative by rule 2.0."""
+    moved = make_injection([(-5, 8), (22, 1), (29, 6)])
+    kept = make_injection([(-5, 8), (25, 1)])
+    Injection.objects.filter(pk__in=[moved.pk, kept.pk]).update(evaluated_rule="LEAFLET@2/warn")
+    Injection.objects.filter(pk=moved.pk).update(outcome="negative")
+    output = run("recompute_evaluations")
+    assert "Recomputed 2 injection(s) under LEAFLET@3" in output
+    assert "negative → indeterminate: 1" in output
+    assert f"{moved}: negative (25.0 %) → indeterminate (25.0 %) (was LEAFLET@2/warn)" in output
+    assert str(kept) not in output
+    assert moved.patient.family_name not in output
+
+
 def test_recompute_evaluations_moves_rule_one_outcomes_to_rule_two(make_injection):
     """Stored before rule 2.0 (evaluated_rule empty): the lowest reading had decided."""
     injection = make_injection([(-5, 8), (22, 4), (25, 1)])
