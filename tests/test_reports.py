@@ -34,8 +34,7 @@ def test_report_text_holds_mrn_scores_outcome_rule_and_page_number(make_injectio
     )
     assert (
         "✓ yes ASPN-2024@2 (> 50 % reduction, sustained, same context): reading at 25 min, "
-        "1/10, is 87.5 %; duration of relief is not part of this row"
-        in text
+        "1/10, is 87.5 %; duration of relief is not part of this row" in text
     )
     assert "Page 1 of 1" in text
 

@@ -3,7 +3,6 @@ the exports say, the confounders taken from the record, and sign-offs that repro
 
 import csv
 import io
-import json
 import re
 import zipfile
 from datetime import timedelta
@@ -340,7 +339,7 @@ def test_a_sign_off_made_under_rule_one_reproduces_its_outcome_and_percent():
     assert reproduced.confounders == ("oxycodone at 09:10",)
 
 
-def test_a_signed_leaflet_2_record_keeps_its_result_on_the_page_and_pdf(
+def test_the_same_readings_signed_under_leaflet_2_and_3_each_reproduce_as_signed(
     make_injection, clinician, nurse_client
 ):
     injection = make_injection([(-10, 8), (22, 1), (25, 1), (29, 6)], minutes_ago=3 * DAY)

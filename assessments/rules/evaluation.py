@@ -215,10 +215,9 @@ def evaluate(
             min_baseline=options.min_baseline,
             revision=options.revision,
         )
+        read_until: Minutes | None = reading.minutes if reading else None
         if options.method == "sustained" and counted:
             read_until = max(parsed[i].minutes for i in counted)
-        else:
-            read_until = reading.minutes if reading else None
         named, excused = confounding.weigh(medicines, baseline_minutes, read_until)
         if excused:
             evaluation = replace(
@@ -231,10 +230,12 @@ def evaluate(
 
     problem = baseline_problem(baseline, baseline_context, required_context, options.min_baseline)
     if problem is not None or baseline is None:
-        more = (
-            [Flag.BELOW_MINIMUM_BASELINE] if problem and problem.cause.endswith("minimum") else []
+        below = problem is not None and problem.cause == "baseline_below_minimum"
+        return finish(
+            Outcome.NON_DIAGNOSTIC,
+            problem or Reasons(""),
+            more={Flag.BELOW_MINIMUM_BASELINE} if below else set(),
         )
-        return finish(Outcome.NON_DIAGNOSTIC, problem or Reasons(""), more=more)
 
     if not counted:
         return finish(*missing_reading(window_open, minutes_elapsed, other, matched))
@@ -249,11 +250,11 @@ def evaluate(
     decisive = band.decisive
     score = parsed[decisive].score
     exactly = (baseline - score) * 100 == options.threshold * baseline
-    more = set(band.flags)
+    marks = set(band.flags)
     if exactly:
-        more.add(Flag.AT_THRESHOLD)
+        marks.add(Flag.AT_THRESHOLD)
     if window_open:
-        more.add(Flag.PROVISIONAL)
+        marks.add(Flag.PROVISIONAL)
     reasons = Reasons(
         band.headline,
         at_threshold=(
@@ -263,7 +264,7 @@ def evaluate(
     )
     percent = Decimal((baseline - score) * 100) / Decimal(baseline)
     return finish(
-        band.outcome, reasons, percent=percent, exactly=exactly, decisive=decisive, more=more
+        band.outcome, reasons, percent=percent, exactly=exactly, decisive=decisive, more=marks
     )
 
 

@@ -227,7 +227,7 @@ def duration_of_relief(
     last = onset
     while last + 1 < len(kept) and passes(kept[last + 1]):
         last += 1
-    span = [r.minutes for r in kept[onset : last + 2]]
+    span = [Decimal(str(r.minutes)) for r in kept[onset : last + 2]]
     found = replace(base, began=kept[onset].minutes, last_meeting=kept[last].minutes)
     if any(later - earlier > max_gap for earlier, later in zip(span, span[1:], strict=False)):
         return replace(

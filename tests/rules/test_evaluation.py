@@ -433,9 +433,7 @@ def test_sustained_is_never_more_positive_than_best_and_another_reading_never_ma
     baseline=st.integers(1, 10),
     scores=st.lists(st.integers(0, 10), min_size=1, max_size=6),
 )
-def test_sustained_is_positive_or_negative_only_when_every_counted_reading_agrees(
-    baseline, scores
-):
+def test_sustained_is_positive_or_negative_only_when_every_counted_reading_agrees(baseline, scores):
     readings = [(20 + index, score) for index, score in enumerate(scores)]
     outcome = evaluate(baseline, readings).outcome
     alone = {evaluate(baseline, [reading]).outcome for reading in readings}

@@ -174,8 +174,6 @@ def test_the_legacy_profile_is_rule_one_point_zero():
     [(prof.ASPN_2024, True), (prof.RESEARCH_80, True), (prof.CMS_LCD_2023, False)],
     ids=lambda value: getattr(value, "key", str(value)),
 )
-def test_profiles_decided_by_the_same_reading_share_method_context_band_and_revision(
-    other, same
-):
+def test_profiles_decided_by_the_same_reading_share_method_context_band_and_revision(other, same):
     assert prof.decided_by_the_same_reading(prof.LEAFLET, other) is same
     assert not prof.decided_by_the_same_reading(prof.LEAFLET, prof.find("ASPN-2024@1"))

@@ -225,4 +225,3 @@ def test_the_expected_durations_are_one_table():
         "ropivacaine": (180, 360),
     }
     assert settings.ANAESTHETIC_MINUTES == EXPECTED_MINUTES
-

@@ -143,9 +143,7 @@ def test_a_resting_reading_against_a_provoked_baseline_is_never_counted():
 
 
 @pytest.mark.parametrize("baseline, flagged", [(1, True), (3, True), (4, False)])
-def test_a_low_baseline_is_below_the_medicare_minimum_and_cautioned_everywhere(
-    baseline, flagged
-):
+def test_a_low_baseline_is_below_the_medicare_minimum_and_cautioned_everywhere(baseline, flagged):
     readings = [(-10, baseline, "provoked"), (25, 0, "provoked")]
     matrix = {c.profile.code: c.evaluation for c in prof.criteria_matrix(readings)}
     cms = matrix["CMS-LCD-2023"]
@@ -193,9 +191,7 @@ def test_an_analgesic_confounds_only_between_the_baseline_and_the_deciding_readi
     taken, confounds
 ):
     medicine = ("oxycodone 5 mg", taken, "3 Mar 2026, 09:10 UTC")
-    result = evaluate_readings(
-        [(-10, 8, "provoked"), (25, 1, "provoked")], confounders=[medicine]
-    )
+    result = evaluate_readings([(-10, 8, "provoked"), (25, 1, "provoked")], confounders=[medicine])
     assert (Flag.CONFOUNDED in result.flags) is confounds
     if confounds:
         assert result.confounders == ("oxycodone 5 mg (3 Mar 2026, 09:10 UTC)",)
