@@ -96,11 +96,12 @@ def confounded(named: str, consequence: str) -> str:
     what = {
         "warn": "They can make relief look larger than the block gave; the outcome stands, "
         "read it with them in mind.",
-        "negative": "They could only have enlarged relief, so the block is negative even so.",
+        "negative": "they could only have enlarged relief, so the block is negative even so.",
         "pending": "Under the clinic's confounder policy a positive or partial result will be "
         "non-diagnostic; a negative one stands.",
     }[consequence]
-    return f"Confounders: {named}. {what}"
+    joint = "; " if consequence == "negative" else ". "
+    return f"Confounders: {named}{joint}{what}"
 
 
 def other_context(count: int, taken: str, matched: str) -> str:

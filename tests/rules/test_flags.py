@@ -33,8 +33,8 @@ RAISED = {
     ),
     Flag.CONFOUNDED: (
         lambda: evaluate(8, [(25, 1)], **CONFOUNDED),
-        "Confounders: deep sedation.",
-        'f"Confounders: {named}.',
+        "Confounders: deep sedation. They can make relief look larger",
+        'f"Confounders: {named}{joint}',
     ),
     Flag.AT_THRESHOLD: (
         lambda: evaluate(8, [(25, 2)]),
