@@ -9,7 +9,8 @@ the one table): consistent, shorter or longer than expected — a flag, never a 
   longer than expected (at least until that reading); short of it, it is not assessable.
 - Relief that begins only after the agent's upper bound is a late onset: not the block's.
 - Relief that meets the rule again after a failing reading has returned: not constant.
-- It is not assessable with a gap over 90 minutes between readings across the relief.
+- It is not assessable with a gap over 90 minutes between readings across the relief, unless
+  relief had already outlasted the agent before the gap (then it lasted at least that long).
 - Readings at or after a rescue analgesic say nothing about the block and are left out.
 - The onset is a staff reading; patient-reported readings count only after the window
   (the diary is for the hours after it). A provoked reading against a resting baseline that
@@ -229,7 +230,13 @@ def duration_of_relief(
         last += 1
     span = [Decimal(str(r.minutes)) for r in kept[onset : last + 2]]
     found = replace(base, began=kept[onset].minutes, last_meeting=kept[last].minutes)
-    if any(later - earlier > max_gap for earlier, later in zip(span, span[1:], strict=False)):
+    pairs = zip(span, span[1:], strict=False)
+    gap = next((i for i, (earlier, later) in enumerate(pairs) if later - earlier > max_gap), None)
+    if gap is not None:
+        # Relief is known to have held until the reading before the gap, no further.
+        held = replace(found, last_meeting=kept[onset + gap].minutes)
+        if held.late_onset or (window is not None and kept[onset + gap].minutes > window[1]):
+            return replace(held, status="assessed")
         return replace(
             found,
             status="not assessable",

@@ -225,3 +225,13 @@ def test_the_expected_durations_are_one_table():
         "ropivacaine": (180, 360),
     }
     assert settings.ANAESTHETIC_MINUTES == EXPECTED_MINUTES
+
+
+def test_relief_known_to_outlast_the_agent_before_a_gap_is_longer_than_expected():
+    readings = [(20, 1), (60, 1), (120, 1), (180, 1), (240, 1), (480, 1)]
+    result = relief(readings, agent="lidocaine")
+    assert (result.status, result.last_meeting, result.first_failing) == ("assessed", 240, None)
+    assert result.consistency == "longer than expected"
+    assert "lasted at least 4 h" in result.text
+    # Within bupivacaine's 8 h the gap leaves it unknown.
+    assert relief(readings, agent="bupivacaine").status == "not assessable"
