@@ -124,13 +124,20 @@ def duration(minutes: Any) -> str:
     return rules.duration_words(minutes)
 
 
+def minutes(value: Any) -> str:
+    """A minute count in words, one decimal at most: "23.8 min" (rules.minutes_text, which
+    the rule's own sentences use too, so every page, report and export agrees)."""
+    return rules.minutes_text(value)
+
+
 def keep_together(text: str) -> str:
-    """A sentence with its figures unbroken: no line break inside "87.5 %", "> 75" or
-    "≥ 75 %" (non-breaking spaces), so a narrow column never leaves a "%" alone."""
+    """A sentence with its figures unbroken: no line break inside "87.5 %", "> 75",
+    "≥ 75 %" or "23.8 min" (non-breaking spaces), so a narrow column never leaves a "%"
+    alone."""
     return KEEP_TOGETHER.sub("\u00a0", text)
 
 
-KEEP_TOGETHER = re.compile(r"(?<=\d) (?=%)|(?<=[<>≥≤=]) (?=\d)")
+KEEP_TOGETHER = re.compile(r"(?<=\d) (?=%|min\b)|(?<=[<>≥≤=]) (?=\d)")
 
 
 def window_label() -> str:

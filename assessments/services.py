@@ -23,11 +23,11 @@ def follow_up_fields(injection: Injection, readings: Iterable[Any]) -> dict[str,
     """The stored columns the follow-up week feeds: duration of relief, diary completeness.
     They may change after a sign-off while the week is open (triggers.FOLLOW_UP_COLUMNS)."""
     readings = live(readings)
-    relief = injection.relief(readings)
+    ended = injection.relief(readings).ended_between
     slots = injection.diary(readings)
     return {
-        "relief_last_met": math.floor(relief.last_meeting) if relief.assessed else None,
-        "relief_first_failed": math.ceil(relief.first_failing) if relief.assessed else None,
+        "relief_last_met": math.floor(ended[0]) if ended else None,
+        "relief_first_failed": math.ceil(ended[1]) if ended else None,
         "diary_slots_filled": sum(slot.filled for slot in slots),
         "diary_slots": len(slots),
     }

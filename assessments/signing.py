@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 def evaluation_inputs(injection: Injection, readings: list[tuple]) -> dict[str, Any]:
     return {
         "performed_at": injection.performed_at.isoformat(),
-        "readings": [[str(minutes), score, context] for minutes, score, context in readings],
+        "readings": [[str(minutes), *rest] for minutes, *rest in readings],
     }
 
 
@@ -54,7 +54,7 @@ def sign_off(
     profile = primary_profile()
     options = rule_options(
         profile,
-        confounders=injection.confounders(),
+        confounders=injection.confounders(readings),
         confounder_policy=settings.SI_CONFOUNDER_POLICY,
     )
     rule_readings = injection.rule_readings(readings)

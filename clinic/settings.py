@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from assessments.rules import CONFOUNDER_POLICIES
 from assessments.rules.profiles import find as find_profile
+from assessments.rules.relief import EXPECTED_MINUTES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -283,14 +284,10 @@ DIARY_DAILY_AT = env_clock("DIARY_DAILY_AT", "18:00")
 DIARY_LINK_DAYS = env_int("DIARY_LINK_DAYS", 7)
 DIARY_POSTS_PER_HOUR = env_int("DIARY_POSTS_PER_HOUR", 30)
 # Expected duration of each local anaesthetic, minutes "low-high" (duration of relief).
+# The defaults are the rule's one table (assessments/rules/relief.py).
 ANAESTHETIC_MINUTES = {
-    agent: env_range(f"{agent.upper()}_MINUTES", default)
-    for agent, default in {
-        "lidocaine": "60-120",
-        "bupivacaine": "180-480",
-        "levobupivacaine": "180-480",
-        "ropivacaine": "180-360",
-    }.items()
+    agent: env_range(f"{agent.upper()}_MINUTES", f"{low}-{high}")
+    for agent, (low, high) in EXPECTED_MINUTES.items()
 }
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Demo Spine Clinic")

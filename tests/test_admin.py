@@ -67,7 +67,7 @@ def test_staff_adds_an_injection_with_readings_and_sees_the_outcome(
     assert "1/10 at" in text and "(25 min after)" in text
     rule = "Rule: Positive when pain falls by more than 75 % at every reading"
     assert display.keep_together(rule) in text
-    assert "Meets ASPN-2024: yes" in text
+    assert "ASPN-2024@2, reduction: yes" in text
 
     listing = admin_client.get(CHANGELIST_URL).content.decode()
     assert patient.mrn in listing

@@ -85,13 +85,27 @@ def test_recompute_evaluations_applies_changed_rule_settings(make_injection, set
     assert injection.outcome == "indeterminate"
     settings.SI_PROFILE = "CMS-LCD-2023"
     output = run("recompute_evaluations")
-    assert "Recomputed 2 injection(s) under CMS-LCD-2023@1" in output
+    assert "Recomputed 2 injection(s) under CMS-LCD-2023@2" in output
     assert "1 outcome(s) changed" in output and "indeterminate → positive: 1" in output
     injection.refresh_from_db()
-    assert (injection.outcome, injection.evaluated_rule) == ("positive", "CMS-LCD-2023@1/warn")
+    assert (injection.outcome, injection.evaluated_rule) == ("positive", "CMS-LCD-2023@2/warn")
     assert Injection.objects.get(pk=unchanged.pk).outcome == "positive"
     assert "Recomputed 0 injection(s)" in run("recompute_evaluations")
     assert "Recomputed 2 injection(s)" in run("recompute_evaluations", "--all")
+
+
+def test_recompute_evaluations_lists_each_injection_that_moved(make_injection):
+    """After rule 2.1 arrives: a fluctuating response stored as negative by rule 2.0."""
+    moved = make_injection([(-5, 8), (22, 1), (29, 6)])
+    kept = make_injection([(-5, 8), (25, 1)])
+    Injection.objects.filter(pk__in=[moved.pk, kept.pk]).update(evaluated_rule="LEAFLET@2/warn")
+    Injection.objects.filter(pk=moved.pk).update(outcome="negative")
+    output = run("recompute_evaluations")
+    assert "Recomputed 2 injection(s) under LEAFLET@3" in output
+    assert "negative → indeterminate: 1" in output
+    assert f"{moved}: negative (25.0 %) → indeterminate (25.0 %) (was LEAFLET@2/warn)" in output
+    assert str(kept) not in output
+    assert moved.patient.family_name not in output
 
 
 def test_recompute_evaluations_moves_rule_one_outcomes_to_rule_two(make_injection):

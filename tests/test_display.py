@@ -44,7 +44,9 @@ def test_a_reduction_is_one_decimal_and_never_split_from_its_sign(value, shown):
 
 def test_figures_stay_together_when_a_sentence_wraps():
     text = display.keep_together("reading at 21 min, 1/10, is 87.5 % (> 75 %, ≥ 75 %)")
-    assert text == "reading at 21 min, 1/10, is 87.5\u00a0% (>\u00a075\u00a0%, ≥\u00a075\u00a0%)"
+    assert text == (
+        "reading at 21\u00a0min, 1/10, is 87.5\u00a0% (>\u00a075\u00a0%, ≥\u00a075\u00a0%)"
+    )
 
 
 @pytest.mark.parametrize("minutes, words", [(25, "25 min"), (60, "1 h"), (130, "2 h 10 min")])

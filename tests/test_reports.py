@@ -29,12 +29,12 @@ def test_report_text_holds_mrn_scores_outcome_rule_and_page_number(make_injectio
         assert score in text
     assert "Positive (single block): consistent with SI joint pain — reduction 87.5 %" in text
     assert (
-        "Profile LEAFLET@2 as configured: Positive when pain falls by more than 75 % at every"
+        "Profile LEAFLET@3 as configured: Positive when pain falls by more than 75 % at every"
         in text
     )
     assert (
-        "✓ yes ASPN-2024@1 > 50 %, sustained, same context reading at 25 min, 1/10, is 87.5 %"
-        in text
+        "✓ yes ASPN-2024@2 (> 50 % reduction, sustained, same context): reading at 25 min, "
+        "1/10, is 87.5 %; duration of relief is not part of this row" in text
     )
     assert "Page 1 of 1" in text
 
@@ -83,7 +83,7 @@ def test_exactly_at_threshold_with_at_least_rule_is_positive_and_says_so(make_in
 
     assert "Positive (single block): consistent with SI joint pain" in text
     assert "meets the configured 'at least 75 %' rule" in text
-    assert "Profile CMS-LCD-2023@1 as configured: Positive when pain falls by at least 75 %" in text
+    assert "Profile CMS-LCD-2023@2 as configured: Positive when pain falls by at least 75 %" in text
 
 
 def test_a_pending_draft_prints_pending_and_a_provisional_one_says_so(make_injection):

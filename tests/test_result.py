@@ -69,7 +69,7 @@ def test_a_signed_override_is_the_pdf_headline_on_page_one(overridden):
     first = pdf_pages(render_report(overridden))[0]
     headline = "Signed: Indeterminate: partial relief — clinician override of the computed Positive"
     assert headline in first
-    assert first.index(headline) < first.index("Computed (LEAFLET@2, as signed)")
+    assert first.index(headline) < first.index("Computed (LEAFLET@3, as signed)")
     assert "Reason for the override: Relief was not sustained." in first
     assert "Interpretation signed by" in first and "Signed, version 1" in first
 

@@ -19,11 +19,12 @@ def test_sign_off_confirms_the_computed_outcome_and_stores_its_inputs(signed, cl
     assert (signoff.version, signoff.signed_by) == (1, clinician)
     assert signoff.signed_outcome == signoff.computed_outcome == "indeterminate"
     assert (signoff.threshold, signoff.inclusive, signoff.at_threshold) == (75, False, True)
-    assert signoff.profile == "LEAFLET@2"
+    assert signoff.profile == "LEAFLET@3"
     assert signoff.rule_options["method"] == "sustained"
+    assert signoff.rule_options["revision"] == "2.1"
     assert [reading[1:] for reading in signoff.inputs["readings"]] == [
-        [8, "provoked"],
-        [2, "provoked"],
+        [8, "provoked", "staff"],
+        [2, "provoked", "staff"],
     ]
     assert signed.is_locked and signed.signed_outcome == "indeterminate"
 
@@ -199,7 +200,7 @@ def test_signed_report_prints_signature_override_and_addenda(make_injection, cli
     assert "DRAFT" not in signed
     assert "Signed, version 2" in signed
     assert "clinician override of the computed Indeterminate" in signed
-    assert "Profile LEAFLET@2 as signed" in signed
+    assert "Profile LEAFLET@3 as signed" in signed
     assert clinician.get_username() in signed
     assert "Diary added late." in signed
 
@@ -209,7 +210,7 @@ def test_signed_report_keeps_the_signed_rule_after_settings_change(signed, setti
 
     settings.SI_PROFILE = "CMS-LCD-2023"
     text = pdf_text(render_report(signed))
-    assert "Profile LEAFLET@2 as signed: Positive when pain falls by more than 75 %" in text
+    assert "Profile LEAFLET@3 as signed: Positive when pain falls by more than 75 %" in text
     assert "Signed: Indeterminate" in text
 
 

@@ -114,3 +114,16 @@ def test_months_are_the_clinics(db, settings):
         ("Mar 2026", 0),
         ("Apr 2026", 1),
     ]
+
+
+@pytest.mark.parametrize("profile", [LEAFLET, ASPN_2024, RESEARCH_80], ids=lambda p: p.code)
+def test_the_sql_outcome_reads_a_mixed_response_as_the_rule_does(db, profile):
+    """Rule 2.1: negative only when every counted reading is, so a strong reading beside a
+    weak one is indeterminate under every offered profile, whatever the decisive score."""
+    proceduralist = builders.create_user()
+    for scores in [(1, 6), (3, 5), (1, 3), (5, 6), (0, 1), (2, 4)]:
+        readings = [(-5, 8), (22, scores[0]), (28, scores[1])]
+        builders.create_injection(readings, proceduralist=proceduralist)
+    for injection in Injection.objects.annotate(**outcome_under(profile)):
+        expected = injection.evaluate(profile=profile, window_closed=True).outcome.value
+        assert injection.profile_outcome == expected, injection.decisive_score

@@ -72,7 +72,7 @@ def test_default_range_is_the_last_twelve_months(client, db):
         ({"end": "yesterday"}, "end"),
         ({"start": "0001-01-01"}, "start"),
         ({"end": "9999-12-31"}, "end"),
-        ({"profile": "CMS-LCD-2023@1"}, "profile"),
+        ({"profile": "CMS-LCD-2023@2"}, "profile"),
         ({"profile": "\x00'; DROP TABLE x"}, "profile"),
     ],
 )
@@ -88,7 +88,7 @@ def test_cleared_dates_take_the_default_range_and_the_csv_link_carries_only_the_
     response = client_for(client, "Clinician").get(URL, {"start": "", "end": "", "junk": "x" * 500})
     assert response.status_code == 200
     start, end = last_twelve_months(timezone.localdate())
-    assert response.context["query"] == f"start={start}&end={end}&profile=LEAFLET%402"
+    assert response.context["query"] == f"start={start}&end={end}&profile=LEAFLET%403"
     assert b"x" * 500 not in response.content
 
 
@@ -235,6 +235,6 @@ def test_another_profile_is_labelled_as_derived_from_the_stored_scores(client, d
     client = client_for(client, "Clinician")
     primary = client.get(URL).content.decode()
     assert "The clinic's primary profile" in primary and "Relief ended</th>" in primary
-    other = client.get(URL, {"profile": "ASPN-2024@1"}).content.decode()
+    other = client.get(URL, {"profile": "ASPN-2024@2"}).content.decode()
     assert "Not the clinic's primary profile" in other
     assert "ASPN guideline (2024)" in other and "Relief ended</th>" not in other

@@ -572,8 +572,10 @@ def test_injection_page_shows_the_criteria_matrix(nurse_client, make_injection):
     injection = make_injection([(-5, 8), (25, 2)], minutes_ago=3 * 24 * 60)
     html = nurse_client.get(detail_url(injection)).content.decode()
     for line in [
-        "Meets LEAFLET: no — reading at 25 min, 2/10, is 75.0 % (needs > 75 %)",
-        "Meets CMS-LCD-2023: yes — reading at 25 min, 2/10, is 75.0 %",
+        "LEAFLET@3, reduction: no — reading at 25 min, 2/10, is 75.0 % (needs > 75 %)",
+        "CMS-LCD-2023@2, reduction: yes — reading at 25 min, 2/10, is 75.0 %; duration of "
+        "relief and coverage criteria are not part of this row",
+        "Relief criteria: the 20–30 minute reduction under each published rule",
     ]:
         assert escape(display.keep_together(line)) in html
 

@@ -1,4 +1,4 @@
-"""Demo patients: injections that between them show every result of the rule (2.0).
+"""Demo patients: injections that between them show every result of the rule (2.1).
 
 Each scenario says in its comment what it shows. Minutes are relative to the injection;
 negative ones are baselines. `seed` writes them through the services, like staff would.
@@ -139,7 +139,8 @@ SCENARIOS = [
     ),
     # Injected 10 minutes ago: pending, waiting for the window.
     Scenario("DEMO-010", "Kowalczyk", "Marek", date(1975, 5, 5), "male", "left", 10, [(-8, 7, P)]),
-    # Sustained: 3/10 at 20 min and 0/10 at 30 min; the 3 decides (66.7 %, indeterminate).
+    # Sustained: 3/10 at 20 min and 0/10 at 30 min; the 3 decides (66.7 %, indeterminate:
+    # relief not sustained). Signed as an override.
     Scenario(
         "DEMO-011",
         "Haddad",
@@ -174,7 +175,8 @@ SCENARIOS = [
         [(-10, 10, P), (26, 2, P)],
         extra={"analgesic": "Paracetamol 1 g", "analgesic_at": 5},
     ),
-    # 5/10 then 4/10 from 8: the 5 decides, 37.5 %, negative.
+    # 5/10 then 4/10 from 8: the 5 decides (37.5 %), but the 4 is 50 %: not every reading
+    # shows little relief, so indeterminate (rule 2.0 read the 5 alone: negative).
     Scenario(
         "DEMO-014",
         "Mensah",

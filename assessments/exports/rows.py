@@ -18,14 +18,12 @@ from ..models import Injection, PainReading, Patient, Result, SignOff, primary_p
 from ..rules.relief import Relief
 
 CHUNK_SIZE = 500
-TWO_PLACES = Decimal("0.01")
 
 
 def rounded_minutes(minutes) -> Decimal | None:
-    """Minutes to two decimals at most, as a number: 25, -5, 25.5 (None stays None)."""
-    if minutes is None:
-        return None
-    return Decimal(rules.format_minutes(Decimal(str(minutes)).quantize(TWO_PLACES)))
+    """Minutes to one decimal at most, as a number, as every page writes them: 25, -5, 23.8
+    (None stays None)."""
+    return None if minutes is None else rules.round_minutes(minutes)
 
 
 def rounded_percent(percent: Decimal | None) -> Decimal | None:
@@ -45,7 +43,7 @@ class ReadingFacts:
 
     @property
     def minutes_rounded(self) -> Decimal:
-        """Minutes after the injection to two decimals at most: 25, -5, 25.5."""
+        """Minutes after the injection to one decimal at most: 25, -5, 23.8."""
         return rounded_minutes(self.minutes)
 
 
@@ -67,9 +65,9 @@ class InjectionFacts:
 
     @property
     def baseline(self) -> ReadingFacts | None:
-        """The reading the rule took as the baseline: the latest before the injection."""
-        before = [facts for facts in self.readings if facts.minutes < 0]
-        return before[-1] if before else None
+        """The reading the rule took as the baseline."""
+        index = self.evaluation.baseline_index
+        return None if index is None else self.readings[index]
 
     @property
     def decisive(self) -> ReadingFacts | None:
@@ -122,7 +120,7 @@ def injection_facts(injection: Injection, *, now: datetime) -> InjectionFacts:
         profile=signoff.profile if signoff else primary_profile().key,
         relief=injection.relief(readings),
         diary=completeness(injection.diary(readings)),
-        confounders=tuple(injection.confounders()),
+        confounders=evaluation.confounders,
     )
 
 

@@ -22,6 +22,7 @@ from .choices import (
     OutcomeChoices,
     Sedation,
     Side,
+    Source,
     Steroid,
 )
 from .limits import (
@@ -279,18 +280,44 @@ class Injection(ResultInForce, models.Model):
         """Exact minutes from the injection to `moment` (negative before it)."""
         return Decimal((moment - self.performed_at) // ONE_MICROSECOND) / 60_000_000
 
-    def confounders(self):
-        """What a reviewer will ask about, in words, for the rule to name."""
-        found = []
+    def confounders(self, readings=None):
+        """What a reviewer will ask about, for the rule to weigh (JSON-ready, as a sign-off
+        keeps it): sedation beyond minimal by name; pain medicine as [what, minutes after the
+        injection it was taken (text), its date and time], the injection's analgesic and any
+        rescue analgesic recorded with a reading. The rule decides which of them confound."""
+        found: list = []
         if self.sedation in (Sedation.MODERATE, Sedation.DEEP):
             found.append(f"{self.get_sedation_display().lower()} sedation")
         if self.analgesic and self.analgesic_at:
-            found.append(f"{self.analgesic} at {display.clock(self.analgesic_at)}")
+            found.append(self.medicine(self.analgesic, self.analgesic_at))
+        if readings is None:
+            readings = self.readings.live()
+        for reading in readings:
+            if getattr(reading, "rescue_at", None) is not None:
+                found.append(
+                    self.medicine(f"rescue analgesic: {reading.medication}", reading.rescue_at)
+                )
         return found
 
+    def medicine(self, words, taken_at):
+        return [words, str(self.minutes_after(taken_at)), display.date_time(taken_at)]
+
+    @property
+    def has_steroid(self):
+        return self.steroid_agent != Steroid.NONE
+
     def rule_readings(self, readings):
-        """(minutes after the injection, score, context) of each reading, for the rule."""
-        return [(self.minutes_after(r.recorded_at), r.score, r.context) for r in readings]
+        """(minutes after the injection, score, context, source) of each reading, for the
+        rule: "staff", or "patient" for the patient's own entries (diary link or paper)."""
+        return [
+            (
+                self.minutes_after(r.recorded_at),
+                r.score,
+                r.context,
+                "staff" if r.source == Source.STAFF else "patient",
+            )
+            for r in readings
+        ]
 
     def evaluate(self, readings=None, *, now=None, profile=None, window_closed=False):
         """Ask the rule about this injection's readings under the clinic's primary profile.
@@ -299,44 +326,52 @@ class Injection(ResultInForce, models.Model):
         `window_closed`; `profile` defaults to SI_PROFILE.
         """
         if readings is None:
-            readings = self.readings.all()
+            readings = self.readings.live()
+        readings = list(readings)
         elapsed = None if window_closed else self.minutes_after(now or timezone.now())
         return evaluate_profile(
             profile or primary_profile(),
             self.rule_readings(readings),
-            confounders=self.confounders(),
+            confounders=self.confounders(readings),
             confounder_policy=settings.SI_CONFOUNDER_POLICY,
             minutes_elapsed=elapsed,
         )
 
     def criteria(self, readings, *, now=None):
-        """The criteria matrix: the result under each built-in profile."""
+        """The criteria matrix: the 20–30 minute reduction under each built-in profile."""
+        readings = list(readings)
         return criteria_matrix(
             self.rule_readings(readings),
-            confounders=self.confounders(),
+            confounders=self.confounders(readings),
             confounder_policy=settings.SI_CONFOUNDER_POLICY,
             minutes_elapsed=self.minutes_after(now or timezone.now()),
+            steroid=self.has_steroid,
         )
 
     def relief(self, readings):
-        """Duration of relief in the first 8 hours, under the primary profile."""
+        """Duration of relief in the first 8 hours, under the primary profile, from the
+        baseline the rule takes."""
         readings = list(readings)
         profile = primary_profile()
         rule_readings = self.rule_readings(readings)
-        before = [r for r in rule_readings if r[0] < 0]
-        baseline = max(before, key=lambda r: r[0], default=None)
+        parsed = [rules.as_reading(r) for r in rule_readings]
+        index = rules.choose_baseline(
+            parsed, context=profile.required_context, revision=profile.revision
+        )
+        baseline = parsed[index] if index is not None else None
         rescues = [r.rescue_at for r in readings if getattr(r, "rescue_at", None)]
         if self.analgesic_at and self.analgesic_at >= self.performed_at:
             rescues.append(self.analgesic_at)
         return duration_of_relief(
-            baseline[1] if baseline else None,
-            [r for r in rule_readings if r[0] >= 0],
+            baseline.score if baseline else None,
+            [r for r in parsed if r.minutes >= 0],
             threshold=profile.threshold,
             inclusive=profile.inclusive,
-            baseline_context=baseline[2] if baseline and profile.match_context else None,
+            baseline_context=baseline.context if baseline and profile.match_context else None,
             rescue_at=self.minutes_after(min(rescues)) if rescues else None,
             agent=self.anaesthetic_agent,
             expected=settings.ANAESTHETIC_MINUTES,
+            steroid=self.has_steroid,
         )
 
     def diary(self, readings):

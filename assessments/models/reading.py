@@ -244,7 +244,7 @@ class PainReading(models.Model):
             if minutes > rules.WINDOW_END_MINUTES + NEAR_WINDOW_MINUTES:
                 return ""
             return (
-                f"{rules.format_minutes(round(minutes, 1))} min after the injection, outside "
+                f"{rules.minutes_text(minutes)} after the injection, outside "
                 f"the {rules.WINDOW_START_MINUTES}–{rules.WINDOW_END_MINUTES} minute window."
             )
         if self.source != Source.STAFF:

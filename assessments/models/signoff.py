@@ -81,9 +81,13 @@ class SignOff(models.Model):
         return rules.Outcome(self.signed_outcome).label
 
     def reproduce(self):
-        """Re-run the rule on the stored inputs with the options it was signed under."""
+        """Re-run the rule on the stored inputs with the options it was signed under.
+
+        Sign-offs made before rule 2.1 stored no revision: they are read as rule 2.0 read
+        them (a RULE-1@1 sign-off's options say "best" and no context, as rule 1.0 did)."""
         readings = [(Decimal(minutes), *rest) for minutes, *rest in self.inputs["readings"]]
-        return rules.evaluate_readings(readings, **self.rule_options)
+        options = {"revision": "2.0", **self.rule_options}
+        return rules.evaluate_readings(readings, **options)
 
 
 class Amendment(models.Model):

@@ -50,6 +50,10 @@ class ReadingRow:
     note: str
     after_signoff: bool = False
     correction: bool = False
+    baseline_used: bool = False
+    by_patient: bool = False
+    # A rescue analgesic recorded with the reading: what, and its date and time.
+    rescue: str = ""
 
     @property
     def marks(self):
@@ -57,8 +61,10 @@ class ReadingRow:
         words = []
         if self.is_decisive:
             words.append("Decisive")
+        elif self.baseline_used:
+            words.append("Baseline used")
         elif self.in_window and not self.is_baseline and not self.counted:
-            words.append("Not counted")
+            words.append("Patient entry, not counted" if self.by_patient else "Not counted")
         elif not self.is_baseline and not self.in_window and self.minutes < EARLY_MINUTES:
             words.append("Outside window")
         if self.correction:
@@ -67,6 +73,8 @@ class ReadingRow:
             words.append("After sign-off")
         if self.recalled:
             words.append("Recalled")
+        if self.rescue:
+            words.append(f"Rescue analgesic: {self.rescue}")
         return ", ".join(words)
 
 
@@ -209,6 +217,13 @@ def reading_rows(readings, evaluation, signoff=None):
                 note=reading.note,
                 after_signoff=signoff is not None and reading.created_at > signoff.signed_at,
                 correction=reading.replaces_id is not None,
+                baseline_used=index == evaluation.baseline_index,
+                by_patient=reading.source != reading.Source.STAFF,
+                rescue=(
+                    f"{reading.medication}, {display.date_time(reading.medication_at)}"
+                    if reading.rescue_at
+                    else ""
+                ),
             )
         )
     return tuple(rows)

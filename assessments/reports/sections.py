@@ -6,6 +6,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 
 from .. import display
 from .chart import PainChart
+from .criteria import criteria_section
 from .fonts import BOLD, REGULAR, markup, needs_fallback
 from .palette import DECISIVE, GRID, HEAD_FILL, INK, LABEL, MUTED, OUTCOME_COLOURS, WINDOW
 
@@ -192,40 +193,6 @@ def interpretation_box(facts, frame_width, style):
     return box
 
 
-def criteria_section(facts, frame_width, style):
-    """The criteria matrix: the same readings under each built-in profile, one row each."""
-    heading = Paragraph(
-        "Criteria met: the same readings under each published rule", style["heading"]
-    )
-    rows = [["Meets", "Rule", "Criterion", "Why"]]
-    for criterion in facts.criteria:
-        mark = {True: "✓ yes", False: "✗ no", None: "… not yet"}[criterion.meets]
-        rows.append(
-            [
-                mark,
-                criterion.profile.key,
-                criterion.profile.criterion,
-                Paragraph(markup(criterion.why), style["cell"]),
-            ]
-        )
-    widths = [40, 84, 150]
-    table = Table(rows, colWidths=[*widths, frame_width - sum(widths)], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), REGULAR, 8),
-                ("FONT", (0, 0), (-1, 0), BOLD, 7.5),
-                ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.35, GRID),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6),
-            ]
-        )
-    )
-    return [KeepTogether([heading, table]), Spacer(0, 6)]
-
-
 def readings_section(facts, frame_width, style):
     heading = Paragraph("Pain readings (0–10 numeric rating scale)", style["heading"])
     if not facts.readings:
@@ -248,8 +215,9 @@ def readings_section(facts, frame_width, style):
     ]
     for index, row in enumerate(facts.readings, start=1):
         marks = row.marks
-        if row.note:
-            marks = Paragraph(markup(f"{marks}. {row.note}" if marks else row.note), style["cell"])
+        if row.note or row.rescue:
+            text = f"{marks}. {row.note}" if marks and row.note else marks or row.note
+            marks = Paragraph(markup(text), style["cell"])
         rows.append(
             [
                 row.phase,
@@ -271,19 +239,21 @@ def readings_section(facts, frame_width, style):
             commands.append(("TEXTCOLOR", (0, index), (0, index), LABEL))
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(commands))
-    decides = (
-        "every counted reading in it must meet the rule, so the least relief decides"
-        if facts.evaluation.method == "sustained"
-        else "the most relief in it decides (rule 1.0)"
-    )
-    key = Paragraph(
-        f"Shaded: the {display.window_label()} window; {decides} (\u201cDecisive\u201d). "
-        "\u201cNot counted\u201d: in the window but not read by the rule (another context than "
-        "the baseline, or patient-reported). Reduction: from the baseline, as the rule "
-        "computes it.",
-        style["small"],
-    )
+    key = Paragraph(markup(readings_legend(facts.evaluation)), style["small"])
     return [heading, table, Spacer(0, 2), key]
+
+
+def readings_legend(evaluation):
+    """The readings table's key: how the rule read the readings it shows."""
+    decisive = (
+        "the most relief (rule 1.0)" if evaluation.method == "best" else "the least relief counted"
+    )
+    return (
+        f"Shaded: the {display.window_label()} window (staff readings). \u201cDecisive\u201d: "
+        f"{decisive}. \u201cBaseline used\u201d: the reading the rule took. \u201cNot "
+        "counted\u201d: another context than the baseline; patient entries in the window are "
+        "never counted. Reduction: from the baseline, as the rule computes it."
+    )
 
 
 def follow_up_section(facts, frame_width, style):

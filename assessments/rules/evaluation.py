@@ -6,18 +6,23 @@ from decimal import Decimal
 from numbers import Real
 from typing import Any
 
+from . import confounders as confounding
+from . import flags
+from .bands import Counted, read_band
+from .missing import baseline_problem, context_notes, missing_reading
 from .terms import (
     CONFOUNDER_POLICIES,
-    CONTEXT_WORDS,
-    CONTEXTS,
+    CURRENT_REVISION,
     DEFAULT_NEGATIVE_BELOW,
     DEFAULT_THRESHOLD,
-    EXTRA_ARTICULAR,
     LOW_BASELINE,
     METHODS,
+    REVISIONS,
+    SOURCES,
+    STALE_BASELINE_MINUTES,
     WINDOW_END_MINUTES,
-    WINDOW_START_MINUTES,
     Evaluation,
+    Flag,
     Minutes,
     Outcome,
     Reading,
@@ -28,38 +33,26 @@ from .terms import (
     check_percent,
     check_score,
     check_threshold,
-    comparator_words,
-    format_minutes,
     in_window,
     meets,
-    round_percent,
 )
 
 
 def as_reading(raw: Reading | tuple) -> Reading:
     if isinstance(raw, Reading):
-        minutes, score, context = raw.minutes, raw.score, raw.context
-    elif isinstance(raw, tuple) and len(raw) in (2, 3):
-        minutes, score, context = (*raw, None) if len(raw) == 2 else raw
+        minutes, score, context, source = raw.minutes, raw.score, raw.context, raw.source
+    elif isinstance(raw, tuple) and 2 <= len(raw) <= 4:
+        minutes, score, context, source = (*raw, None, None)[:4]
     else:
         raise ValueError(
-            f"A reading is (minutes, score) or (minutes, score, context), got {raw!r}."
+            "A reading is (minutes, score), (minutes, score, context) or (minutes, score, "
+            f"context, source), got {raw!r}."
         )
     if isinstance(minutes, bool) or not isinstance(minutes, Real | Decimal):
         raise ValueError(f"Minutes after the injection must be a number, got {minutes!r}.")
-    return Reading(minutes, check_score(score), check_context(context))
-
-
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-def decisive_phrase(reading: Reading, counted: int, method: str) -> str:
-    at = f"{reading.score}/10 at {format_minutes(reading.minutes)} minutes"
-    if counted < 2:
-        return at
-    which = "the least relief" if method == "sustained" else "the most relief"
-    return f"{at} ({which} of {counted} readings in the window)"
+    if source is not None:
+        check_choice(source, SOURCES, "Source")
+    return Reading(minutes, check_score(score), check_context(context), source)
 
 
 @dataclass(frozen=True)
@@ -71,6 +64,13 @@ class Options:
     method: str = "sustained"
     negative_below: int = DEFAULT_NEGATIVE_BELOW
     confounder_policy: str = "warn"
+    min_baseline: int | None = None
+    revision: str = CURRENT_REVISION
+
+    @property
+    def legacy(self) -> bool:
+        """Rule 2.0, for sign-offs made before 2.1."""
+        return self.revision == "2.0"
 
     @classmethod
     def checked(
@@ -80,14 +80,27 @@ class Options:
         method: str,
         negative_below: int | None,
         confounder_policy: str,
+        min_baseline: int | None = None,
+        revision: str = CURRENT_REVISION,
     ) -> "Options":
         check_threshold(threshold)
         check_choice(method, METHODS, "Method")
         check_choice(confounder_policy, CONFOUNDER_POLICIES, "Confounder policy")
+        check_choice(revision, REVISIONS, "Revision")
         if negative_below is None:
             negative_below = min(DEFAULT_NEGATIVE_BELOW, threshold)
         check_percent(negative_below, "The negative band", 0, threshold)
-        return cls(threshold, bool(inclusive), method, negative_below, confounder_policy)
+        if min_baseline is not None:
+            check_score(min_baseline, "The minimum baseline")
+        return cls(
+            threshold,
+            bool(inclusive),
+            method,
+            negative_below,
+            confounder_policy,
+            min_baseline or None,
+            revision,
+        )
 
 
 def evaluate(
@@ -99,32 +112,72 @@ def evaluate(
     method: str = "sustained",
     negative_below: int | None = None,
     baseline_context: str | None = None,
-    confounders: Iterable[str] = (),
+    confounders: Iterable[str | tuple | list] = (),
     confounder_policy: str = "warn",
     minutes_elapsed: Minutes | None = None,
     required_context: str | None = None,
+    min_baseline: int | None = None,
+    baseline_minutes: Minutes | None = None,
+    revision: str = CURRENT_REVISION,
 ) -> Evaluation:
     """Apply the rule to a baseline score and the readings after the injection.
 
-    readings: (minutes_after_injection, score) or (minutes, score, context) tuples.
+    readings: (minutes_after_injection, score[, context[, source]]) tuples or Readings.
     minutes_elapsed: time since the injection now; None when the window has closed.
     required_context: a profile's demand on the baseline (CMS: a provoked baseline).
+    min_baseline: a profile's lowest baseline (CMS: 4/10); below it, non-diagnostic.
+    baseline_minutes: when the baseline was taken (negative), if known.
+    confounders: names (sedation), or (what, minutes taken[, when]) for pain medicine.
+    revision: "2.1" (default), or "2.0" to reproduce a sign-off made before it.
     """
-    options = Options.checked(threshold, inclusive, method, negative_below, confounder_policy)
+    options = Options.checked(
+        threshold, inclusive, method, negative_below, confounder_policy, min_baseline, revision
+    )
     if baseline is not None:
         check_score(baseline, "Baseline score")
     baseline_context = check_context(baseline_context)
     check_context(required_context)
     parsed = [as_reading(raw) for raw in readings]
-    named = tuple(str(c).strip() for c in confounders if str(c).strip())
+    names, medicines = confounding.split(confounders)
     left = None if minutes_elapsed is None else WINDOW_END_MINUTES - minutes_elapsed
     window_open = left is not None and left > 0
     matched = required_context or baseline_context
 
     windowed = [i for i, r in enumerate(parsed) if in_window(r.minutes)]
-    counted = tuple(i for i in windowed if matched is None or parsed[i].context in (None, matched))
-    other = [i for i in windowed if i not in counted]
-    context_reasons = context_notes(len(parsed), windowed, other, matched)
+    by_patient = [i for i in windowed if parsed[i].by_patient]
+    understated, other = [], []
+    counted_list = []
+    for i in windowed:
+        reading = parsed[i]
+        if reading.by_patient:
+            continue
+        if matched is None or reading.context in (None, matched):
+            counted_list.append(i)
+        elif (
+            not options.legacy
+            and matched == "rest"
+            and baseline
+            and meets(baseline, reading.score, options.threshold, options.inclusive)
+        ):
+            # Provoked pain is at least resting pain: this reading understates relief.
+            counted_list.append(i)
+            understated.append(i)
+        else:
+            other.append(i)
+    counted = tuple(counted_list)
+
+    found: set[Flag] = set()
+    context = list(context_notes(len(parsed), windowed, other, matched))
+    if by_patient:
+        found.add(Flag.PATIENT_NOT_COUNTED)
+        context.append(flags.patient_not_counted(len(by_patient)))
+    if understated:
+        found.add(Flag.CONTEXT_UNDERSTATED)
+        context.append(flags.context_understated(len(understated)))
+    if baseline is not None and 0 < baseline <= LOW_BASELINE:
+        found.add(Flag.LOW_BASELINE)
+    if baseline_minutes is not None and baseline_minutes < -STALE_BASELINE_MINUTES:
+        found.add(Flag.STALE_BASELINE)
 
     def finish(
         outcome: Outcome,
@@ -133,16 +186,24 @@ def evaluate(
         percent: Decimal | None = None,
         exactly: bool = False,
         decisive: int | None = None,
+        more: Iterable[Flag] = (),
     ) -> Evaluation:
         reading = parsed[decisive] if decisive is not None else None
-        return Evaluation(
+        marks = found | set(more)
+        notes = list(reasons.cautions)
+        if Flag.LOW_BASELINE in marks and baseline is not None:
+            notes.append(flags.low_baseline(baseline))
+        if Flag.STALE_BASELINE in marks and baseline_minutes is not None:
+            notes.append(flags.stale_baseline(baseline_minutes))
+        evaluation = Evaluation(
             outcome,
             percent,
             exactly,
             decisive,
             reading.minutes if reading else None,
             reading.score if reading else None,
-            replace(reasons, context=context_reasons),
+            replace(reasons, context=tuple(context), cautions=tuple(notes)),
+            provisional=Flag.PROVISIONAL in marks,
             baseline=baseline,
             baseline_context=baseline_context,
             threshold=options.threshold,
@@ -150,215 +211,105 @@ def evaluate(
             method=options.method,
             negative_below=options.negative_below,
             counted=counted,
+            flags=frozenset(marks),
+            min_baseline=options.min_baseline,
+            revision=options.revision,
+        )
+        read_until: Minutes | None = reading.minutes if reading else None
+        if options.method == "sustained" and counted:
+            read_until = max(parsed[i].minutes for i in counted)
+        named, excused = confounding.weigh(medicines, baseline_minutes, read_until)
+        if excused:
+            evaluation = replace(
+                evaluation,
+                reasons=replace(evaluation.reasons, context=evaluation.reasons.context + excused),
+            )
+        return confounding.apply(
+            evaluation, names + named, options.confounder_policy, options.revision
         )
 
-    problem = baseline_problem(baseline, baseline_context, required_context)
+    problem = baseline_problem(baseline, baseline_context, required_context, options.min_baseline)
     if problem is not None or baseline is None:
-        evaluation = finish(Outcome.NON_DIAGNOSTIC, problem or Reasons(""))
-        return with_confounders(evaluation, named, options)
+        below = problem is not None and problem.cause == "baseline_below_minimum"
+        return finish(
+            Outcome.NON_DIAGNOSTIC,
+            problem or Reasons(""),
+            more={Flag.BELOW_MINIMUM_BASELINE} if below else set(),
+        )
 
     if not counted:
-        if window_open and left is not None and minutes_elapsed is not None:
-            window = f"The {WINDOW_START_MINUTES}–{WINDOW_END_MINUTES} minute window"
-            if minutes_elapsed < WINDOW_START_MINUTES:
-                until = WINDOW_START_MINUTES - minutes_elapsed
-                reasons = Reasons(
-                    f"{window} opens in {format_minutes(round(Decimal(str(until)), 1))} "
-                    "minutes; the result comes from the readings taken in it.",
-                    short="window not open yet",
-                )
-            else:
-                reasons = Reasons(
-                    f"{window} is open for {format_minutes(round(Decimal(str(left)), 1))} "
-                    "more minutes, and no reading in it counts yet.",
-                    short="window open",
-                )
-            return with_confounders(finish(Outcome.PENDING, reasons), named, options)
-        if other and matched is not None:
-            reasons = Reasons(
-                f"No reading {WINDOW_START_MINUTES}–{WINDOW_END_MINUTES} minutes after the "
-                f"injection was taken {CONTEXT_WORDS[matched]}, as the baseline was: record one "
-                "during the same activity, on the same scale.",
-                short="no window reading in the baseline's context",
-                cause="no_context_reading",
-            )
-        else:
-            reasons = Reasons(
-                f"No reading was recorded {WINDOW_START_MINUTES}–{WINDOW_END_MINUTES} minutes "
-                "after the injection.",
-                short="no reading in the window",
-                cause="no_window_reading",
-            )
-        return with_confounders(finish(Outcome.NON_DIAGNOSTIC, reasons), named, options)
+        return finish(*missing_reading(window_open, minutes_elapsed, other, matched))
 
-    if options.method == "sustained":
-        decisive = max(counted, key=lambda i: (parsed[i].score, -parsed[i].minutes))
-    else:
-        decisive = min(counted, key=lambda i: (parsed[i].score, parsed[i].minutes))
-    score = parsed[decisive].score
-    percent = Decimal((baseline - score) * 100) / Decimal(baseline)
-    outcome, headline, cautions = read_result(
+    band = read_band(
         baseline,
-        score,
-        percent,
-        decisive_phrase(parsed[decisive], len(counted), options.method),
+        [Counted(i, parsed[i].minutes, parsed[i].score) for i in counted],
         options,
     )
     if window_open:
-        cautions.append(
-            f"Provisional: the window is open until {WINDOW_END_MINUTES} minutes; "
-            + (
-                "a later reading in it can still lower the result."
-                if options.method == "sustained"
-                else "a later reading in it can still change the result."
-            )
-        )
-    if baseline <= LOW_BASELINE:
-        cautions.append(
-            f"Caution: the baseline was low ({baseline}/10), so one point changes the "
-            "percentage a lot."
-        )
+        band.cautions.append(flags.provisional(options.method))
+    decisive = band.decisive
+    score = parsed[decisive].score
     exactly = (baseline - score) * 100 == options.threshold * baseline
+    marks = set(band.flags)
+    if exactly:
+        marks.add(Flag.AT_THRESHOLD)
+    if window_open:
+        marks.add(Flag.PROVISIONAL)
     reasons = Reasons(
-        headline,
+        band.headline,
         at_threshold=(
             at_threshold_sentence(options.threshold, options.inclusive) if exactly else ""
         ),
-        cautions=tuple(cautions),
+        cautions=tuple(band.cautions),
     )
-    evaluation = finish(outcome, reasons, percent=percent, exactly=exactly, decisive=decisive)
-    return with_confounders(replace(evaluation, provisional=window_open), named, options)
-
-
-def baseline_problem(
-    baseline: int | None, baseline_context: str | None, required_context: str | None
-) -> Reasons | None:
-    """Why the baseline cannot anchor a reduction, or None when it can."""
-    if baseline is None:
-        return Reasons(
-            "No baseline score was recorded before the injection.",
-            short="no baseline",
-            cause="no_baseline",
-        )
-    if baseline == 0:
-        return Reasons(
-            "Baseline pain is 0/10, so a reduction cannot be measured.",
-            short="baseline 0/10",
-            cause="baseline_zero",
-        )
-    if required_context and baseline_context != required_context:
-        taken = CONTEXT_WORDS.get(baseline_context or "", "in no recorded context")
-        return Reasons(
-            f"The baseline was taken {taken}; this rule needs one "
-            f"{CONTEXT_WORDS[required_context]}.",
-            short=f"needs a {required_context} baseline",
-            cause="baseline_context",
-        )
-    return None
-
-
-def read_result(
-    baseline: int, score: int, percent: Decimal, phrase: str, options: Options
-) -> tuple[Outcome, str, list[str]]:
-    """The band a decisive score falls in: (outcome, headline, cautions)."""
-    drop = baseline - score
-    shown = f"{round_percent(percent)} %"
-    comparator = comparator_words(options.inclusive)
-    if drop <= 0 or drop * 100 < options.negative_below * baseline:
-        if drop <= 0:
-            change = "did not fall" if drop == 0 else "rose"
-            headline = f"Pain {change}: {baseline}/10 before, {phrase} (reduction {shown})"
-        else:
-            headline = (
-                f"Pain fell from {baseline}/10 to {phrase}: a reduction of {shown}, "
-                f"less than {options.negative_below} %"
-            )
-        return (
-            Outcome.NEGATIVE,
-            headline + ": intra-articular SI joint pain is unlikely.",
-            [EXTRA_ARTICULAR],
-        )
-    if meets(baseline, score, options.threshold, options.inclusive):
-        return (
-            Outcome.POSITIVE,
-            f"Pain fell from {baseline}/10 to {phrase}: a reduction of {shown}, {comparator} "
-            f"{options.threshold} %: consistent with SI joint pain (a single block).",
-            [],
-        )
-    return (
-        Outcome.INDETERMINATE,
-        f"Pain fell from {baseline}/10 to {phrase}: a reduction of {shown}, "
-        f"{options.negative_below} % or more but not {comparator} {options.threshold} %: "
-        "partial relief.",
-        [],
+    percent = Decimal((baseline - score) * 100) / Decimal(baseline)
+    return finish(
+        band.outcome, reasons, percent=percent, exactly=exactly, decisive=decisive, more=marks
     )
 
 
-def context_notes(
-    count: int, windowed: list[int], other: list[int], matched: str | None
-) -> tuple[str, ...]:
-    notes = []
-    outside = count - len(windowed)
-    if outside:
-        notes.append(
-            f"{plural(outside, 'reading', 'readings')} outside the {WINDOW_START_MINUTES}–"
-            f"{WINDOW_END_MINUTES} minute window {'is' if outside == 1 else 'are'} shown but "
-            "never decisive."
-        )
-    if other and matched is not None:
-        taken = CONTEXT_WORDS[next(c for c in CONTEXTS if c != matched)]
-        notes.append(
-            f"{plural(len(other), 'reading', 'readings')} in the window taken {taken}, unlike "
-            f"the baseline ({CONTEXT_WORDS[matched]}): listed, not counted; a different context "
-            "overstates or understates relief."
-        )
-    return tuple(notes)
+def choose_baseline(
+    parsed: list[Reading],
+    *,
+    context: str | None = None,
+    revision: str = CURRENT_REVISION,
+) -> int | None:
+    """The index of the baseline reading: staff readings before the injection only.
 
-
-def with_confounders(
-    evaluation: Evaluation, confounders: tuple[str, ...], options: Options
-) -> Evaluation:
-    """Name the confounders; under the "non_diagnostic" policy they decide the outcome."""
-    if not confounders:
-        return evaluation
-    named = "; ".join(confounders)
-    if options.confounder_policy == "warn":
-        note = (
-            f"Confounders: {named}. They can make relief look larger than the block gave; "
-            "the outcome stands, read it with them in mind."
-        )
-        return replace(evaluation, reasons=replace(evaluation.reasons, confounders=(note,)))
-    if evaluation.outcome is Outcome.NON_DIAGNOSTIC:
-        note = f"Also confounded: {named}."
-        return replace(evaluation, reasons=replace(evaluation.reasons, confounders=(note,)))
-    computed = evaluation.reasons.headline
-    return replace(
-        evaluation,
-        outcome=Outcome.NON_DIAGNOSTIC,
-        at_threshold=False,
-        provisional=False,
-        reasons=Reasons(
-            f"Non-diagnostic: confounded by {named} (the clinic's confounder policy).",
-            confounders=(f"Without them the rule would have said: {computed}",),
-            context=evaluation.reasons.context,
-            short=f"confounded by {named}",
-            cause="confounded",
-        ),
-    )
+    Rule 2.1: with `context` (a profile's demand), the latest in that context; otherwise the
+    latest provoked one when any staff window reading was provoked (the index pain is what
+    the block is meant to relieve); otherwise, and under rule 2.0, the latest of all.
+    """
+    before = [i for i, r in enumerate(parsed) if r.minutes < 0 and not r.by_patient]
+    latest = max(before, key=lambda i: parsed[i].minutes, default=None)
+    if revision == "2.0" or latest is None:
+        return latest
+    if context is None and any(
+        in_window(r.minutes) and r.context == "provoked" and not r.by_patient for r in parsed
+    ):
+        context = "provoked"
+    if context is None:
+        return latest
+    in_context = [i for i in before if parsed[i].context == context]
+    return max(in_context, key=lambda i: parsed[i].minutes, default=latest)
 
 
 def evaluate_readings(readings: Iterable[Reading | tuple], **options: Any) -> Evaluation:
     """Evaluate every reading of an injection, the baseline taken from those before it.
 
-    The baseline is the latest reading before the injection (negative minutes), and its
-    context is the one the others must match; indexes in the result refer to `readings`.
+    The baseline is chosen by `choose_baseline`; its context is the one the others must
+    match (unless `baseline_context` is given: None matches every context, as rule 1.0
+    did). Indexes in the result refer to `readings`.
     """
     parsed = [as_reading(raw) for raw in readings]
-    before = [i for i, r in enumerate(parsed) if r.minutes < 0]
+    wanted = options.get("required_context") or options.get("baseline_context")
+    latest = choose_baseline(
+        parsed, context=wanted, revision=options.get("revision", CURRENT_REVISION)
+    )
     after = [i for i, r in enumerate(parsed) if r.minutes >= 0]
-    latest = max(before, key=lambda i: parsed[i].minutes, default=None)
     baseline = parsed[latest] if latest is not None else None
     options.setdefault("baseline_context", baseline.context if baseline else None)
+    options.setdefault("baseline_minutes", baseline.minutes if baseline else None)
     evaluation = evaluate(
         baseline.score if baseline else None, [parsed[i] for i in after], **options
     )
@@ -367,4 +318,5 @@ def evaluate_readings(readings: Iterable[Reading | tuple], **options: Any) -> Ev
         evaluation,
         decisive_index=None if decisive is None else after[decisive],
         counted=tuple(after[i] for i in evaluation.counted),
+        baseline_index=latest,
     )

@@ -18,6 +18,13 @@ DEFAULT_NEGATIVE_BELOW = 50
 LOW_BASELINE = 3
 METHODS = ("sustained", "best")
 CONTEXTS = ("rest", "provoked")
+# Who took a reading: staff at the bedside, or the patient (diary link, paper diary).
+SOURCES = ("staff", "patient")
+# The rule's revisions: "2.0" reproduces sign-offs made before 2.1 (stored without one).
+REVISIONS = ("2.0", "2.1")
+CURRENT_REVISION = "2.1"
+# A baseline taken longer than this before the injection may not be the pain of the day.
+STALE_BASELINE_MINUTES = 4 * 60
 CONFOUNDER_POLICIES = ("warn", "non_diagnostic")
 # The follow-up week: days 1 to 7 after the injection day, counted in the clinic's zone.
 FOLLOW_UP_DAYS = 7
@@ -48,11 +55,33 @@ OUTCOME_LABELS = {
 FINAL_OUTCOMES = tuple(outcome for outcome in Outcome if outcome is not Outcome.PENDING)
 
 
+class Flag(StrEnum):
+    """What a reviewer should know about a result, as codes: no caller matches words. Each
+    has one sentence in the reasons, written in rules/flags.py."""
+
+    NOT_SUSTAINED = "not_sustained"
+    LOW_BASELINE = "low_baseline"
+    STALE_BASELINE = "stale_baseline"
+    CONTEXT_UNDERSTATED = "context_understated"
+    CONFOUNDED = "confounded"
+    AT_THRESHOLD = "at_threshold"
+    PROVISIONAL = "provisional"
+    BELOW_MINIMUM_BASELINE = "below_minimum_baseline"
+    PATIENT_NOT_COUNTED = "patient_not_counted"
+
+
 @dataclass(frozen=True)
 class Reading:
     minutes: Minutes
     score: int
     context: str | None = None
+    # "staff" or "patient"; None is staff. A patient's entry is never the baseline and never
+    # counted in the window (the diary is for the hours and days after it).
+    source: str | None = None
+
+    @property
+    def by_patient(self) -> bool:
+        return self.source == "patient"
 
 
 # Why the rule found a block non-diagnostic: a stored key and its words for a table.
@@ -60,6 +89,7 @@ NON_DIAGNOSTIC_CAUSES = {
     "no_baseline": "no baseline",
     "baseline_zero": "baseline 0/10",
     "baseline_context": "baseline not in the profile's context",
+    "baseline_below_minimum": "baseline below the profile's minimum",
     "no_window_reading": "no reading in the window",
     "no_context_reading": "no window reading in the baseline's context",
     "confounded": "confounded (the clinic's confounder policy)",
@@ -116,6 +146,13 @@ class Evaluation:
     negative_below: int = DEFAULT_NEGATIVE_BELOW
     # Indexes (into the readings as given) of the in-window readings that counted.
     counted: tuple[int, ...] = field(default=())
+    # The reading taken as the baseline (evaluate_readings; None from evaluate()).
+    baseline_index: int | None = None
+    flags: frozenset[Flag] = frozenset()
+    # The confounders that could have enlarged this result, in words (also in the reasons).
+    confounders: tuple[str, ...] = ()
+    min_baseline: int | None = None
+    revision: str = CURRENT_REVISION
 
     @property
     def percent_display(self) -> str:
@@ -126,7 +163,14 @@ class Evaluation:
 
     @property
     def rule_text(self) -> str:
-        return rule_text(self.threshold, self.inclusive, self.method, self.negative_below)
+        return rule_text(
+            self.threshold,
+            self.inclusive,
+            self.method,
+            self.negative_below,
+            min_baseline=self.min_baseline,
+            revision=self.revision,
+        )
 
     @property
     def at_threshold_sentence(self) -> str:
@@ -147,16 +191,24 @@ def rule_text(
     inclusive: bool = False,
     method: str = "sustained",
     negative_below: int = DEFAULT_NEGATIVE_BELOW,
+    *,
+    min_baseline: int | None = None,
+    revision: str = CURRENT_REVISION,
 ) -> str:
     readings = (
         "at every reading" if method == "sustained" else "at the best reading"
     ) + f" {WINDOW_START_MINUTES}–{WINDOW_END_MINUTES} minutes after the injection"
+    both_ways = method == "sustained" and revision != "2.0"
     negative = (
-        f"below {negative_below} % is negative" if negative_below else "no reduction is negative"
+        f"below {negative_below} %{' at every reading' if both_ways else ''} is negative"
+        if negative_below
+        else "no reduction is negative"
     )
+    between = "in between or mixed" if both_ways else "in between"
+    minimum = f" A baseline below {min_baseline}/10 is non-diagnostic." if min_baseline else ""
     return (
         f"Positive when pain falls by {comparator_words(inclusive)} {threshold} % {readings}; "
-        f"{negative}, in between is indeterminate."
+        f"{negative}, {between} is indeterminate.{minimum}"
     )
 
 
@@ -209,21 +261,34 @@ def in_window(minutes: Minutes) -> bool:
     return WINDOW_START_MINUTES <= minutes <= WINDOW_END_MINUTES
 
 
+def round_minutes(minutes: Minutes) -> Decimal:
+    """Minutes to one decimal at most, half up: 23.7666… → 23.8, 25.0 → 25, -5 → -5."""
+    value = Decimal(str(minutes)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if value == value.to_integral_value():
+        return value.to_integral_value() + 0  # + 0: no "-0"
+    return value
+
+
 def format_minutes(minutes: Minutes) -> str:
-    value = Decimal(str(minutes)).normalize()
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """A minute count as a number in words: "23.8", "25", "-5" (one decimal at most)."""
+    return f"{round_minutes(minutes):f}"
+
+
+def minutes_text(minutes: Minutes) -> str:
+    """A minute count in words, the one way every page, report and export writes one:
+    "23.8 min", "25 min"."""
+    return f"{format_minutes(minutes)} min"
 
 
 def duration_words(minutes: Minutes | None) -> str:
-    """Minutes after the injection in words: 20 → "20 min", 130 → "2 h 10 min", 180 → "3 h"
-    (whole minutes, rounded)."""
+    """Minutes after the injection in words: 23.77 → "23.8 min" (minutes_text, under an
+    hour), 130 → "2 h 10 min", 180 → "3 h" (whole minutes from an hour on)."""
     if minutes is None:
         return "?"
-    whole = int(Decimal(str(minutes)).to_integral_value())
+    if abs(round_minutes(minutes)) < 60:
+        return minutes_text(minutes)
+    whole = int(Decimal(str(minutes)).to_integral_value(rounding=ROUND_HALF_UP))
     hours, rest = divmod(whole, 60)
-    if not hours:
-        return f"{rest} min"
     return f"{hours} h" + (f" {rest} min" if rest else "")
 
 

@@ -71,10 +71,8 @@ def outcome_under(profile: Profile):
                 Q(outcome=rules.Outcome.NON_DIAGNOSTIC) | Q(decisive_score__isnull=True),
                 then=Value(rules.Outcome.NON_DIAGNOSTIC.value),
             ),
-            When(
-                Q(drop_100__lte=0) | Q(drop_100__lt=F("negative_100")),
-                then=Value(rules.Outcome.NEGATIVE.value),
-            ),
+            # Rule 2.1: negative only when every counted reading was; the stored outcome says.
+            When(Q(outcome=rules.Outcome.NEGATIVE), then=Value(rules.Outcome.NEGATIVE.value)),
             When(meets, then=Value(rules.Outcome.POSITIVE.value)),
             default=Value(rules.Outcome.INDETERMINATE.value),
         ),

@@ -9,6 +9,7 @@ from functools import partial
 from django import template
 
 from assessments import display
+from assessments.rules.profiles import MATRIX_TITLE
 
 register = template.Library()
 
@@ -29,6 +30,7 @@ FILTERS = {
     "window_times": display.window_times,  # "09:20–09:30 CET"
     "percent": display.percent,  # "87.5 %"
     "duration": display.duration,  # "2 h 10 min"
+    "minutes": display.minutes,  # "23.8 min"
     "keep_together": lambda text: display.keep_together(str(text)),  # no break in "87.5 %"
     "person": display.person,  # full name
     "iso": display.iso,  # for the browser's countdowns
@@ -51,6 +53,20 @@ def result_badge(result, short=True):
 @register.simple_tag
 def window_label():
     return display.window_label()
+
+
+@register.simple_tag
+def criteria_title():
+    return MATRIX_TITLE
+
+
+CRITERION_MARKS = {"yes": "✓", "no": "✗", "pending": "○", "not-applicable": "–"}
+
+
+@register.filter
+def criterion_mark(criterion):
+    """The row's sign: ✓ meets, ✗ does not, ○ not yet, – not applicable."""
+    return CRITERION_MARKS[criterion.status]
 
 
 @register.filter

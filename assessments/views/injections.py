@@ -111,6 +111,11 @@ def injection_record(request, pk, now):
             "result": injection.result_of(evaluation, signoff),
             "criteria": injection.criteria(readings, now=now),
             "decisive": readings[decisive] if decisive is not None else None,
+            "baseline": (
+                readings[evaluation.baseline_index]
+                if evaluation.baseline_index is not None
+                else None
+            ),
             "relief": injection.relief(readings),
             "diary": completeness(slots),
             "slots": slots,

@@ -6,12 +6,14 @@ from django.core.management.base import BaseCommand
 from assessments import services
 from assessments.models import Injection, evaluated_rule, primary_profile
 
+COLUMNS = ("outcome", "percent_reduction", "evaluated_rule")
+
 
 class Command(BaseCommand):
     help = (
         "Recompute stored evaluations after the rule changes (a new rule version, SI_PROFILE "
         "or SI_CONFOUNDER_POLICY). Signed injections keep the evaluation they were signed "
-        "with. Says how many outcomes changed, and from what to what."
+        "with. Says how many outcomes changed, from what to what, and which injections moved."
     )
 
     def add_arguments(self, parser):
@@ -26,11 +28,12 @@ class Command(BaseCommand):
             ids = Injection.objects.filter(locked_at__isnull=True).values_list("pk", flat=True)
         else:
             ids = services.stale_injections()
-        before = dict(Injection.objects.filter(pk__in=ids).values_list("pk", "outcome"))
+        before = stored(Injection.objects.filter(pk__in=ids))
         for injection_id in before:
             services.refresh_evaluation(injection_id)
-        after = dict(Injection.objects.filter(pk__in=before).values_list("pk", "outcome"))
-        moves = Counter((before[pk], after[pk]) for pk in before if before[pk] != after[pk])
+        after = stored(Injection.objects.filter(pk__in=before))
+        moved = [pk for pk in before if before[pk]["outcome"] != after[pk]["outcome"]]
+        moves = Counter((before[pk]["outcome"], after[pk]["outcome"]) for pk in moved)
         profile = primary_profile()
         self.stdout.write(
             f"Recomputed {len(before)} injection(s) under {profile.key} ({profile.criterion}; "
@@ -39,3 +42,22 @@ class Command(BaseCommand):
         )
         for (old, new), count in sorted(moves.items()):
             self.stdout.write(f"  {old} → {new}: {count}")
+        if moved:
+            self.stdout.write("Moved (injection, outcome and % reduction before → after):")
+        names = {pk: str(injection) for pk, injection in Injection.objects.in_bulk(moved).items()}
+        for pk in sorted(moved):
+            old, new = before[pk], after[pk]
+            self.stdout.write(
+                f"  {names[pk]}: {old['outcome']} {percent(old)} → {new['outcome']} "
+                f"{percent(new)} (was {old['evaluated_rule'] or 'rule 1.0'})"
+            )
+
+
+def stored(queryset):
+    """{pk: the stored evaluation's outcome, percent and rule}."""
+    return {row["pk"]: row for row in queryset.values("pk", *COLUMNS)}
+
+
+def percent(row):
+    value = row["percent_reduction"]
+    return "(—)" if value is None else f"({value} %)"
