@@ -205,14 +205,15 @@ class QuickReadingForm(forms.ModelForm):
             return cleaned  # the model says so on the field
         if minutes < 0:
             self.add_error("recorded_at", before_injection(injection))
-        elif needs_confirmation(minutes):
-            if not (cleaned.get("confirmed") and confirmed_time(cleaned) == recorded_at):
-                self.confirmation = recorded_at.isoformat()
-                self.confirmation_label = (
-                    f"Yes, {display.clock(recorded_at)} is right: save it as "
-                    f"{minutes_words(minutes)} after the injection (listed, not counted)."
-                )
-                self.add_error("recorded_at", outside_window(injection, minutes))
+        elif needs_confirmation(minutes) and not (
+            cleaned.get("confirmed") and confirmed_time(cleaned) == recorded_at
+        ):
+            self.confirmation = recorded_at.isoformat()
+            self.confirmation_label = (
+                f"Yes, {display.clock(recorded_at)} is right: save it as "
+                f"{minutes_words(minutes)} after the injection (listed, not counted)."
+            )
+            self.add_error("recorded_at", outside_window(injection, minutes))
         return cleaned
 
     def minutes_after_hint(self):
