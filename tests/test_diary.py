@@ -184,10 +184,10 @@ def test_posts_are_limited_per_link_and_hour(client, link, injection, settings):
     assert patient_entries(injection).count() == 2
 
 
-def test_a_link_lasts_until_the_end_of_follow_up_day_eight(injection, settings):
+def test_a_link_lasts_until_the_end_of_follow_up_day_seven(injection, settings):
     settings.TIME_ZONE = "Europe/Paris"
     link = DiaryLink.issue(injection)
-    last_day = timezone.localdate(injection.performed_at) + timedelta(days=9)
+    last_day = timezone.localdate(injection.performed_at) + timedelta(days=8)
     assert timezone.localtime(link.expires_at).date() == last_day
     assert timezone.localtime(link.expires_at).strftime("%H:%M") == "00:00"
 
