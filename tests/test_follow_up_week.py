@@ -281,7 +281,7 @@ def test_the_sign_off_page_shows_what_it_signs(client, clinician, make_injection
     client.force_login(clinician)
     html = client.get(sign_url(injection)).content.decode().replace("\xa0", " ")
     assert "Readings signed" in html and "1/10" in html and "2/10" in html and "8/10" in html
-    assert "Meets CMS-LCD-2023" in html and "The follow-up week goes on" in html
+    assert "CMS-LCD-2023@2, reduction" in html and "The follow-up week goes on" in html
     assert 'name="outcome"' in html and 'name="reason"' in html
 
 

@@ -69,8 +69,8 @@ def test_a_reading_with_seconds_prints_to_one_decimal_everywhere(
     signing_html = sign_page.content.decode()
     # The admin's own icons are SVG paths full of decimals: read the evaluation only.
     signing_html = signing_html[signing_html.index('<div class="si-evaluation">') :]
-    signing_html = signing_html[: signing_html.index("</div>")]
-    assert "2/10 at 23.8 min" in signing_html
+    signing_html = signing_html[: signing_html.index("</section>")]
+    assert escape(display.keep_together("2/10 at 23.8 min")) in signing_html
     pdf = pdf_text(render_report(injection))
     assert "2/10 at 23.8 min" in pdf and "reading at 23.8 min" in pdf
     exports = {key: export_text(key, injection) for key in ("csv", "csv-wide", "redcap", "fhir")}

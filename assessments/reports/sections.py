@@ -251,8 +251,8 @@ def readings_legend(evaluation):
     return (
         f"Shaded: the {display.window_label()} window (staff readings). \u201cDecisive\u201d: "
         f"{decisive}. \u201cBaseline used\u201d: the reading the rule took. \u201cNot "
-        "counted\u201d: another context than the baseline; patient entries in the window are "
-        "never counted. Reduction: from the baseline, as the rule computes it."
+        "counted\u201d: another context, or a patient entry. Reduction: from the "
+        "baseline, as the rule computes it."
     )
 
 
