@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import services
 from ..models import DiaryLink, FollowUpCall, Injection, PainReading
@@ -44,8 +45,10 @@ def add_patient_entry(link: DiaryLink, **fields: Any) -> PainReading:
         raise ValidationError(refusal, code="closed")
     if posts_in_the_last_hour(link, now) >= settings.DIARY_POSTS_PER_HOUR:
         raise ValidationError(
-            "You have sent a lot of entries in the last hour. Please try again later, or call "
-            "the clinic.",
+            _(
+                "You have sent a lot of entries in the last hour. Please try again later, or "
+                "call the clinic."
+            ),
             code="rate",
         )
     reading = PainReading(

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from .injection import Injection
@@ -92,11 +93,11 @@ class DiaryLink(models.Model):
         """Why the link cannot take an entry now, in the patient's words; "" when it can."""
         now = now or timezone.now()
         if self.revoked_at is not None:
-            return "This diary link has been switched off by the clinic."
+            return _("This diary link has been switched off by the clinic.")
         if now >= self.expires_at:
-            return "This diary link has ended: your follow-up week is over."
+            return _("This diary link has ended: your follow-up week is over.")
         if self.injection.is_locked:
-            return "Your clinician has already completed this record, so it is closed."
+            return _("Your clinician has already completed this record, so it is closed.")
         return ""
 
 
