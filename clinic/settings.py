@@ -70,6 +70,20 @@ def env_range(name, default):
     return (low, high)
 
 
+def env_clock_range(name, default):
+    value = os.environ.get(name) or default
+    start, _, end = value.partition("-")
+    try:
+        start, end = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+    except ValueError:
+        start = end = None
+    if start is None or start == end:
+        raise ImproperlyConfigured(
+            f"{name} must be two different clock times like 21:00-08:00, not {value!r}."
+        )
+    return (start, end)
+
+
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -312,12 +326,8 @@ if PHONE_REGION and not (len(PHONE_REGION) == 2 and PHONE_REGION.isalpha()):
 
 # Diary reminders (assessments/reminders/, `manage.py send_reminders`): none in the quiet
 # hours (clinic time); the loop sleeps REMINDER_LOOP_SECONDS between rounds.
-REMINDER_QUIET_HOURS = tuple(
-    env_clock("REMINDER_QUIET_HOURS", part)
-    for part in (os.environ.get("REMINDER_QUIET_HOURS") or "21:00-08:00").split("-", 1)
-)
-if len(REMINDER_QUIET_HOURS) != 2 or REMINDER_QUIET_HOURS[0] == REMINDER_QUIET_HOURS[1]:
-    raise ImproperlyConfigured("REMINDER_QUIET_HOURS must be two different times like 21:00-08:00.")
+
+REMINDER_QUIET_HOURS = env_clock_range("REMINDER_QUIET_HOURS", "21:00-08:00")
 REMINDER_LOOP_SECONDS = env_int("REMINDER_LOOP_SECONDS", 60)
 
 # Email: SMTP from the environment; with DEBUG and no EMAIL_HOST, printed on the console.
@@ -353,7 +363,9 @@ TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
 TWILIO_API_URL = os.environ.get("TWILIO_API_URL", "https://api.twilio.com").rstrip("/")
 if not TWILIO_API_URL.startswith(("https://", "http://")):
-    raise ImproperlyConfigured(f"TWILIO_API_URL must be an http(s) address, not {TWILIO_API_URL!r}.")
+    raise ImproperlyConfigured(
+        f"TWILIO_API_URL must be an http(s) address, not {TWILIO_API_URL!r}."
+    )
 if SMS_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_FROM):
     raise ImproperlyConfigured(
         "SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM."

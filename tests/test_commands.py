@@ -21,10 +21,10 @@ def run(*args):
 
 def test_seed_demo_covers_every_result_and_runs_twice_without_duplicates(db):
     run("setup_roles")
-    assert "22 new patient(s)" in run("seed_demo")
+    assert "23 new patient(s)" in run("seed_demo")
     counts = (Patient.objects.count(), Injection.objects.count())
     assert "0 new patient(s)" in run("seed_demo")
-    assert (Patient.objects.count(), Injection.objects.count()) == counts == (22, 22)
+    assert (Patient.objects.count(), Injection.objects.count()) == counts == (23, 23)
     results = {injection.result() for injection in Injection.objects.all()}
     assert {result.outcome for result in results} == set(Outcome)
     assert any(result.provisional for result in results)

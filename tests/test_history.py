@@ -85,7 +85,7 @@ def test_seed_demo_records_history_including_the_bulk_path(db):
 def test_seed_demo_skips_bulk_history_only_when_asked(db):
     call_command("seed_demo", "--patients", "30", "--skip-history", stdout=StringIO())
     assert Patient.history.filter(mrn__startswith="SYN-").count() == 0
-    assert Patient.history.filter(mrn__startswith="DEMO-").count() == 22
+    assert Patient.history.filter(mrn__startswith="DEMO-").count() == 23
 
 
 def test_audit_trail_lists_injection_and_reading_changes_readably(

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
@@ -156,11 +157,13 @@ def deliver(channel: str, address: str, reminder: Reminder) -> str:
         if backend is None:
             raise sms.SmsError("text messages are switched off (SMS_BACKEND)")
         return backend.send(address, message.text)
+    message_id = make_msgid()
     email = EmailMessage(
         subject=message.subject,
         body=message.body,
         to=[address],
         headers={
+            "Message-ID": message_id,
             "Content-Language": message.language,
             "Auto-Submitted": "auto-generated",
             # One tap in the mail app (RFC 8058): a POST to the opt-out page.
@@ -169,7 +172,7 @@ def deliver(channel: str, address: str, reminder: Reminder) -> str:
         },
     )
     email.send(fail_silently=False)
-    return str(email.message()["Message-ID"] or "")[:100]
+    return message_id[:100]
 
 
 @transaction.atomic
