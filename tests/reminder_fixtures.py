@@ -1,7 +1,7 @@
 """What the reminder tests share: a real SMTP server on 127.0.0.1 (aiosmtpd) and a patient
 who agreed to reminders, in a clinic in Madrid, on a fixed day.
 
-Import the fixtures into a test module: `from tests.reminder_fixtures import inbox, ...`.
+conftest.py loads this module as a plugin, so every test module can use the fixtures.
 """
 
 import socket

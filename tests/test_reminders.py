@@ -12,14 +12,7 @@ from assessments.diary import services as diary
 from assessments.models import PainReading, Reminder, ReminderSend
 from assessments.reminders.sending import claim, plan, run_round, send_one
 from assessments.reminders.services import stop_reminders
-from tests.reminder_fixtures import (  # noqa: F401 - fixtures
-    SITE,
-    at,
-    clinic_settings,
-    inbox,
-    remindable,
-    smtp_server,
-)
+from tests.reminder_fixtures import SITE, at
 
 pytestmark = pytest.mark.django_db
 HOUR_SLOTS_FILLED = [(15, 3), (30, 3), (45, 3), (60, 3)]  # so 11:00 (120 min) is due
@@ -200,7 +193,9 @@ def test_a_text_goes_to_a_patient_with_only_a_mobile(
     assert Reminder.objects.get().channel == "sms"
 
 
-def test_texts_switched_off_leave_a_mobile_only_patient_out(clinic_settings, remindable, time_machine):
+def test_texts_switched_off_leave_a_mobile_only_patient_out(
+    clinic_settings, remindable, time_machine
+):
     time_machine.move_to(at(3, 11, 5), tick=False)
     remindable(HOUR_SLOTS_FILLED, email="", mobile="+34612345678")
     assert run_round().planned == 0

@@ -54,6 +54,11 @@ class PatientForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reminders"].initial = self.instance.reminders_allowed
+        # Patients registered before there was a language are English unless staff say so.
+        self.fields["preferred_language"].required = False
+
+    def clean_preferred_language(self):
+        return self.cleaned_data["preferred_language"] or Patient.Language.ENGLISH
 
     def clean(self):
         cleaned = super().clean()

@@ -34,9 +34,10 @@ class Patient(models.Model):
         help_text="For the follow-up calls, e.g. +44 20 7946 0958.",
     )
     email = models.EmailField("email", blank=True, help_text="For diary reminders.")
+    # Typed with spaces and brackets (up to 32 characters), stored as E.164 (at most 16).
     mobile = models.CharField(
         "mobile number",
-        max_length=E164_MAX,
+        max_length=32,
         blank=True,
         validators=[validate_mobile],
         help_text="For text reminders; stored as +<country code><number>.",
