@@ -13,7 +13,8 @@ import logging
 import os
 import socket
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -22,20 +23,22 @@ from django.db import transaction
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
-from ..models import DiaryLink, PainReading, Reminder, ReminderSend
+from ..models import DiaryLink, PainReading, Patient, Reminder, ReminderSend
 from . import sms
 from .messages import compose
 from .timing import in_quiet_hours, same_slot, slot_to_remind
 
 log = logging.getLogger(__name__)
-Status = Reminder.Status
+# The values stored (Reminder.Status, Reminder.Channel), as plain strings.
+PENDING, SENDING, SENT, FAILED, NOT_SENT = "pending", "sending", "sent", "failed", "not_sent"
+EMAIL, SMS = "email", "sms"
 
 
 def sender_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 
-def zone():
+def zone() -> tzinfo:
     return timezone.get_default_timezone()
 
 
@@ -43,12 +46,12 @@ def quiet(now: datetime) -> bool:
     return in_quiet_hours(now.astimezone(zone()).time(), settings.REMINDER_QUIET_HOURS)
 
 
-def channel_for(patient) -> tuple[str, str] | None:
+def channel_for(patient: Patient) -> tuple[str, str] | None:
     """(channel, address) a reminder goes by: email first, else a text when texts are on."""
     if patient.email:
-        return Reminder.Channel.EMAIL, patient.email
+        return EMAIL, patient.email
     if patient.mobile and settings.SMS_BACKEND:
-        return Reminder.Channel.SMS, patient.mobile
+        return SMS, patient.mobile
     return None
 
 
@@ -67,7 +70,7 @@ def allowed_patients() -> Q:
     return consented & reachable
 
 
-def working_links(now: datetime):
+def working_links(now: datetime) -> Any:
     """Diary links that may be reminded about: working, unsigned, consent and an address."""
     readings = PainReading.objects.only("injection_id", "recorded_at")
     return (
@@ -109,15 +112,15 @@ def claim(now: datetime, sender: str) -> Reminder | None:
     while True:
         with transaction.atomic():
             pending = (
-                Reminder.objects.filter(status=Status.PENDING)
+                Reminder.objects.filter(status=PENDING)
                 .order_by("slot_at", "pk")
                 .select_for_update(skip_locked=True)
             )
             pk = pending.values_list("pk", flat=True).first()
             if pk is None:
                 return None
-            won = Reminder.objects.filter(pk=pk, status=Status.PENDING).update(
-                status=Status.SENDING, claimed_at=now, claimed_by=sender
+            won = Reminder.objects.filter(pk=pk, status=PENDING).update(
+                status=SENDING, claimed_at=now, claimed_by=sender
             )
         if won:
             return Reminder.objects.select_related("diary_link__injection__patient").get(pk=pk)
@@ -152,7 +155,7 @@ def why_not(reminder: Reminder, now: datetime) -> str:
 def deliver(channel: str, address: str, reminder: Reminder) -> str:
     """Send; the provider's reference (an email's Message-ID, Twilio's SID)."""
     message = compose(reminder)
-    if channel == Reminder.Channel.SMS:
+    if channel == SMS:
         backend = sms.backend()
         if backend is None:
             raise sms.SmsError("text messages are switched off (SMS_BACKEND)")
@@ -176,8 +179,15 @@ def deliver(channel: str, address: str, reminder: Reminder) -> str:
 
 
 @transaction.atomic
-def finish(reminder: Reminder, status: str, *, now: datetime, why: str = "", send=None) -> None:
-    Reminder.objects.filter(pk=reminder.pk, status=Status.SENDING).update(
+def finish(
+    reminder: Reminder,
+    status: str,
+    *,
+    now: datetime,
+    why: str = "",
+    send: ReminderSend | None = None,
+) -> None:
+    Reminder.objects.filter(pk=reminder.pk, status=SENDING).update(
         status=status,
         channel=send.channel if send else "",
         finished_at=now,
@@ -192,9 +202,11 @@ def send_one(reminder: Reminder, sender: str) -> str:
     now = timezone.now()
     why = why_not(reminder, now)
     if why:
-        finish(reminder, Status.NOT_SENT, now=now, why=why)
-        return Status.NOT_SENT
-    channel, address = channel_for(reminder.diary_link.injection.patient)
+        finish(reminder, NOT_SENT, now=now, why=why)
+        return NOT_SENT
+    how = channel_for(reminder.diary_link.injection.patient)
+    assert how is not None  # why_not() said so
+    channel, address = how
     send = ReminderSend(reminder=reminder, channel=channel, recipient=address, sender=sender)
     try:
         send.provider_reference = deliver(channel, address, reminder)
@@ -206,7 +218,7 @@ def send_one(reminder: Reminder, sender: str) -> str:
         send.delivered = True
         log.info("Reminder #%s sent by %s", reminder.pk, channel)
     send.at = timezone.now()
-    status = Status.SENT if send.delivered else Status.FAILED
+    status = SENT if send.delivered else FAILED
     finish(reminder, status, now=send.at, send=send)
     return status
 
