@@ -223,3 +223,14 @@ def test_the_command_refuses_to_send_links_without_site_url(clinic_settings):
     clinic_settings.DEBUG = False
     with pytest.raises(CommandError, match="SITE_URL"):
         call_command("send_reminders", stdout=StringIO())
+
+
+def test_staff_read_the_send_log_in_the_admin(client, staff_user, inbox, remindable, time_machine):
+    inbox.refuse = "550 5.1.1 Mailbox unavailable"
+    time_machine.move_to(at(3, 11, 5), tick=False)
+    remindable(HOUR_SLOTS_FILLED)
+    run_round()
+    client.force_login(staff_user)
+    html = client.get("/admin/assessments/remindersend/").content.decode()
+    assert "MRN MRN-4242 · #" in html and "120 min" in html and "Mailbox unavailable" in html
+    assert client.post("/admin/assessments/remindersend/add/").status_code == 403
