@@ -45,7 +45,7 @@ def test_seed_demo_has_one_injection_performed_minutes_ago(db):
 
 def test_seed_demo_stores_the_same_evaluation_the_rule_gives(db):
     run("seed_demo", "--patients", "300")
-    assert Injection.objects.count() == 322
+    assert Injection.objects.count() == 323
     for injection in Injection.objects.filter(locked_at__isnull=True).prefetch_related("readings"):
         evaluation = injection.evaluate(injection.readings.all(), window_closed=True)
         assert injection.outcome == evaluation.outcome.value

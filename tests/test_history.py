@@ -78,7 +78,7 @@ def test_sign_off_and_amendment_record_history_with_reasons(make_injection, make
 
 def test_seed_demo_records_history_including_the_bulk_path(db):
     call_command("seed_demo", "--patients", "30", stdout=StringIO())
-    assert Patient.history.count() == Patient.objects.count() == 52
+    assert Patient.history.count() == Patient.objects.count() == 53
     assert PainReading.history.count() == PainReading.objects.count()
 
 

@@ -53,9 +53,12 @@ class PatientForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reminders"].initial = self.instance.reminders_allowed
-        # Patients registered before there was a language are English unless staff say so.
-        self.fields["preferred_language"].required = False
+        # A view-only user's form has no fields: the admin shows the record read-only.
+        if "reminders" in self.fields:
+            self.fields["reminders"].initial = self.instance.reminders_allowed
+        if "preferred_language" in self.fields:
+            # Patients registered before there was a language are English unless staff say so.
+            self.fields["preferred_language"].required = False
 
     def clean_preferred_language(self):
         return self.cleaned_data["preferred_language"] or Patient.Language.ENGLISH
@@ -84,7 +87,8 @@ class PatientAdmin(ClinicalRecordAdmin):
     inlines = [InjectionOfPatientInline]
 
     def save_model(self, request, obj, form, change):
-        record_consent(obj, consents=form.cleaned_data["reminders"], user=request.user)
+        if "reminders" in form.cleaned_data:
+            record_consent(obj, consents=form.cleaned_data["reminders"], user=request.user)
         super().save_model(request, obj, form, change)
 
     @admin.display(description="Consent")
