@@ -234,3 +234,31 @@ def test_staff_read_the_send_log_in_the_admin(client, staff_user, inbox, reminda
     html = client.get("/admin/assessments/remindersend/").content.decode()
     assert "MRN MRN-4242 · #" in html and "120 min" in html and "Mailbox unavailable" in html
     assert client.post("/admin/assessments/remindersend/add/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_loop_runs_a_round_every_interval(monkeypatch, inbox, remindable, time_machine):
+    from types import SimpleNamespace
+
+    from assessments.management.commands import send_reminders
+
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        time_machine.move_to(at(3, 12, 5), tick=False)  # the next slot (12:00) has come
+        if len(sleeps) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(send_reminders, "time", SimpleNamespace(sleep=sleep))
+    time_machine.move_to(at(3, 11, 5), tick=False)
+    remindable(HOUR_SLOTS_FILLED)
+    out = StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        call_command("send_reminders", "--loop", "--interval", "30", stdout=out)
+    assert sleeps == [30, 30]
+    assert out.getvalue().splitlines() == [
+        "11:05 CET: 1 due, 1 sent, 0 failed, 0 not sent.",
+        "12:05 CET: 1 due, 1 sent, 0 failed, 0 not sent.",
+    ]
+    assert len(inbox.messages) == 2

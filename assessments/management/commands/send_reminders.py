@@ -33,7 +33,6 @@ class Command(BaseCommand):
         interval = settings.REMINDER_LOOP_SECONDS if interval is None else interval
         sender = sender_name()
         while True:
-            close_old_connections()
             result = run_round(sender=sender)
             self.stdout.write(self.summary(result))
             if not loop:
@@ -41,6 +40,8 @@ class Command(BaseCommand):
                     raise CommandError(f"{result.count('failed')} reminder(s) failed: see the log.")
                 return
             time.sleep(interval)
+            # A long-running worker: a connection broken or too old while asleep is replaced.
+            close_old_connections()
 
     def summary(self, result):
         when = display.clock(timezone.now())
