@@ -8,7 +8,7 @@ TEST_WORKERS ?= auto
 DEV_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-dev-only-insecure-key}
 TEST_ENV := SECRET_KEY=test-only-insecure-key HTTPS=0
 
-.PHONY: install demo-db run reset-demo serve test lint check-migrations format bench clean
+.PHONY: install demo-db run reset-demo serve test lint check-migrations format messages compile-messages bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
@@ -63,6 +63,18 @@ lint: install
 check-migrations: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python .ci/migrations_round_trip.py
+
+# Translations of the patient's pages (locale/<lang>/LC_MESSAGES/django.po). `messages`
+# extracts the strings (needs GNU gettext's xgettext: a translator's tool, not needed to run);
+# after translating, `compile-messages` writes the .mo with polib (pure Python). Both the .po
+# and the .mo are committed, so `make run` and `make test` need no gettext.
+messages: install
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l es --add-location=file \
+		--ignore "bench/*" --ignore "tests/*" --ignore "staticfiles/*" --ignore "var/*" \
+		--ignore "templates/admin/*" --ignore "templates/registration/*"
+
+compile-messages: install
+	$(BIN)/python -c 'import pathlib, polib; [polib.pofile(str(po)).save_as_mofile(str(po.with_suffix(".mo"))) for po in pathlib.Path("locale").glob("*/LC_MESSAGES/django.po")]'
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -10,8 +10,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
+from django.utils.translation import pgettext
 
 from . import rules
 
@@ -64,6 +65,13 @@ def date_time(moment: datetime | None, *, weekday: bool = False, seconds: bool =
     if moment is None:
         return "—"
     return f"{day_text(local(moment).date(), weekday=weekday)}, {clock(moment, seconds=seconds)}"
+
+
+def patient_date_time(moment: datetime) -> str:
+    """A time as the patient reads it, in the active language (the patient's): "Tue 3 Mar
+    2026, 14:05 CET" in English, "martes 3 de marzo, 14:05 CET" in Spanish; clinic zone."""
+    # Translators: Django's date format syntax (D weekday, j day, M month, H:i time, T zone).
+    return dateformat.format(local(moment), pgettext("patient date and time", "D j M Y, H:i T"))
 
 
 def short_date_time(moment: datetime) -> str:

@@ -55,6 +55,7 @@ APPEND_ONLY_TABLES = [
     "assessments_followupcall",
     "assessments_historicaldiarylink",
     "assessments_historicalfollowupcall",
+    "assessments_remindersend",
 ]
 # Writes to these move assessments_dataversion on (models/version.py): the board's cache key.
 VERSIONED_TABLES = [

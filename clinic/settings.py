@@ -71,6 +71,20 @@ def env_range(name, default):
     return (low, high)
 
 
+def env_clock_range(name, default):
+    value = os.environ.get(name) or default
+    start, _, end = value.partition("-")
+    try:
+        start, end = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+    except ValueError:
+        start = end = None
+    if start is None or start == end:
+        raise ImproperlyConfigured(
+            f"{name} must be two different clock times like 21:00-08:00, not {value!r}."
+        )
+    return (start, end)
+
+
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -170,6 +184,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
+# The patient's pages, handout and reminders speak the patient's language (the patient
+# record's, not the browser's); staff pages stay English. Catalogues: locale/<lang>/.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -296,6 +314,60 @@ CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "+44 20 7946 0000")
 # The address patients reach the site at, for diary links printed on handouts and by
 # `diary_link`, e.g. https://si.example.org. Empty: the address of the staff's own request.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Mobile numbers typed without "+" are read in this country (ISO 3166 code, e.g. GB, US, ES).
+PHONE_REGION = os.environ.get("PHONE_REGION", "").upper()
+if PHONE_REGION and not (len(PHONE_REGION) == 2 and PHONE_REGION.isalpha()):
+    raise ImproperlyConfigured(
+        f"PHONE_REGION must be a two-letter country code, not {PHONE_REGION!r}."
+    )
+
+# Diary reminders (assessments/reminders/, `manage.py send_reminders`): none in the quiet
+# hours (clinic time); the loop sleeps REMINDER_LOOP_SECONDS between rounds.
+
+REMINDER_QUIET_HOURS = env_clock_range("REMINDER_QUIET_HOURS", "21:00-08:00")
+REMINDER_LOOP_SECONDS = env_int("REMINDER_LOOP_SECONDS", 60)
+
+# Email: SMTP from the environment; with DEBUG and no EMAIL_HOST, printed on the console.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not EMAIL_HOST
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "Set EMAIL_USE_TLS (STARTTLS, port 587) or EMAIL_USE_SSL (465), not both."
+    )
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reminders@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Text messages (assessments/reminders/sms.py): "console" prints them, "twilio" sends them
+# through Twilio's Messages API, empty sends none (patients with only a mobile get none).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "console" if DEBUG else "").lower()
+if SMS_BACKEND not in {"", "console", "twilio"}:
+    raise ImproperlyConfigured(
+        f"SMS_BACKEND must be empty, 'console' or 'twilio', not {SMS_BACKEND!r}."
+    )
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
+TWILIO_API_URL = os.environ.get("TWILIO_API_URL", "https://api.twilio.com").rstrip("/")
+if not TWILIO_API_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"TWILIO_API_URL must be an http(s) address, not {TWILIO_API_URL!r}."
+    )
+if SMS_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_FROM):
+    raise ImproperlyConfigured(
+        "SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM."
+    )
+
 REPORT_PAGE_SIZE = os.environ.get("REPORT_PAGE_SIZE", "A4").upper()
 if REPORT_PAGE_SIZE not in {"A4", "LETTER"}:
     raise ImproperlyConfigured("REPORT_PAGE_SIZE must be 'A4' or 'LETTER'.")

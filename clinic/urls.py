@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/two-factor/", enrolment.enrol, name=two_factor.ENROL_URL_NAME),
     path("diary/", include("assessments.diary.urls")),
+    path("reminders/", include("assessments.reminders.urls")),
     path("account/whoami/", health.whoami, name="whoami"),
     path("health/", health.health, name="health"),
     path("", include("assessments.urls")),

@@ -13,6 +13,9 @@ from assessments import signing, triggers
 from assessments.models import Injection
 from tests import builders
 
+# The SMTP server, the Madrid clinic and the patient who agreed to reminders.
+pytest_plugins = ["tests.reminder_fixtures"]
+
 _flush_tables = TransactionTestCase._fixture_teardown
 
 

@@ -21,10 +21,10 @@ def run(*args):
 
 def test_seed_demo_covers_every_result_and_runs_twice_without_duplicates(db):
     run("setup_roles")
-    assert "22 new patient(s)" in run("seed_demo")
+    assert "23 new patient(s)" in run("seed_demo")
     counts = (Patient.objects.count(), Injection.objects.count())
     assert "0 new patient(s)" in run("seed_demo")
-    assert (Patient.objects.count(), Injection.objects.count()) == counts == (22, 22)
+    assert (Patient.objects.count(), Injection.objects.count()) == counts == (23, 23)
     results = {injection.result() for injection in Injection.objects.all()}
     assert {result.outcome for result in results} == set(Outcome)
     assert any(result.provisional for result in results)
@@ -45,7 +45,7 @@ def test_seed_demo_has_one_injection_performed_minutes_ago(db):
 
 def test_seed_demo_stores_the_same_evaluation_the_rule_gives(db):
     run("seed_demo", "--patients", "300")
-    assert Injection.objects.count() == 322
+    assert Injection.objects.count() == 323
     for injection in Injection.objects.filter(locked_at__isnull=True).prefetch_related("readings"):
         evaluation = injection.evaluate(injection.readings.all(), window_closed=True)
         assert injection.outcome == evaluation.outcome.value

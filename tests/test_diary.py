@@ -354,8 +354,9 @@ def test_the_call_list_runs_a_constant_number_of_queries(
             proceduralist=proceduralist,
         )
     nurse_client.get(CALLS_URL)  # The session's first activity stamp is a write; not now.
-    # Session and user, two permission queries, injections, readings, today's calls.
-    with django_assert_max_num_queries(7):
+    # Session and user, two permission queries, injections, readings, today's calls, and
+    # the latest reminders.
+    with django_assert_max_num_queries(8):
         response = nurse_client.get(CALLS_URL)
     assert len(response.context["rows"]) == count
 

@@ -78,14 +78,14 @@ def test_sign_off_and_amendment_record_history_with_reasons(make_injection, make
 
 def test_seed_demo_records_history_including_the_bulk_path(db):
     call_command("seed_demo", "--patients", "30", stdout=StringIO())
-    assert Patient.history.count() == Patient.objects.count() == 52
+    assert Patient.history.count() == Patient.objects.count() == 53
     assert PainReading.history.count() == PainReading.objects.count()
 
 
 def test_seed_demo_skips_bulk_history_only_when_asked(db):
     call_command("seed_demo", "--patients", "30", "--skip-history", stdout=StringIO())
     assert Patient.history.filter(mrn__startswith="SYN-").count() == 0
-    assert Patient.history.filter(mrn__startswith="DEMO-").count() == 22
+    assert Patient.history.filter(mrn__startswith="DEMO-").count() == 23
 
 
 def test_audit_trail_lists_injection_and_reading_changes_readably(

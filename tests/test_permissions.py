@@ -29,6 +29,8 @@ from assessments.models import (
     Injection,
     PainReading,
     Patient,
+    Reminder,
+    ReminderSend,
     ReportAccess,
     SignOff,
 )
@@ -156,6 +158,7 @@ def world(module_db, signed_in):
     device = TOTPDevice.objects.create(user=bystander, name="phone")
     attempt = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "someone"}
     attempt.update(http_accept="*/*", path_info="/admin/login/")
+    link = DiaryLink.issue(injection)
     return {
         "patient": patient.pk,
         "patient_history": patient.history.latest().history_id,
@@ -170,7 +173,21 @@ def world(module_db, signed_in):
             user=bystander, actor="bystander", format="csv", selection="all", injections=1
         ).pk,
         "user": bystander.pk,
-        "token": DiaryLink.issue(injection).token,
+        "token": link.token,
+        "remindersend": ReminderSend.objects.create(
+            reminder=Reminder.objects.create(
+                diary_link=link,
+                slot_day=1,
+                slot_at=injection.performed_at + timedelta(days=1),
+                status="sent",
+                claimed_at=injection.performed_at + timedelta(days=1),
+                channel="email",
+            ),
+            channel="email",
+            recipient="patient@example.org",
+            delivered=True,
+            sender="test:1",
+        ).pk,
         "enrolmentcode": EnrolmentCode.issue(bystander)[0].pk,
         "group": Group.objects.get(name="Nurse").pk,
         "totpdevice": device.pk,
@@ -427,6 +444,8 @@ MATRIX = {
     # 3: the sign-off locks the block, not the week, so the diary still takes entries).
     "/diary/<token>/": (200, 200, 200, 200, 200, 200),
     "/diary/<token>/thanks/": (200, 200, 200, 200, 200, 200),
+    # Opting out of reminders: anyone with the link; a diary token is not an opt-out token.
+    "/reminders/stop/<token>/": (404, 404, 404, 404, 404, 404),
     "/account/whoami/": (LOGIN, 200, 200, 200, 200, 200),
     # Monitoring: anonymous, and it says only whether the database answers.
     "/health/": (200, 200, 200, 200, 200, 200),
@@ -481,6 +500,13 @@ MATRIX = {
     "/admin/assessments/dataexport/<dataexport>/change/": (LOGIN, LOGIN, 403, 403, 200, 200),
     "/admin/assessments/dataexport/<dataexport>/delete/": (LOGIN, LOGIN, 403, 403, 403, 403),
     "/admin/assessments/dataexport/<dataexport>/history/": (LOGIN, LOGIN, 403, 403, 200, 200),
+    # The reminders' send log: read-only, for auditors (and superusers).
+    "/admin/assessments/remindersend/": (LOGIN, LOGIN, 403, 403, 200, 200),
+    "/admin/assessments/remindersend/add/": (LOGIN, LOGIN, 403, 403, 403, 403),
+    "/admin/assessments/remindersend/<remindersend>/": REDIRECTED,
+    "/admin/assessments/remindersend/<remindersend>/change/": (LOGIN, LOGIN, 403, 403, 200, 200),
+    "/admin/assessments/remindersend/<remindersend>/delete/": (LOGIN, LOGIN, 403, 403, 403, 403),
+    "/admin/assessments/remindersend/<remindersend>/history/": (LOGIN, LOGIN, 403, 403, 200, 200),
     "/admin/assessments/reportaccess/": (LOGIN, LOGIN, 403, 403, 200, 200),
     "/admin/assessments/reportaccess/add/": (LOGIN, LOGIN, 403, 403, 403, 403),
     "/admin/assessments/reportaccess/<reportaccess>/": REDIRECTED,

@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from .. import display
 from ..models import Injection, Patient
+from ..reminders.services import record_consent
 from .base import ClinicalRecordAdmin
 
 
@@ -28,13 +29,79 @@ class InjectionOfPatientInline(admin.TabularInline):
         return display.result_badge(obj.result())
 
 
+class PatientForm(forms.ModelForm):
+    reminders = forms.BooleanField(
+        label="Agrees to diary reminders",
+        required=False,
+        help_text="Reminders go by email, else by text message, in the preferred language. "
+        "Tick only when the patient has agreed; who recorded it and when are kept.",
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "mrn",
+            "family_name",
+            "given_name",
+            "date_of_birth",
+            "sex",
+            "phone",
+            "email",
+            "mobile",
+            "preferred_language",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A view-only user's form has no fields: the admin shows the record read-only.
+        if "reminders" in self.fields:
+            self.fields["reminders"].initial = self.instance.reminders_allowed
+        if "preferred_language" in self.fields:
+            # Patients registered before there was a language are English unless staff say so.
+            self.fields["preferred_language"].required = False
+
+    def clean_preferred_language(self):
+        return self.cleaned_data["preferred_language"] or Patient.Language.ENGLISH
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reminders") and not (cleaned.get("email") or cleaned.get("mobile")):
+            self.add_error("reminders", "Enter an email address or a mobile number first.")
+        return cleaned
+
+
 @admin.register(Patient)
 class PatientAdmin(ClinicalRecordAdmin):
+    form = PatientForm
     list_display = ["mrn", "family_name", "given_name", "date_of_birth", "injection_count"]
     search_fields = ["mrn", "family_name", "given_name"]
-    fields = ["mrn", "family_name", "given_name", "date_of_birth", "sex", "phone"]
+    fieldsets = [
+        (None, {"fields": ["mrn", "family_name", "given_name", "date_of_birth", "sex", "phone"]}),
+        (
+            "Reminders",
+            {"fields": ["email", "mobile", "preferred_language", "reminders", "consent_record"]},
+        ),
+    ]
+    readonly_fields = ["consent_record"]
     ordering = ["mrn"]
     inlines = [InjectionOfPatientInline]
+
+    def save_model(self, request, obj, form, change):
+        if "reminders" in form.cleaned_data:
+            record_consent(obj, consents=form.cleaned_data["reminders"], user=request.user)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Consent")
+    def consent_record(self, obj):
+        stopped = obj.reminders_stopped_at
+        if obj.reminders_allowed:
+            return (
+                f"Agreed, recorded by {display.person(obj.reminder_consent_by)} on "
+                f"{display.date_time(obj.reminder_consent_at)}"
+            )
+        if obj.reminder_consent_at and stopped:
+            return f"Opted out on {display.date_time(stopped)} (link in a reminder)"
+        return "Not recorded: no reminders"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "date_of_birth":

@@ -3,7 +3,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from .. import display
-from ..models import DataExport, EnrolmentCode, ReportAccess
+from ..models import DataExport, EnrolmentCode, ReminderSend, ReportAccess
 
 
 class ReadOnlyLogAdmin(admin.ModelAdmin):
@@ -110,3 +110,30 @@ class EnrolmentCodeAdmin(admin.ModelAdmin):
         if obj.used_at is not None:
             return f"Used {display.date_time(obj.used_at)}"
         return "Open" if obj.is_usable else "Expired"
+
+
+@admin.register(ReminderSend)
+class ReminderSendAdmin(ReadOnlyLogAdmin):
+    """The reminders' send log: every send or failure, never the message."""
+
+    list_display = ["at_local", "injection_link", "slot", "channel", "recipient", "delivered"]
+    list_display += ["error", "sender"]
+    list_filter = ["delivered", "channel", "at"]
+    search_fields = ["reminder__diary_link__injection__patient__mrn"]
+    search_help_text = "MRN."
+    list_select_related = ["reminder__diary_link__injection__patient"]
+    date_hierarchy = "at"
+
+    @admin.display(description="Slot")
+    def slot(self, obj):
+        return obj.reminder.slot_words
+
+    @admin.display(description="Injection")
+    def injection_link(self, obj):
+        injection = obj.reminder.diary_link.injection
+        return format_html(
+            '<a href="{}">MRN {} · #{}</a>',
+            injection.get_absolute_url(),
+            injection.patient.mrn,
+            injection.pk,
+        )

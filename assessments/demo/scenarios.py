@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import services, signing
-from ..models import Injection, PainReading, Patient
+from ..models import DiaryLink, Injection, PainReading, Patient
 
 DAY = 24 * 60
 
@@ -32,6 +32,7 @@ class Scenario:
     readings: list  # (minutes, score, context)
     extra: dict = field(default_factory=dict)  # other injection fields
     sign: str = ""  # "confirm", or an outcome to sign as an override
+    contact: dict = field(default_factory=dict)  # email, mobile, preferred language
 
 
 P, R = "provoked", "rest"
@@ -268,6 +269,19 @@ SCENARIOS = [
         90,
         [(-10, 8, P), (22, 1, P), (28, 1, P)],
     ),
+    # Spanish-speaking, agreed to reminders by email: her diary page, handout and reminders
+    # (`manage.py send_reminders` prints them in `make run`) are in Spanish.
+    Scenario(
+        "DEMO-023",
+        "García",
+        "Lucía",
+        date(1966, 4, 23),
+        "female",
+        "left",
+        DAY + 300,
+        [(-10, 7, P), (24, 1, P), (60, 2, P), (120, 3, P)],
+        contact={"email": "lucia.garcia@example.com", "preferred_language": "es"},
+    ),
 ]
 
 
@@ -313,6 +327,8 @@ def seed(proceduralist):
             given_name=scenario.given,
             date_of_birth=scenario.born,
             sex=scenario.sex,
+            **scenario.contact,
+            **consent(scenario, proceduralist, now),
         )
         performed_at = now - timedelta(minutes=scenario.ago)
         injection = Injection.objects.create(
@@ -338,8 +354,17 @@ def seed(proceduralist):
         services.refresh_evaluation(injection.pk)
         if scenario.sign:
             sign_as_demo(injection, proceduralist, scenario.sign)
+        if scenario.contact:
+            DiaryLink.issue(injection, created_by=proceduralist)
         created += 1
     return created
+
+
+def consent(scenario, proceduralist, now):
+    """A patient with contact details agreed to reminders, recorded by the proceduralist."""
+    if not scenario.contact:
+        return {}
+    return {"reminder_consent_at": now, "reminder_consent_by": proceduralist}
 
 
 def sign_as_demo(injection, proceduralist, how):

@@ -1,43 +1,49 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout, Submit
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import display
 from ..forms.fields import BUTTON_CHOICES_TEMPLATE, local_now, local_time_field, score_field
 from ..models import PainReading
 
 CONTEXT_CHOICES = [
-    (PainReading.Context.PROVOKED, "While doing the activity that usually hurts"),
-    (PainReading.Context.REST, "At rest"),
+    (PainReading.Context.PROVOKED, gettext_lazy("While doing the activity that usually hurts")),
+    (PainReading.Context.REST, gettext_lazy("At rest")),
 ]
 
 
 class PatientEntryForm(forms.Form):
     """The patient's own diary entry: a score, when, doing what, and any pain medicine."""
 
-    score = score_field("How bad is the pain you came in with? (0 = none, 10 = worst)")
+    score = score_field(
+        gettext_lazy("How bad is the pain you came in with? (0 = none, 10 = worst)")
+    )
     context = forms.ChoiceField(
-        label="Doing what?",
+        label=gettext_lazy("Doing what?"),
         choices=CONTEXT_CHOICES,
         initial=PainReading.Context.PROVOKED,
         widget=forms.RadioSelect,
     )
-    recorded_at = local_time_field("When?", seconds=False)
+    recorded_at = local_time_field(gettext_lazy("When?"), seconds=False)
     medication = forms.CharField(
-        label="Pain medicine since your last entry (what and how much)",
+        label=gettext_lazy("Pain medicine since your last entry (what and how much)"),
         max_length=200,
         required=False,
-        help_text="Leave empty if you took none.",
+        help_text=gettext_lazy("Leave empty if you took none."),
     )
-    medication_at = local_time_field("When did you take it?", seconds=False, required=False)
+    medication_at = local_time_field(
+        gettext_lazy("When did you take it?"), seconds=False, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("recorded_at", local_now().replace(second=0))
         zone = display.zone_label()
-        self.fields[
-            "recorded_at"
-        ].help_text = f"Now, unless you are writing down an earlier time. Clinic time: {zone}."
+        self.fields["recorded_at"].help_text = _(
+            "Now, unless you are writing down an earlier time. Clinic time: %(zone)s."
+        ) % {"zone": zone}
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_id = "diary-entry"
@@ -45,14 +51,14 @@ class PatientEntryForm(forms.Form):
             Field("score", template=BUTTON_CHOICES_TEMPLATE, wrapper_class="score-buttons"),
             Field("context", template=BUTTON_CHOICES_TEMPLATE),
             "recorded_at",
-            Fieldset("Pain medicine", "medication", "medication_at"),
-            Submit("save", "Send", css_class="btn-lg w-100"),
+            Fieldset(_("Pain medicine"), "medication", "medication_at"),
+            Submit("save", _("Send"), css_class="btn-lg w-100"),
         )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("medication") and not cleaned.get("medication_at"):
-            self.add_error("medication_at", "Say when you took it.")
+            self.add_error("medication_at", _("Say when you took it."))
         if cleaned.get("medication_at") and not cleaned.get("medication"):
-            self.add_error("medication", "Say which medicine you took.")
+            self.add_error("medication", _("Say which medicine you took."))
         return cleaned

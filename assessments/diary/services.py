@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import display, services
 from ..models import DiaryLink, FollowUpCall, Injection, PainReading
@@ -47,11 +48,10 @@ def entry_time_error(link: DiaryLink, recorded_at: datetime, now: datetime) -> s
     ends = min(now, link.expires_at)
     if opens < recorded_at <= ends:
         return ""
-    return (
-        f"Choose a time from {display.date_time(opens, weekday=True)} "
-        f"until {display.date_time(ends, weekday=True)}: your diary starts after the "
-        "clinic's own readings."
-    )
+    return _(
+        "Choose a time from %(opens)s until %(ends)s: your diary starts after the clinic's "
+        "own readings."
+    ) % {"opens": display.patient_date_time(opens), "ends": display.patient_date_time(ends)}
 
 
 @transaction.atomic
@@ -82,8 +82,10 @@ def add_patient_entry(link: DiaryLink, **fields: Any) -> PainReading:
         raise ValidationError(refusal, code="closed")
     if posts_in_the_last_hour(link, now) >= settings.DIARY_POSTS_PER_HOUR:
         raise ValidationError(
-            "You have sent a lot of entries in the last hour. Please try again later, or call "
-            "the clinic.",
+            _(
+                "You have sent a lot of entries in the last hour. Please try again later, or "
+                "call the clinic."
+            ),
             code="rate",
         )
     recorded_at = fields.get("recorded_at")

@@ -7,6 +7,7 @@ links; only a POST records, one reading at a time.
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .. import display
@@ -14,6 +15,7 @@ from ..forms import add_service_errors
 from ..models import DiaryLink
 from . import services
 from .forms import PatientEntryForm
+from .language import in_patient_language
 from .schedule import due_slot
 
 
@@ -34,11 +36,15 @@ def first_name(link):
 
 
 @never_cache
+@in_patient_language
 def entry(request, token):
     link = DiaryLink.from_token(token)
     if link is None:
         return closed(
-            request, None, "This diary link is not valid. Please check it, or call the clinic.", 404
+            request,
+            None,
+            _("This diary link is not valid. Please check it, or call the clinic."),
+            404,
         )
     refusal = link.refusal()
     if refusal:
@@ -65,17 +71,18 @@ def entry(request, token):
         "form": form,
         "first_name": first_name(link),
         "slot": slot,
-        "slot_time": display.date_time(slot.at, weekday=True) if slot else "",
+        "slot_time": display.patient_date_time(slot.at) if slot else "",
         "slot_to_come": slot is not None and slot.at > now,
-        "starts": display.clock(starts) if now <= starts else "",
+        "starts": display.patient_date_time(starts) if now <= starts else "",
         "entries": sum(1 for reading in readings if reading.diary_link_id == link.pk),
     }
     return render(request, "diary/entry.html", context)
 
 
 @never_cache
+@in_patient_language
 def thanks(request, token):
     link = DiaryLink.from_token(token)
     if link is None:
-        return closed(request, None, "This diary link is not valid.", 404)
+        return closed(request, None, _("This diary link is not valid."), 404)
     return render(request, "diary/thanks.html", {"first_name": first_name(link), "token": token})

@@ -8,14 +8,15 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import from_current_timezone
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .. import display
 from ..models.limits import EARLIEST_MESSAGE, too_early
 
 SCORE_CHOICES = [(score, str(score)) for score in range(11)]
 SCORE_ERRORS = {
-    "required": "Choose a score from 0 to 10.",
-    "invalid_choice": "Choose a whole number from 0 to 10.",
+    "required": gettext_lazy("Choose a score from 0 to 10."),
+    "invalid_choice": gettext_lazy("Choose a whole number from 0 to 10."),
 }
 BUTTON_CHOICES_TEMPLATE = "assessments/fields/button_choices.html"
 

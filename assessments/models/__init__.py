@@ -5,6 +5,7 @@ from .choices import (
     Context,
     Contrast,
     Guidance,
+    Language,
     OutcomeChoices,
     Sedation,
     Sex,
@@ -17,6 +18,7 @@ from .injection import Injection, evaluated_rule, primary_profile
 from .limits import MAX_AFTER_INJECTION, MAX_BEFORE_INJECTION
 from .patient import Patient
 from .reading import PainReading
+from .reminder import Reminder, ReminderSend
 from .result import Result
 from .signoff import Amendment, SignedReport, SignOff
 from .version import DataVersion
@@ -34,9 +36,12 @@ __all__ = [
     "FollowUpCall",
     "Guidance",
     "Injection",
+    "Language",
     "OutcomeChoices",
     "PainReading",
     "Patient",
+    "Reminder",
+    "ReminderSend",
     "Result",
     "DataExport",
     "ReportAccess",

@@ -66,3 +66,10 @@ class Source(models.TextChoices):
 OutcomeChoices = models.TextChoices(
     "OutcomeChoices", [(outcome.name, (outcome.value, outcome.label)) for outcome in rules.Outcome]
 )
+
+
+class Language(models.TextChoices):
+    """The languages of the patient's pages, handout and reminders (locale/)."""
+
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Spanish (español)"

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from .injection import Injection
@@ -103,9 +104,9 @@ class DiaryLink(models.Model):
         """
         now = now or timezone.now()
         if self.revoked_at is not None:
-            return "This diary link has been switched off by the clinic."
+            return _("This diary link has been switched off by the clinic.")
         if now >= self.expires_at or not self.injection.follow_up_open(now):
-            return "This diary link has ended: your follow-up week is over."
+            return _("This diary link has ended: your follow-up week is over.")
         return ""
 
 

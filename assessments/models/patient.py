@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .choices import Sex
-from .limits import EARLIEST_BIRTH, choice_values, length_constraint
+from .choices import Language, Sex
+from .contact import E164_MAX, normalise_mobile, validate_mobile
+from .limits import EARLIEST_BIRTH, choice_values, length_constraint, staff_member
 
 PHONE = RegexValidator(
     r"^\+?[0-9][0-9 ()./-]{5,30}$",
@@ -18,6 +19,7 @@ PHONE = RegexValidator(
 
 class Patient(models.Model):
     Sex = Sex
+    Language = Language
 
     mrn = models.CharField("MRN", max_length=32, unique=True, help_text="Medical record number.")
     family_name = models.CharField(max_length=100)
@@ -31,6 +33,26 @@ class Patient(models.Model):
         validators=[PHONE],
         help_text="For the follow-up calls, e.g. +44 20 7946 0958.",
     )
+    email = models.EmailField("email", blank=True, help_text="For diary reminders.")
+    # Typed with spaces and brackets (up to 32 characters), stored as E.164 (at most 16).
+    mobile = models.CharField(
+        "mobile number",
+        max_length=32,
+        blank=True,
+        validators=[validate_mobile],
+        help_text="For text reminders; stored as +<country code><number>.",
+    )
+    preferred_language = models.CharField(
+        max_length=5,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text="The diary pages, the handout and the reminders are in this language.",
+    )
+    # Consent to reminders: who recorded it and when. An opt-out later than the consent
+    # stops them; consent recorded again after an opt-out starts them again.
+    reminder_consent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder_consent_by = staff_member(null=True, blank=True, editable=False)
+    reminders_stopped_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -51,6 +73,21 @@ class Patient(models.Model):
             length_constraint("assessments_patient_family_name_length", "family_name", 100),
             length_constraint("assessments_patient_given_name_length", "given_name", 100),
             length_constraint("assessments_patient_phone_length", "phone", 32),
+            length_constraint("assessments_patient_email_length", "email", 254),
+            models.CheckConstraint(
+                condition=Q(mobile="") | Q(mobile__startswith="+"),
+                name="assessments_patient_mobile_e164",
+            ),
+            length_constraint("assessments_patient_mobile_length", "mobile", E164_MAX),
+            models.CheckConstraint(
+                condition=Q(preferred_language__in=choice_values(Language)),
+                name="assessments_patient_language_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_consent_at__isnull=True)
+                | Q(reminder_consent_by__isnull=False),
+                name="assessments_patient_consent_recorded_by_someone",
+            ),
             # One patient per MRN whatever its letter case; no spaces around it.
             models.UniqueConstraint(Upper("mrn"), name="assessments_patient_mrn_any_case"),
             models.CheckConstraint(
@@ -69,7 +106,25 @@ class Patient(models.Model):
     def full_name(self):
         return f"{self.given_name} {self.family_name}"
 
+    @property
+    def reminders_allowed(self):
+        """Consent recorded, and no opt-out since."""
+        if self.reminder_consent_at is None:
+            return False
+        return self.reminders_stopped_at is None or (
+            self.reminders_stopped_at < self.reminder_consent_at
+        )
+
+    @property
+    def has_contact(self):
+        return bool(self.email or self.mobile)
+
     def clean(self):
+        self.email = (self.email or "").strip()
+        try:
+            self.mobile = normalise_mobile(self.mobile)
+        except ValidationError as error:
+            raise ValidationError({"mobile": error.messages}) from None
         self.mrn = (self.mrn or "").strip()
         if not self.mrn:
             raise ValidationError({"mrn": "Enter the medical record number."})

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from .. import display, rules
@@ -149,26 +150,26 @@ class PainReading(models.Model):
         if too_early(self.recorded_at):
             raise ValidationError({"recorded_at": EARLIEST_MESSAGE})
         if self.recorded_at > timezone.now():
-            raise ValidationError({"recorded_at": "A reading cannot be in the future."})
+            raise ValidationError({"recorded_at": _("A reading cannot be in the future.")})
         if injection is None or injection.performed_at is None:
             return
         if self.recorded_at < injection.performed_at - MAX_BEFORE_INJECTION:
             raise ValidationError(
-                {"recorded_at": "A reading more than 24 hours before the injection is refused."}
+                {"recorded_at": _("A reading more than 24 hours before the injection is refused.")}
             )
         if self.recorded_at > injection.performed_at + MAX_AFTER_INJECTION:
             raise ValidationError(
-                {"recorded_at": "A reading more than 14 days after the injection is refused."}
+                {"recorded_at": _("A reading more than 14 days after the injection is refused.")}
             )
         other = self.same_minute(injection)
         if other is not None:
             raise ValidationError(
                 {
-                    "recorded_at": (
-                        f"Another reading of this injection is recorded at "
-                        f"{display.clock(other.recorded_at)} ({other.score}/10): change that "
-                        "one, or give this one its own minute."
+                    "recorded_at": _(
+                        "Another reading of this injection is recorded at %(clock)s "
+                        "(%(score)s/10): change that one, or give this one its own minute."
                     )
+                    % {"clock": display.clock(other.recorded_at), "score": other.score}
                 }
             )
 
@@ -179,7 +180,7 @@ class PainReading(models.Model):
             return errors
         recorded_at = self.recorded_at
         if recorded_at is not None and not too_early(recorded_at) and taken > recorded_at:
-            return {"medication_at": "Medicine taken after this entry belongs to the next one."}
+            return {"medication_at": _("Medicine taken after this entry belongs to the next one.")}
         return {}
 
     @property

@@ -2,13 +2,17 @@
 
 First name only: no family name, no MRN, no date of birth. The diary slots are printed as
 clock times with the zone, and the same slots again as a paper table for patients without
-a phone. Facts are gathered by `handout_facts`, drawn by `draw_handout`.
+a phone. Facts are gathered by `handout_facts`, drawn by `render_handout`, both in the
+patient's language (locale/).
 """
 
 import io
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
@@ -29,13 +33,17 @@ from .sections import styles
 
 QR_SIZE = 38 * mm
 INSTRUCTIONS = (
-    "Rate only the pain you came in with, not the injection site.",
-    "Rate it while doing the activity that usually hurts (for example standing up, walking "
-    "or climbing stairs), as you did before the injection.",
-    "Use the same 0–10 scale: 0 is no pain, 10 is the worst pain you can imagine.",
-    "Write down any pain medicine you take (what, how much, when).",
-    "Scan the code with your phone's camera, or fill in the table and bring it back. Entries "
-    "at other times are welcome too.",
+    gettext_lazy("Rate only the pain you came in with, not the injection site."),
+    gettext_lazy(
+        "Rate it while doing the activity that usually hurts (for example standing up, "
+        "walking or climbing stairs), as you did before the injection."
+    ),
+    gettext_lazy("Use the same 0–10 scale: 0 is no pain, 10 is the worst pain you can imagine."),
+    gettext_lazy("Write down any pain medicine you take (what, how much, when)."),
+    gettext_lazy(
+        "Scan the code with your phone's camera, or fill in the table and bring it back. "
+        "Entries at other times are welcome too."
+    ),
 )
 
 
@@ -49,23 +57,30 @@ class HandoutFacts:
     slots: tuple[tuple[str, str], ...]  # (when, what): "Tue 3 Mar, 09:20 GMT", "25 min"
     clinic_name: str
     clinic_phone: str
+    language: str = "en"
 
 
 def handout_facts(injection, url, link):
-    slots = []
-    for slot in injection.diary([]):
-        what = f"{slot.minutes} min after" if slot.minutes is not None else f"Day {slot.day}"
-        slots.append((display.date_time(slot.at, weekday=True), what))
-    return HandoutFacts(
-        first_name=injection.patient.given_name,
-        injected=display.date_time(injection.performed_at, weekday=True),
-        zone=display.zone_label(injection.performed_at),
-        url=url,
-        expires=display.date_time(link.expires_at, weekday=True),
-        slots=tuple(slots),
-        clinic_name=settings.CLINIC_NAME,
-        clinic_phone=settings.CLINIC_PHONE,
-    )
+    language = injection.patient.preferred_language
+    with translation.override(language):
+        slots = []
+        for slot in injection.diary([]):
+            if slot.minutes is not None:
+                what = _("%(minutes)s min after") % {"minutes": slot.minutes}
+            else:
+                what = _("Day %(day)s") % {"day": slot.day}
+            slots.append((display.patient_date_time(slot.at), what))
+        return HandoutFacts(
+            first_name=injection.patient.given_name,
+            injected=display.patient_date_time(injection.performed_at),
+            zone=display.zone_label(injection.performed_at),
+            url=url,
+            expires=display.patient_date_time(link.expires_at),
+            slots=tuple(slots),
+            clinic_name=settings.CLINIC_NAME,
+            clinic_phone=settings.CLINIC_PHONE,
+            language=language,
+        )
 
 
 def qr_drawing(url):
@@ -79,6 +94,11 @@ def qr_drawing(url):
 
 
 def render_handout(facts, *, invariant=False):
+    with translation.override(facts.language):
+        return draw_handout(facts, invariant=invariant)
+
+
+def draw_handout(facts, *, invariant):
     register_fonts()
     style = styles()
     buffer = io.BytesIO()
@@ -89,25 +109,32 @@ def render_handout(facts, *, invariant=False):
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title="Your pain diary",
+        title=_("Your pain diary"),
         author=facts.clinic_name,
         invariant=int(invariant),
     )
     width = doc.width
     flow = [
         Paragraph(markup(facts.clinic_name), style["heading"]),
-        Paragraph(markup(f"Phone {facts.clinic_phone}"), style["small"]),
+        Paragraph(markup(_("Phone %(phone)s") % {"phone": facts.clinic_phone}), style["small"]),
         Spacer(0, 8),
-        Paragraph(markup(f"Your pain diary, {facts.first_name}"), style["outcome"]),
-        Paragraph(markup(f"After your injection on {facts.injected}."), style["body"]),
+        Paragraph(
+            markup(_("Your pain diary, %(name)s") % {"name": facts.first_name}), style["outcome"]
+        ),
+        Paragraph(
+            markup(_("After your injection on %(when)s.") % {"when": facts.injected}),
+            style["body"],
+        ),
         Spacer(0, 6),
     ]
-    flow += [Paragraph("• " + markup(line), style["body"]) for line in INSTRUCTIONS]
+    flow += [Paragraph("• " + markup(str(line)), style["body"]) for line in INSTRUCTIONS]
     flow.append(Spacer(0, 8))
     link = [
-        Paragraph("<b>Your diary on your phone</b>", style["body"]),
+        Paragraph("<b>" + markup(_("Your diary on your phone")) + "</b>", style["body"]),
         Paragraph(markup(facts.url), style["small"]),
-        Paragraph(markup(f"The link works until {facts.expires}."), style["small"]),
+        Paragraph(
+            markup(_("The link works until %(when)s.") % {"when": facts.expires}), style["small"]
+        ),
     ]
     qr = Table([[qr_drawing(facts.url), link]], colWidths=[QR_SIZE + 8, width - QR_SIZE - 8])
     qr.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
@@ -117,8 +144,11 @@ def render_handout(facts, *, invariant=False):
     flow.append(
         Paragraph(
             markup(
-                f"Times are in {facts.zone}. Worse pain, fever, weakness or numbness that "
-                f"does not wear off: call {facts.clinic_phone}."
+                _(
+                    "Times are in %(zone)s. Worse pain, fever, weakness or numbness that does "
+                    "not wear off: call %(phone)s."
+                )
+                % {"zone": facts.zone, "phone": facts.clinic_phone}
             ),
             style["small"],
         )
@@ -128,7 +158,13 @@ def render_handout(facts, *, invariant=False):
 
 
 def paper_table(facts, width, style):
-    header = ["When", "", "Pain 0–10", "Doing what (activity / rest)", "Pain medicine (what, when)"]
+    header = [
+        _("When"),
+        "",
+        _("Pain 0–10"),
+        _("Doing what (activity / rest)"),
+        _("Pain medicine (what, when)"),
+    ]
     rows = [header] + [[when, what, "", "", ""] for when, what in facts.slots]
     widths = [96, 58, 50, 118]
     table = Table(rows, colWidths=[*widths, width - sum(widths)], repeatRows=1)
@@ -147,6 +183,10 @@ def paper_table(facts, width, style):
         )
     )
     title = Paragraph(
-        "<b>Paper diary</b> (if you have no phone: fill in and bring back)", style["body"]
+        "<b>"
+        + markup(_("Paper diary"))
+        + "</b> "
+        + markup(_("(if you have no phone: fill in and bring back)")),
+        style["body"],
     )
     return KeepTogether([title, Spacer(0, 3), table])

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from ..access import staff_required
 from ..diary import services as diary
 from ..display import local_midnight
 from ..forms.calls import CallForm
-from ..models import FollowUpCall, Injection, PainReading
+from ..models import FollowUpCall, Injection, PainReading, Reminder
 
 
 def week_injections(today):
@@ -34,9 +34,24 @@ def week_injections(today):
     )
 
 
+def latest_reminders(injections):
+    """Each injection's latest reminder that went or failed, by injection id: one query."""
+    finished = (
+        Reminder.objects.filter(
+            diary_link__injection__in=injections,
+            status__in=[Reminder.Status.SENT, Reminder.Status.FAILED],
+        )
+        .annotate(injection_id=F("diary_link__injection_id"))
+        .order_by("finished_at", "pk")
+    )
+    return {reminder.injection_id: reminder for reminder in finished}
+
+
 def call_rows(today):
     rows = []
-    for injection in week_injections(today):
+    injections = list(week_injections(today))
+    reminders = latest_reminders([injection.pk for injection in injections])
+    for injection in injections:
         readings = [r for r in injection.readings.all() if not r.is_baseline]
         days = {timezone.localdate(r.recorded_at) for r in readings}
         if today in days:
@@ -48,6 +63,7 @@ def call_rows(today):
                 "last": readings[-1] if readings else None,
                 "yesterday": today - timedelta(days=1) in days,
                 "calls": injection.calls_today,
+                "reminder": reminders.get(injection.pk),
             }
         )
     rows.sort(key=lambda row: (row["yesterday"], -row["day"], row["injection"].patient.mrn))

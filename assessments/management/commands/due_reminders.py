@@ -11,7 +11,8 @@ from assessments.models import DiaryLink, PainReading
 class Command(BaseCommand):
     help = (
         "List the diary reminders due now: patients with a working diary link whose latest "
-        "diary time has come without an entry. Sends nothing: a hook for e-mail or SMS."
+        "diary time has come without an entry, for staff to phone. Sends nothing: "
+        "send_reminders sends them to patients who agreed."
     )
 
     def handle(self, *args, **options):

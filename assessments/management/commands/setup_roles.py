@@ -19,7 +19,10 @@ ROLES = {
     "Nurse": perms(["view", "add", "change"], CLINICAL_MODELS)
     + perms(["view"], ["signoff", "amendment"]),
     "Auditor": perms(["view"], CLINICAL_MODELS)
-    + perms(["view"], ["signoff", "amendment", "signedreport", "reportaccess", "dataexport"])
+    + perms(
+        ["view"],
+        ["signoff", "amendment", "signedreport", "reportaccess", "dataexport", "remindersend"],
+    )
     + perms(["view"], HISTORY_MODELS)
     + ["export_injections", "view_statistics"],
 }
