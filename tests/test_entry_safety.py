@@ -194,7 +194,8 @@ def test_before_the_window_closes_the_diary_says_when_it_starts(client, make_inj
     injection = make_injection([(-5, 8)], minutes_ago=10)
     link = DiaryLink.issue(injection)
     page = client.get(reverse("diary:entry", args=[link.token])).content.decode()
-    assert f"Your diary starts at <strong>{display.clock(injection.window_closes_at)}" in page
+    starts = display.patient_date_time(injection.window_closes_at)
+    assert f"Your diary starts at <strong>{starts}</strong>" in page
     assert 'id="diary-entry"' not in page
 
 

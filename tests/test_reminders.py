@@ -94,7 +94,7 @@ def test_a_slot_filled_after_planning_is_not_sent(inbox, remindable, time_machin
 
 @pytest.mark.parametrize(
     "stop",
-    ["revoked", "opted out", "no consent", "signed", "no address"],
+    ["revoked", "opted out", "no consent", "no address"],
 )
 def test_no_reminder_for_a_closed_link_or_a_patient_who_cannot_have_one(
     inbox, remindable, time_machine, make_user, make_role_user, stop
@@ -109,14 +109,22 @@ def test_no_reminder_for_a_closed_link_or_a_patient_who_cannot_have_one(
     elif stop == "no consent":
         patient.reminder_consent_at = patient.reminder_consent_by = None
         patient.save()
-    elif stop == "signed":
-        PainReading.objects.create(injection=link.injection, recorded_at=at(3, 9, 25), score=1)
-        signing.sign_off(link.injection.pk, make_role_user("Clinician"))
     else:
         patient.email = ""
         patient.save()
     assert run_round().planned == 0
     assert inbox.messages == []
+
+
+def test_a_signed_record_is_still_reminded_about_in_its_week(
+    inbox, remindable, time_machine, make_role_user
+):
+    """The sign-off locks the block; the patient's week (and its reminders) goes on."""
+    time_machine.move_to(at(3, 11, 5), tick=False)
+    link = remindable(HOUR_SLOTS_FILLED)
+    PainReading.objects.create(injection=link.injection, recorded_at=at(3, 9, 25), score=1)
+    signing.sign_off(link.injection.pk, make_role_user("Clinician"))
+    assert run_round().count("sent") == 1
 
 
 def test_a_new_consent_after_an_opt_out_starts_reminders_again(inbox, remindable, time_machine):

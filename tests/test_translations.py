@@ -153,7 +153,7 @@ def test_the_spanish_diary_refuses_bad_entries_in_spanish(client, spanish):
         {"score": "3", "context": "provoked", "recorded_at": "2026-03-04T09:00"},
     )
     html = response.content.decode()
-    assert "Una anotación no puede tener una hora futura." in html
+    assert "Elija una hora desde" in html and "su diario empieza después" in html
     assert english_in(html) == []
 
 
