@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from . import display, rules
 from .models import Injection, PainReading, Patient, evaluated_rule
+from .models.limits import change_reason
 
 
 def live(readings: Iterable[Any]) -> list[Any]:
@@ -142,7 +143,7 @@ def withdrawal(reading: PainReading, user: Any, reason: str) -> PainReading:
     reading.withdrawn_at = timezone.now()
     reading.withdrawn_by = user
     reading.withdrawn_reason = reason
-    reading._change_reason = f"Withdrawn: {reason}"
+    reading._change_reason = change_reason(f"Withdrawn: {reason}")
     return reading
 
 
@@ -189,7 +190,9 @@ def correct_reading(reading: PainReading, *, user: Any, reason: str, **fields: A
     injection.ensure_reading_editable(new_time)
     reading.full_clean()
     reading.save()
-    correction._change_reason = f"Correction of reading #{reading.pk}: {reading.withdrawn_reason}"
+    correction._change_reason = change_reason(
+        f"Correction of reading #{reading.pk}: {reading.withdrawn_reason}"
+    )
     correction.full_clean()
     correction.save()
     refresh_evaluation(reading.injection_id)

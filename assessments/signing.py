@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from . import display, rules
 from .models import Amendment, Injection, PainReading, SignedReport, SignOff, primary_profile
+from .models.limits import change_reason
 from .models.result import window_open
 from .rules.profiles import rule_options
 from .services import evaluation_fields
@@ -116,7 +117,7 @@ def open_amendment(injection_id: int, user: Any, reason: str) -> Amendment:
     )
     injection.locked_at = None
     injection.signed_outcome = None
-    injection._change_reason = f"Amendment opened: {reason}"
+    injection._change_reason = change_reason(f"Amendment opened: {reason}")
     injection.save(update_fields=["locked_at", "signed_outcome", "updated_at"])
     log.info("injection %s amendment opened by user %s", injection.pk, user.pk)
     return amendment

@@ -323,3 +323,20 @@ def test_the_kept_page_is_made_again_when_the_follow_up_week_ends(
     client.force_login(nurse)  # a new session: the idle limit counts on the moved clock
     page = client.get(detail_url(injection)).content.decode()
     assert "Enter score" not in page and "The follow-up week ended" in page
+
+
+def test_long_reasons_fit_the_history_on_every_database(make_injection, clinician):
+    """The history keeps a change's reason in 100 characters (PostgreSQL refuses more): a
+    300-character withdrawal and a 5,000-character amendment are kept whole on the record."""
+    from assessments import signing
+
+    injection = make_injection([(-5, 8), (25, 1), (40, 2)], minutes_ago=60)
+    reading = injection.readings.get(score=2)
+    services.withdraw_reading(reading, user=clinician, reason="W" * 300)
+    assert reading.history.latest().history_change_reason == "Withdrawn: " + "W" * 88 + "…"
+    assert PainReading.objects.get(pk=reading.pk).withdrawn_reason == "W" * 300
+    signing.sign_off(injection.pk, clinician)
+    amendment = signing.open_amendment(injection.pk, clinician, "A" * 5000)
+    assert amendment.reason == "A" * 5000
+    latest = injection.history.latest().history_change_reason
+    assert len(latest) == 100 and latest.endswith("…")

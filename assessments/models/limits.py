@@ -26,6 +26,16 @@ REASON_MAX = 5_000
 CORRECTION_REASON_MAX = 300
 
 
+# django-simple-history keeps a change's reason in 100 characters (PostgreSQL enforces it).
+CHANGE_REASON_MAX = 100
+
+
+def change_reason(text):
+    """A history row's reason: whole when it fits, else cut with an ellipsis (the full
+    reason stays on the record: the amendment, or the withdrawn reading)."""
+    return text if len(text) <= CHANGE_REASON_MAX else text[: CHANGE_REASON_MAX - 1] + "…"
+
+
 def too_early(moment):
     """Before 2000 on the clock it was typed in; checked before any comparison, since an
     aware datetime in year 1 overflows when converted to UTC."""
