@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.http import StreamingHttpResponse
 from django.template.loader import render_to_string
@@ -23,6 +23,18 @@ from .filters import ResultFilter, SignedFilter
 from .inlines import AmendmentInline, PainReadingInline, SignOffInline
 
 SEARCH_ID_LIST_LIMIT = 1000
+# Records the add form may be given in its query string (?patient=12).
+LINKED_RECORDS = ("patient", "proceduralist")
+BIGGEST_ID = 2**63 - 1
+
+
+def linked_record_exists(model, name, value) -> bool:
+    """Whether `value`, from a query string, is the id of an existing `name` record."""
+    text = value if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit() and 0 < int(text) <= BIGGEST_ID):
+        return False
+    related = model._meta.get_field(name).related_model
+    return related._default_manager.filter(pk=int(text)).exists()
 
 
 def handout_files(injections, request):
@@ -141,11 +153,16 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
         ]
 
     def get_changeform_initial_data(self, request):
-        return {
-            "proceduralist": request.user.pk,
-            "performed_at": timezone.now(),
-            **super().get_changeform_initial_data(request),
-        }
+        given = super().get_changeform_initial_data(request)
+        for name in LINKED_RECORDS:
+            if name in given and not linked_record_exists(self.model, name, given[name]):
+                # A link's patient=abc (or an id that is gone) would break the form's widgets.
+                del given[name]
+                label = self.model._meta.get_field(name).verbose_name
+                messages.warning(
+                    request, f"The link named a {label} that was not found: choose one below."
+                )
+        return {"proceduralist": request.user.pk, "performed_at": timezone.now(), **given}
 
     def get_search_results(self, request, queryset, search_term):
         # Match patients first (a subquery over the patient table), then filter injections
