@@ -53,8 +53,8 @@ class ReportAccessAdmin(ReadOnlyLogAdmin):
 class DataExportAdmin(ReadOnlyLogAdmin):
     """The export log: one row per CSV, REDCap or FHIR export."""
 
-    list_display = ["at_local", "who", "format", "injections", "selection"]
-    list_filter = ["format"]
+    list_display = ["at_local", "who", "format", "injections", "with_reports", "selection"]
+    list_filter = ["format", "with_reports"]
     search_fields = ["actor"]
     search_help_text = "User name."
     list_select_related = ["user"]
