@@ -147,6 +147,24 @@ def test_csv_cells_starting_like_a_formula_are_quoted(make_injection, make_patie
     assert long_rows[0]["minutes_after_injection"] == "-5"
 
 
+def cells_as_split_by(text, separator):
+    """Every cell a spreadsheet splitting on `separator` would see (quotes honoured)."""
+    return [cell for row in csv.reader(io.StringIO(text), delimiter=separator) for cell in row]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_no_cell_starts_a_formula_however_the_spreadsheet_splits(make_injection, start):
+    # European Excel splits on ";", a quote it misreads can make it split on either.
+    make_injection([(-5, 8), (25, 1)], notes=f"x;{start}1+1 y,{start}SUM(A1)\n{start}cmd")
+    text = export_bytes("csv-wide").decode("utf-8-sig")
+
+    for separator in (";", ","):
+        cells = cells_as_split_by(text, separator)
+        assert not [cell for cell in cells if cell.startswith(start)], separator
+    (row,) = csv_rows("csv-wide")
+    assert row["notes"] == f"x;'{start}1+1 y,'{start}SUM(A1)\n'{start}cmd"
+
+
 def test_csv_leaves_ordinary_text_alone(make_injection):
     make_injection([(-5, 8), (25, 1)], notes="Tolerated well; 2 attempts")
     (row,) = csv_rows("csv-wide")

@@ -6,6 +6,8 @@ same query string, so its filters, date drill-down and search select exactly the
 injections (every page of them).
 """
 
+from urllib.parse import parse_qsl
+
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
@@ -90,6 +92,19 @@ class ExportMixin:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
             return HttpResponseRedirect(reverse("admin:assessments_injection_changelist"))
-        return self.export_response(
-            request, format, changelist.queryset, exports.changelist_text(request.GET)
-        )
+        described = exports.changelist_text(request.GET, self.known_filters(changelist))
+        return self.export_response(request, format, changelist.queryset, described)
+
+    def known_filters(self, changelist) -> dict:
+        """Each parameter the list's filters and date drill-down use, with its values."""
+        known: dict = {}
+        for spec in changelist.filter_specs:
+            names = set(spec.expected_parameters())
+            for choice in spec.choices(changelist):
+                for name, value in parse_qsl(choice["query_string"].lstrip("?")):
+                    if name in names:
+                        known.setdefault(name, set()).add(value)
+        if self.date_hierarchy:
+            for part in ("year", "month", "day"):
+                known[f"{self.date_hierarchy}__{part}"] = exports.DatePart()
+        return known

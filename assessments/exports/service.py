@@ -2,10 +2,11 @@
 
 import getpass
 import logging
-from collections.abc import Iterator
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
+from urllib.parse import urlencode
 
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.utils import timezone
@@ -102,13 +103,30 @@ def record_export(
     return entry
 
 
-def changelist_text(query) -> str:
-    """The changelist's filters, for the log; a search term is left out (it may be a
-    patient's name) and only said to have been there."""
-    filters = query.copy()
-    searched = filters.pop(SEARCH_VAR, [""])[0]
-    text = f"changelist: {filters.urlencode() or 'all injections'}"
-    return text + ("; searched (the term is not logged)" if searched else "")
+class DatePart:
+    """The values of a date drill-down parameter (performed_at__year=2026): a whole number."""
+
+    def __contains__(self, value) -> bool:
+        return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 4
+
+
+def changelist_text(query, known: Mapping[str, Container[str]]) -> str:
+    """The changelist's filters, for the log: only the parameters in `known` (the list's
+    filters: name → the values it offers), so nothing typed into the address bar (a
+    patient's name as a filter value, a made-up parameter) reaches the log. A search term
+    is left out too (it may be a patient's name) and only said to have been there."""
+    kept, left_out = [], False
+    for name, value in query.items():
+        if name == SEARCH_VAR:
+            continue
+        if name in known and value in known[name]:
+            kept.append((name, value))
+        else:
+            left_out = True
+    text = f"changelist: {urlencode(kept) or 'all injections'}"
+    if left_out:
+        text += "; other parameters left out"
+    return text + ("; searched (the term is not logged)" if query.get(SEARCH_VAR) else "")
 
 
 def selected_ids_text(ids) -> str:
