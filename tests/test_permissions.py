@@ -571,6 +571,8 @@ def test_url_answers_each_role_as_the_matrix_says(world, role_client, key):
         expected[role], answered[role] = status, outcome(response)
         if role in ("anonymous", "outsider") or status != 200:
             assert_no_patient_data(response, role, key)
+        if response.status_code == 200 and (role != "anonymous" or key.startswith("/diary/")):
+            assert "no-store" in response["Cache-Control"], f"{key} may be cached for {role}"
     assert answered == expected
 
 
