@@ -12,13 +12,14 @@ from .. import admin_views, display, services
 from ..access_log import record_report_access
 from ..diary import services as diary
 from ..diary.links import absolute_url
+from ..exports import slots
 from ..forms.fields import local_time_field
 from ..models import Injection, PainReading, Patient, ReportAccess
 from ..reports.bundle import report_files, stream_zip, zip_filename
 from ..reports.data import report_filename
 from ..reports.handout import handout_facts, render_handout
 from .base import ClinicalRecordAdmin, FastListMixin
-from .exports import EXPORT_ACTIONS, ExportMixin
+from .exports import EXPORT_ACTIONS, ExportMixin, busy_response
 from .filters import ResultFilter, SignedFilter
 from .inlines import AmendmentInline, PainReadingInline, SignOffInline
 
@@ -297,11 +298,18 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
 
     @admin.action(description="Download PDF reports", permissions=["view"])
     def download_pdf_reports(self, request, queryset):
-        record_report_access(
-            queryset.values_list("pk", flat=True), ReportAccess.Kind.BULK, user=request.user
-        )
+        slot = slots.take()
+        if slot is None:
+            return busy_response(request, self.admin_site)
+        try:
+            record_report_access(
+                queryset.values_list("pk", flat=True), ReportAccess.Kind.BULK, user=request.user
+            )
+        except BaseException:
+            slot.release()
+            raise
         response = StreamingHttpResponse(
-            stream_zip(report_files(queryset)), content_type="application/zip"
+            slot.holding(stream_zip(report_files(queryset))), content_type="application/zip"
         )
         response["Content-Disposition"] = content_disposition_header(True, zip_filename())
         response["Cache-Control"] = "private, no-store"
