@@ -89,8 +89,10 @@ def malformed_datetime():
 
 
 def future(start, format="%Y-%m-%dT%H:%M:%S"):
+    """Minutes after `start`, and after the moment the value is drawn: a strategy built when
+    the module loads must still give future times ten minutes into a long suite."""
     return st.integers(2, 10**6).map(
-        lambda minutes: local_text(start + timedelta(minutes=minutes), format)
+        lambda minutes: local_text(max(start, timezone.now()) + timedelta(minutes=minutes), format)
     )
 
 
