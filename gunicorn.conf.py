@@ -6,6 +6,9 @@ database connection.
 """
 
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 
 def env_int(name, default):
@@ -28,5 +31,31 @@ keepalive = 0
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1"
 accesslog = "-"
 # The path without its query string: a search (?q=) may be a patient's name, and logs hold no
-# patient names. Otherwise gunicorn's default format.
+# patient names. Otherwise gunicorn's default format; the path and the referring page are
+# scrubbed (ScrubbingLogger).
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"'
+
+DIARY_TOKEN = re.compile(r"/diary/[^/?#]+")
+
+
+def scrubbed(text):
+    """A path or URL as logged: without its query string (a search may be a patient's
+    name), and a diary link's token (which opens the patient's diary) as "…"."""
+    return DIARY_TOKEN.sub("/diary/…", (text or "").split("?", 1)[0].split("#", 1)[0])
+
+
+class ScrubbingLogger(Logger):
+    """gunicorn's logger, writing paths and referring pages scrubbed: a page opened from a
+    diary link sends that link as the Referer of its style sheet and script."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for name in ("U", "f", "{referer}i"):
+            if name in atoms:
+                atoms[name] = scrubbed(atoms[name])
+        atoms["r"] = f"{atoms['m']} {scrubbed(environ.get('RAW_URI'))} {atoms['H']}"
+        atoms["q"] = "-"
+        return atoms
+
+
+logger_class = ScrubbingLogger

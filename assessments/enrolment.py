@@ -26,7 +26,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import EnrolmentCode
-from .two_factor import has_authenticator, needs_two_factor
+from .two_factor import has_authenticator, needs_two_factor, verified_by_trusted_device
 
 ACCEPTED_CODE = "enrolment_code_id"
 
@@ -101,7 +101,7 @@ def enrol(request):
     """Add a TOTP authenticator: (enrolment code,) scan, confirm one token, verified."""
     target = safe_next(request)
     user = request.user
-    if user.is_verified():
+    if verified_by_trusted_device(user):
         return render(request, "registration/two_factor_done.html", {"next": target})
     if has_authenticator(user):
         # Enrolled, but this session was not verified: sign in again with a code.
@@ -124,8 +124,12 @@ def enrol(request):
             device.confirmed = True
             device.save()
             if code is not None:
-                EnrolmentCode.objects.filter(pk=code.pk).update(used_at=timezone.now())
+                EnrolmentCode.objects.filter(pk=code.pk).update(
+                    used_at=timezone.now(), device=device
+                )
                 request.session.pop(ACCEPTED_CODE, None)
+                # Authenticators that no longer count (enrolled without a code) are replaced.
+                TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             otp_login(request, device)
             messages.success(request, "Two-factor sign-in is set up.")
             return redirect(target)

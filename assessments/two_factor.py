@@ -12,7 +12,6 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect
 from django.urls import reverse
-from django_otp import devices_for_user
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,8 +33,28 @@ def needs_two_factor(user):
     return user.is_superuser or user.has_perm("assessments.sign_injection")
 
 
+def trusted_devices(user):
+    """The confirmed authenticators that count for `user`. With OTP_REQUIRED, a clinician's
+    or superuser's counts only if an enrolment code enrolled it: a device enrolled on a
+    password alone (as a nurse, or before OTP_REQUIRED) does not carry over a promotion."""
+    devices = TOTPDevice.objects.devices_for_user(user, confirmed=True)
+    if settings.OTP_REQUIRED and needs_two_factor(user):
+        devices = devices.filter(enrolment_code__isnull=False)
+    return devices
+
+
 def has_authenticator(user):
-    return any(True for _ in devices_for_user(user, confirmed=True))
+    return trusted_devices(user).exists()
+
+
+def verified_by_trusted_device(user):
+    """Whether this session's code came from an authenticator that counts for `user`."""
+    device = getattr(user, "otp_device", None)
+    return (
+        user.is_verified()
+        and isinstance(device, TOTPDevice)
+        and trusted_devices(user).filter(pk=device.pk).exists()
+    )
 
 
 class TwoFactorLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
@@ -64,15 +83,10 @@ class TwoFactorLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
     }
 
     def _chosen_device(self, user):
-        # Users enrol one authenticator here, so no device picker is needed.
-        chosen = super()._chosen_device(user)
-        if chosen is None:
-            chosen = (
-                TOTPDevice.objects.devices_for_user(user, confirmed=True)
-                .select_for_update()
-                .first()
-            )
-        return chosen
+        # Users enrol one authenticator here, so there is no device picker; a device named
+        # in the post is not taken either (it might be one that does not count, see
+        # trusted_devices).
+        return trusted_devices(user).select_for_update().first()
 
     def clean(self):
         cleaned = super().clean()
@@ -100,8 +114,8 @@ class RequireTwoFactorMiddleware:
             settings.OTP_REQUIRED
             and user is not None
             and user.is_authenticated
-            and not user.is_verified()
             and needs_two_factor(user)
+            and not verified_by_trusted_device(user)
             and not self.exempt(request.path)
         ):
             return redirect(f"{reverse(ENROL_URL_NAME)}?next={request.path}")

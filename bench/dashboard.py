@@ -36,9 +36,11 @@ def worker(args):
     from django.db import connection
     from django.utils import timezone
 
+    from assessments.forms.statistics import last_complete_month, month_back
+
     client = seeded_admin_client(args.injections)
-    today = timezone.localdate()
-    everything = f"start={today.replace(year=today.year - 3).isoformat()}&end={today.isoformat()}"
+    last = last_complete_month(timezone.localdate())
+    everything = f"start={month_back(last, 35):%Y-%m}&end={last:%Y-%m}"
     pages = [
         ("dashboard, last 12 months", "/stats/"),
         ("dashboard, 3 years (all)", f"/stats/?{everything}"),

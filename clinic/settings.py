@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "assessments.no_store.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "assessments.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -253,6 +254,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "assessments.two_factor.client_ip"
 AXES_VERBOSE = False  # No banner on every manage.py command.
+
+# Bulk downloads (exports, PDF zips) streaming at once per server process; 0: no bound.
+EXPORTS_PER_WORKER = env_int("EXPORTS_PER_WORKER", 1)
 
 # Two-factor (TOTP): required for superusers and clinicians when OTP_REQUIRED=1.
 OTP_REQUIRED = env_bool("OTP_REQUIRED")

@@ -1,17 +1,14 @@
 """Fixtures shared by the tests: the row builders (tests/builders.py), signed-in clients,
 and the per-test settings every test gets."""
 
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.db import connections
 from django.test import TransactionTestCase
 
 from assessments import signing, triggers
 from assessments.models import Injection
 from tests import builders
+from tests.clock import AT_ANY_HOUR, CLINIC_TIME, stop_the_clock
 
 # The SMTP server, the Madrid clinic and the patient who agreed to reminders.
 pytest_plugins = ["tests.reminder_fixtures"]
@@ -107,28 +104,7 @@ def new_injection_body(make_user):
     return lambda **overrides: builders.new_injection_body(proceduralist, **overrides)
 
 
-# --- the clock --------------------------------------------------------------------------------
-# A test whose result depends on the day or the hour runs with the clock stopped at a fixed
-# clinic time (`clinic_clock`), or at each of AT_ANY_HOUR (`any_hour`): around midnight and in
-# the small hours, in the clinic's zone and in zones far from UTC.
-#
-# The database keeps its own clock: the follow-up week's lock compares with it. So a test that
-# adds follow-up readings to a signed record runs on the real clock, placing records days (never
-# hours) from now; `faketime` moves both clocks together.
-CLINIC_DAY = date(2026, 3, 10)  # a Tuesday, two weeks from any clock change in these zones
-CLINIC_TIME = time(10, 30)
-AT_ANY_HOUR = [
-    (zone, clock)
-    for zone in (None, "Pacific/Auckland", "America/Los_Angeles")
-    for clock in (time(0, 30), time(3, 30), time(23, 30))
-]
-
-
-def stop_the_clock(settings, clock, zone=None):
-    if zone is not None:
-        settings.TIME_ZONE = zone
-    moment = datetime.combine(CLINIC_DAY, clock, tzinfo=ZoneInfo(settings.TIME_ZONE))
-    return time_machine.travel(moment, tick=False)
+# --- the clock (tests/clock.py) -----------------------------------------------------------
 
 
 @pytest.fixture
@@ -144,7 +120,7 @@ def clinic_clock(settings):
 )
 def any_hour(request, settings):
     """The clock stopped at 00:30, 03:30 and 23:30, in the clinic's zone, Pacific/Auckland and
-    America/Los_Angeles: one run each."""
+    America/Los_Angeles: one run each. List it before the fixtures that make records."""
     zone, clock = request.param
     with stop_the_clock(settings, clock, zone) as traveller:
         yield traveller

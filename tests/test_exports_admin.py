@@ -180,3 +180,23 @@ def test_the_export_log_keeps_the_filters_but_not_a_searched_name(role_client, t
     entry = DataExport.objects.get()
     assert "Needleperson" not in entry.selection
     assert entry.selection == "changelist: side__exact=right; searched (the term is not logged)"
+
+
+def test_the_export_log_keeps_only_the_lists_own_filters_and_values(role_client, three):
+    client = role_client("Clinician")
+    year = three["right"].performed_at.year
+    query = {
+        "side__exact": "right",
+        "result": "Needleperson",  # a value the filter does not offer: exported unfiltered
+        "performed_at__year": str(year),
+        "o": "Needleperson",  # an ordering the list ignores
+    }
+
+    response = client.get(export_url(), query)
+
+    assert response.status_code == 200
+    entry = DataExport.objects.get()
+    assert "Needleperson" not in entry.selection
+    assert entry.selection == (
+        f"changelist: side__exact=right&performed_at__year={year}; other parameters left out"
+    )

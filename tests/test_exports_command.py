@@ -67,9 +67,26 @@ def test_fhir_and_redcap_files_are_complete(make_injection, tmp_path):
     assert (tmp_path / "redcap.zip").read_bytes().startswith(b"PK")
 
 
+def test_fhir_carries_the_signed_pdfs_only_with_reports_and_the_log_says_so(signed, tmp_path):
+    export("--format", "fhir", "-o", str(tmp_path / "plain.json"))
+    export("--format", "fhir", "--with-reports", "-o", str(tmp_path / "reports.json"))
+
+    def forms(name):
+        bundle = json.loads((tmp_path / name).read_text())
+        entries = [entry["resource"] for entry in bundle["entry"]]
+        return [r.get("presentedForm") for r in entries if r["resourceType"] == "DiagnosticReport"]
+
+    assert forms("plain.json") == [None]
+    assert forms("reports.json")[0][0]["contentType"] == "application/pdf"
+    plain, with_reports = DataExport.objects.order_by("pk")
+    assert (plain.with_reports, with_reports.with_reports) == (False, True)
+    assert "with the signed PDFs (they name the patient)" in with_reports.selection
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
+        (["--format", "csv", "--with-reports"], "--with-reports is for --format fhir"),
         (["--format", "xlsx"], "Unknown format 'xlsx'"),
         (["--format", "csv", "--since", "26/11/2026"], "give a date as YYYY-MM-DD"),
         (["--format", "csv", "--until", "2026-02-30"], "give a date as YYYY-MM-DD"),

@@ -23,8 +23,8 @@ from assessments.models import Injection
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def export_bytes(key, injections=None):
-    return b"".join(export_chunks(key, injections or Injection.objects.all()))
+def export_bytes(key, injections=None, **options):
+    return b"".join(export_chunks(key, injections or Injection.objects.all(), **options))
 
 
 def csv_rows(key, injections=None):
@@ -39,8 +39,8 @@ def redcap_files(injections=None):
     return list(csv.reader(io.StringIO(dictionary))), list(csv.DictReader(io.StringIO(records)))
 
 
-def bundle_of(injections=None):
-    return json.loads(export_bytes("fhir", injections))
+def bundle_of(injections=None, **options):
+    return json.loads(export_bytes("fhir", injections, **options))
 
 
 def resources(bundle, kind):
@@ -145,6 +145,24 @@ def test_csv_cells_starting_like_a_formula_are_quoted(make_injection, make_patie
     assert {row["mrn"] for row in long_rows} == {f"'{start}MRN1"}
     # Numbers stay numbers: the baseline's negative minutes are not quoted.
     assert long_rows[0]["minutes_after_injection"] == "-5"
+
+
+def cells_as_split_by(text, separator):
+    """Every cell a spreadsheet splitting on `separator` would see (quotes honoured)."""
+    return [cell for row in csv.reader(io.StringIO(text), delimiter=separator) for cell in row]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_no_cell_starts_a_formula_however_the_spreadsheet_splits(make_injection, start):
+    # European Excel splits on ";", a quote it misreads can make it split on either.
+    make_injection([(-5, 8), (25, 1)], notes=f"x;{start}1+1 y,{start}SUM(A1)\n{start}cmd")
+    text = export_bytes("csv-wide").decode("utf-8-sig")
+
+    for separator in (";", ","):
+        cells = cells_as_split_by(text, separator)
+        assert not [cell for cell in cells if cell.startswith(start)], separator
+    (row,) = csv_rows("csv-wide")
+    assert row["notes"] == f"x;'{start}1+1 y,'{start}SUM(A1)\n'{start}cmd"
 
 
 def test_csv_leaves_ordinary_text_alone(make_injection):
@@ -302,8 +320,19 @@ def test_fhir_writes_one_observation_per_reading_and_the_derived_ones(make_injec
     assert patient["resource"]["identifier"][0]["value"] == injection.patient.mrn
 
 
-def test_fhir_signed_report_is_final_with_the_signed_pdf(signed):
-    bundle = bundle_of()
+def test_fhir_signed_report_is_final_and_names_no_patient_unless_asked_for_the_pdf(signed):
+    exported = export_bytes("fhir").decode()
+    bundle = json.loads(exported)
+    Bundle.model_validate(bundle)
+    (report,) = resources(bundle, "DiagnosticReport")
+    assert report["status"] == "final" and "presentedForm" not in report
+    patient = signed.patient
+    for identifying in (patient.family_name, patient.given_name, "1970", "JVBERi0"):  # %PDF-
+        assert identifying.lower() not in exported.lower()
+
+
+def test_fhir_signed_report_carries_the_signed_pdf_when_asked(signed):
+    bundle = bundle_of(with_reports=True)
     Bundle.model_validate(bundle)
     (report,) = resources(bundle, "DiagnosticReport")
     assert report["status"] == "final"
@@ -319,7 +348,7 @@ def test_fhir_leaves_out_a_signed_pdf_that_fails_its_check_and_goes_on(signed):
     archived = signed.signoffs.get().archived_report
     with open(archived.file.path, "ab") as pdf:
         pdf.write(b"tampered")
-    bundle = bundle_of()
+    bundle = bundle_of(with_reports=True)
     Bundle.model_validate(bundle)
     (report,) = resources(bundle, "DiagnosticReport")
     assert report["status"] == "final" and "presentedForm" not in report

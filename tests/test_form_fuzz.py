@@ -577,3 +577,52 @@ def test_admin_reading_row_refuses_bad_input(clinician_client, recent, data):
     readings = response.context["inline_admin_formsets"][0].formset
     refused_on_page(response, readings.forms[0], expected_field)
     assert row_counts() == before
+
+
+# --- Query strings: the statistics filters and the admin's add-injection links -------------
+
+# An empty box takes the default month, so every value here has something in it.
+not_a_month = st.one_of(
+    no_digits.filter(bool),
+    blank.filter(bool),
+    st.dates().map(lambda day: day.isoformat()),  # a day, not a month
+    st.tuples(st.integers(13, 99), st.integers(2000, 2099)).map(lambda p: f"{p[1]}-{p[0]}"),
+    st.integers(-9999, 1999).map(lambda year: f"{year}-01"),
+    st.integers(2100, 99999).map(lambda year: f"{year}-12"),
+    st.text(max_size=30).filter(lambda text: text.strip() and not text.strip()[:1].isdigit()),
+)
+
+
+def test_statistics_form_control_is_valid(db):
+    from assessments.forms.statistics import StatisticsForm
+
+    assert StatisticsForm({"start": "2025-01", "end": "2025-06"}).is_valid()
+
+
+@fuzz(120)
+@given(field=st.sampled_from(["start", "end"]), value=not_a_month)
+def test_statistics_form_refuses_anything_but_a_whole_past_month(db, field, value):
+    from assessments.forms.statistics import StatisticsForm
+
+    form = StatisticsForm({"start": "2025-01", "end": "2025-06", field: value})
+    check_refused(form, field)
+
+
+@fuzz(30)
+@given(query=st.dictionaries(st.sampled_from(["start", "end", "profile"]), st.text(max_size=20)))
+def test_statistics_pages_answer_any_query_without_a_server_error(clinician_client, query):
+    clinician_client.raise_request_exception = False
+    for url in (reverse("assessments:statistics"), reverse("assessments:statistics_csv")):
+        assert clinician_client.get(url, query).status_code in (200, 400)
+
+
+@fuzz(30)
+@given(
+    name=st.sampled_from(["patient", "proceduralist"]),
+    value=st.one_of(st.text(max_size=25), st.integers().map(str), st.floats().map(str)),
+)
+def test_admin_add_injection_answers_any_linked_record(client, superuser, name, value):
+    client.force_login(superuser)
+    client.raise_request_exception = False
+    response = client.get(reverse("admin:assessments_injection_add"), {name: value})
+    assert response.status_code == 200

@@ -365,3 +365,45 @@ def test_the_access_log_leaves_out_query_strings_which_may_hold_a_searched_name(
     log_format = config["access_log_format"]
     assert "%(U)s" in log_format
     assert not any(field in log_format for field in ("%(r)s", "%(q)s", "%({raw_uri}e)s"))
+
+
+def access_log_line(environ, headers=()):
+    """The line gunicorn.conf.py's logger writes for one request."""
+    from datetime import timedelta
+
+    from gunicorn.config import Config
+
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    logger = config["logger_class"](Config())
+    response = type("Response", (), {"status": "200 OK", "sent": 12, "headers": []})()
+    request = type("Request", (), {"headers": list(headers)})()
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "QUERY_STRING": environ["RAW_URI"].partition("?")[2],
+        "PATH_INFO": environ["RAW_URI"].partition("?")[0],
+        **environ,
+    }
+    atoms = logger.atoms(response, request, environ, timedelta(milliseconds=5))
+    return config["access_log_format"] % logger.atoms_wrapper_class(atoms)
+
+
+def test_the_access_log_writes_a_diary_link_without_its_token():
+    token = "AbC123.signed-nonce_XYZ"
+    line = access_log_line({"RAW_URI": f"/diary/{token}/thanks/"})
+    assert token not in line
+    assert '"GET /diary/…/thanks/ HTTP/1.1" 200' in line
+
+
+def test_the_access_log_scrubs_the_referring_page_of_tokens_and_searches():
+    # The diary page's style sheet is requested with the diary link as its Referer; the next
+    # page after a search with the search in it.
+    token = "AbC123.signed-nonce_XYZ"
+    for referer in (f"https://si.example.org/diary/{token}/", "https://si.example.org/?q=Smith"):
+        line = access_log_line(
+            {"RAW_URI": "/static/assessments/bedside.css", "HTTP_REFERER": referer},
+            headers=[("REFERER", referer)],
+        )
+        assert token not in line and "Smith" not in line
+        assert '"https://si.example.org/diary/…/"' in line or '"https://si.example.org/"' in line

@@ -1,6 +1,9 @@
-"""The outcome dashboard: figures from a small hand-made clinic, suppression, the form, CSV."""
+"""The outcome dashboard: figures from a small hand-made clinic, suppression, the form, CSV.
 
-from datetime import date, datetime, timedelta
+The clock is frozen (tests/clock.py, 15 June 2026 at noon): the clinic's injections are all
+in June, the month the figures are asked for."""
+
+from datetime import date, datetime
 
 import pytest
 from django.utils import timezone
@@ -10,11 +13,19 @@ from assessments.models import Injection
 from assessments.rules.profiles import ASPN_2024, CMS_LCD_2023, LEAFLET, RESEARCH_80
 from assessments.statistics.figures import computable_profiles, outcome_under, statistics
 from tests import builders
+from tests.clock import FROZEN_AT, frozen
 
 
-def window(days=30):
-    today = timezone.localdate()
-    return today - timedelta(days=days), today
+@pytest.fixture(autouse=True)
+def clock():
+    with frozen():
+        yield FROZEN_AT
+
+
+def window():
+    """The month of the frozen clock, June 2026 (the function takes the month in progress;
+    the page does not)."""
+    return date(2026, 6, 1), date(2026, 6, 1)
 
 
 @pytest.fixture
@@ -61,7 +72,7 @@ def test_non_diagnostic_causes_are_counted_by_kind(clinic):
 
 
 def test_a_cause_of_fewer_than_five_injections_shows_as_small(clinic):
-    causes = {words: (n, share) for words, n, share in statistics(*window(), LEAFLET).causes}
+    causes = {words: (n, share) for words, n, share, _ in statistics(*window(), LEAFLET).causes}
     assert causes == {"no baseline": ("< 5", "—"), "no reading in the window": ("< 5", "—")}
 
 

@@ -111,15 +111,22 @@ def test_median_of_counted_values(counts, median):
 
 def test_median_relief_by_agent_needs_five_patients(db):
     proceduralist = builders.create_user()
+    performed_at = timezone.now() - timedelta(days=1)  # one moment: one clinic month
     for _ in range(5):
-        builders.create_injection(RELIEF_READINGS, proceduralist=proceduralist)
-    builders.create_injection(
-        RELIEF_READINGS, proceduralist=proceduralist, anaesthetic_agent="bupivacaine"
-    )
-    today = timezone.localdate()
-    agents = statistics(today - timedelta(days=3), today, LEAFLET).groupings["anaesthetic_agent"]
+        builders.create_injection(
+            RELIEF_READINGS, proceduralist=proceduralist, performed_at=performed_at
+        )
+    for readings in [RELIEF_READINGS] * 4 + [[(-5, 8), (25, 1)]] * 3:  # 4 of 7 assessed
+        builders.create_injection(
+            readings,
+            proceduralist=proceduralist,
+            anaesthetic_agent="ropivacaine",
+            performed_at=performed_at,
+        )
+    month = timezone.localdate(performed_at)
+    agents = statistics(month, month, LEAFLET).groupings["anaesthetic_agent"]
     relief = {group.key: group.relief for group in agents}
-    assert relief == {"bupivacaine": None, "lidocaine": (Decimal(60), Decimal(120))}
+    assert relief == {"ropivacaine": None, "lidocaine": (Decimal(60), Decimal(120))}
 
 
 def test_a_sign_off_after_a_profile_change_stores_the_outcome_it_signed(db, settings):
@@ -128,11 +135,13 @@ def test_a_sign_off_after_a_profile_change_stores_the_outcome_it_signed(db, sett
 
     injection = builders.create_injection([(-5, 8), (25, 2)])  # 75 %: indeterminate
     assert injection.outcome == "indeterminate"
+    for _ in range(4):  # a month of five patients: shown
+        builders.create_injection([(-5, 8), (25, 2)], performed_at=injection.performed_at)
     settings.SI_PROFILE = "ASPN-2024"  # > 50 %: positive; not recomputed yet
     signoff = signing.sign_off(injection.pk, builders.create_role_user("Clinician"))
     assert (signoff.computed_outcome, signoff.signed_outcome) == ("positive", "positive")
     injection.refresh_from_db()
     assert injection.outcome == "positive"
-    today = timezone.localdate()
-    figures = statistics(today - timedelta(days=3), today, find("ASPN-2024")).total
+    month = timezone.localdate(injection.performed_at)
+    figures = statistics(month, month, find("ASPN-2024")).total
     assert (figures.signed, figures.overridden) == (1, 0)

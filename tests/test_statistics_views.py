@@ -1,9 +1,12 @@
-"""The /stats/ page and its CSV: who may see them, the form, suppression, queries, the SVG."""
+"""The /stats/ page and its CSV: who may see them, the form, suppression, queries, the SVG.
+
+The clock is frozen (tests/clock.py, 15 June 2026): the page shows complete months only, so
+the records are placed in May, the last complete month, whatever the real date."""
 
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -15,9 +18,18 @@ from assessments.forms.statistics import last_twelve_months
 from assessments.rules.profiles import LEAFLET
 from assessments.statistics.figures import statistics
 from tests import builders
+from tests.clock import FROZEN_AT, frozen
 
 URL = "/stats/"
 CSV_URL = "/stats/table.csv"
+LAST_MONTH = 36 * 24 * 60  # minutes before 15 June 12:00: 10 May
+MAY, JUNE = date(2026, 5, 1), date(2026, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with frozen():
+        yield FROZEN_AT
 
 
 def client_for(client, role):
@@ -28,6 +40,7 @@ def client_for(client, role):
 def make_injections(count, *, patients=None, **fields):
     """`count` positive injections spread over `patients` patients (default: one each)."""
     fields.setdefault("proceduralist", builders.create_user())
+    fields.setdefault("minutes_ago", LAST_MONTH)
     people = [builders.create_patient() for _ in range(patients or count)]
     return [
         builders.create_injection([(-5, 8), (25, 1)], patient=people[i % len(people)], **fields)
@@ -57,21 +70,24 @@ def test_the_navbar_links_the_page_only_with_the_permission(client, db):
     assert b'href="/stats/"' not in client_for(client, "Nurse").get("/").content
 
 
-def test_default_range_is_the_last_twelve_months(client, db):
+def test_default_range_is_the_last_twelve_complete_months(client, db):
     form = client_for(client, "Auditor").get(URL).context["form"]
-    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    assert end == timezone.localdate() and start.day == 1
-    assert (end.year - start.year) * 12 + end.month - start.month == 11
+    assert (form.cleaned_data["start"], form.cleaned_data["end"]) == (date(2025, 6, 1), MAY)
 
 
 @pytest.mark.parametrize(
     "query, field",
     [
-        ({"start": "2026-03-01", "end": "2026-02-01"}, "end"),
-        ({"start": "2026-13-45"}, "start"),
+        ({"start": "2026-03", "end": "2026-02"}, "end"),
+        ({"start": "2026-13"}, "start"),
         ({"end": "yesterday"}, "end"),
-        ({"start": "0001-01-01"}, "start"),
-        ({"end": "9999-12-31"}, "end"),
+        ({"start": "0001-01"}, "start"),
+        ({"end": "9999-12"}, "end"),
+        # Days, not months: two ranges a day apart would give back that day's injections.
+        ({"start": "2026-03-01"}, "start"),
+        ({"start": "2026-04", "end": "2026-05-31"}, "end"),
+        # The month in progress changes every day: it is shown once it has ended.
+        ({"end": "2026-06"}, "end"),
         ({"profile": "CMS-LCD-2023@2"}, "profile"),
         ({"profile": "\x00'; DROP TABLE x"}, "profile"),
     ],
@@ -88,7 +104,8 @@ def test_cleared_dates_take_the_default_range_and_the_csv_link_carries_only_the_
     response = client_for(client, "Clinician").get(URL, {"start": "", "end": "", "junk": "x" * 500})
     assert response.status_code == 200
     start, end = last_twelve_months(timezone.localdate())
-    assert response.context["query"] == f"start={start}&end={end}&profile=LEAFLET%403"
+    assert (start, end) == (date(2025, 6, 1), MAY)
+    assert response.context["query"] == "start=2025-06&end=2026-05&profile=LEAFLET%403"
     assert b"x" * 500 not in response.content
 
 
@@ -99,7 +116,7 @@ def suppressed_page(client, patients, injections):
 
 def test_four_patients_show_nothing(client, db):
     page = suppressed_page(client, patients=4, injections=4)
-    assert "Fewer than 5 patients in this range" in page
+    assert "Fewer than 5 patients in every month of this range" in page
     assert "<svg" not in page
 
 
@@ -111,15 +128,14 @@ def test_five_patients_show_the_figures(client, db):
 
 def test_suppression_counts_patients_not_injections(client, db):
     page = suppressed_page(client, patients=4, injections=8)
-    assert "Fewer than 5 patients in this range" in page
+    assert "Fewer than 5 patients in every month of this range" in page
 
 
 def test_a_small_group_is_hidden_with_the_next_smallest(db):
     proceduralist = builders.create_user()
     for guidance, patients in (("ct", 4), ("fluoroscopy", 6), ("ultrasound", 7)):
         make_injections(patients, guidance=guidance, proceduralist=proceduralist)
-    today = timezone.localdate()
-    groups = statistics(today - timedelta(days=5), today, LEAFLET).groupings["guidance"]
+    groups = statistics(MAY, MAY, LEAFLET).groupings["guidance"]
     shown = {group.key: group.cells["injections"] for group in groups}
     assert shown == {"ct": "< 5", "fluoroscopy": "hidden", "ultrasound": "7"}
     by_key = {group.key: group for group in groups}
@@ -128,7 +144,8 @@ def test_a_small_group_is_hidden_with_the_next_smallest(db):
 
 
 def test_small_groups_are_hidden_until_together_they_are_not_small(db):
-    from assessments.statistics.figures import Group, suppress
+    from assessments.statistics.figures import Group
+    from assessments.statistics.suppression import suppress
 
     def group(key, patients):
         return Group(key, key, {"injections": patients, "patients": patients})
@@ -153,7 +170,7 @@ def test_small_groups_are_hidden_until_together_they_are_not_small(db):
     ],
 )
 def test_causes_hide_the_next_smallest_while_a_hidden_count_could_be_worked_out(counts, hidden):
-    from assessments.statistics.figures import suppressed_counts
+    from assessments.statistics.suppression import suppressed_counts
 
     assert suppressed_counts(counts) == hidden
 
@@ -193,6 +210,7 @@ def test_the_page_makes_the_same_queries_for_little_and_more_data(client, db):
     ):
         make_injections(6, guidance=guidance, sedation=sedation, anaesthetic_agent=agent)
     make_injections(5, minutes_ago=100 * 24 * 60)
+    make_injections(2, minutes_ago=70 * 24 * 60)  # a month left out
     assert page_queries(client) == few
 
 
@@ -205,11 +223,10 @@ FIGURES_QUERIES = {"sqlite": 2, "postgresql": 5}
 def test_the_figures_take_the_same_few_queries_whatever_the_data(
     db, django_assert_num_queries, extra
 ):
-    make_injections(1 + extra, minutes_ago=40 * 24 * 60)
+    make_injections(1 + extra, minutes_ago=70 * 24 * 60)
     make_injections(extra, guidance="ct", sedation="deep", patients=3)
-    today = timezone.localdate()
     with django_assert_num_queries(FIGURES_QUERIES[connection.vendor]):
-        statistics(today - timedelta(days=365), today, LEAFLET)
+        statistics(date(2025, 6, 1), MAY, LEAFLET)
 
 
 def test_the_chart_is_inline_svg_with_title_and_no_style_attributes(client, db):
@@ -225,9 +242,9 @@ def test_the_chart_is_inline_svg_with_title_and_no_style_attributes(client, db):
 
 def test_the_widest_range_answers(client, db):
     make_injections(5)
-    response = client_for(client, "Auditor").get(URL, {"start": "2000-01-01", "end": "2099-12-31"})
+    response = client_for(client, "Auditor").get(URL, {"start": "2000-01", "end": "2026-05"})
     assert response.status_code == 200
-    assert len(response.context["figures"].groupings["month"]) == 1200
+    assert len(response.context["figures"].groupings["month"]) == 26 * 12 + 5
 
 
 def test_another_profile_is_labelled_as_derived_from_the_stored_scores(client, db):

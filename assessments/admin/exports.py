@@ -6,18 +6,40 @@ same query string, so its filters, date drill-down and search select exactly the
 injections (every page of them).
 """
 
+from urllib.parse import parse_qsl
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from ..exports import service as exports
+from ..exports import slots
 from ..models import Injection
 
 EXPORT_ACTIONS = ["export_csv", "export_csv_wide", "export_redcap", "export_fhir"]
+BUSY_RETRY_SECONDS = 60
+
+
+def busy_response(request, admin_site):
+    """429: this server process is streaming as many downloads as it may; nothing was
+    exported or logged."""
+    context = {
+        **admin_site.each_context(request),
+        "title": "Another download is being prepared",
+        "limit": settings.EXPORTS_PER_WORKER,
+        "retry_seconds": BUSY_RETRY_SECONDS,
+    }
+    response = TemplateResponse(
+        request, "admin/assessments/injection/export_busy.html", context, status=429
+    )
+    response["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    return response
 
 
 class ExportMixin:
@@ -42,12 +64,20 @@ class ExportMixin:
         )
 
     def export_response(self, request, key, selection, described):
-        """Stream `selection` in format `key`, logged first as one export-log row."""
+        """Stream `selection` in format `key`, logged first as one export-log row; refused
+        (and not logged) while this server process streams as many as it may."""
+        slot = slots.take()
+        if slot is None:
+            return busy_response(request, self.admin_site)
         export_format = exports.FORMATS[key]
         now = timezone.now()
-        exports.record_export(key, selection.count(), described, user=request.user)
+        try:
+            exports.record_export(key, selection.count(), described, user=request.user)
+        except BaseException:
+            slot.release()
+            raise
         response = StreamingHttpResponse(
-            exports.export_chunks(key, selection, now=now),
+            slot.holding(exports.export_chunks(key, selection, now=now)),
             content_type=export_format.content_type,
         )
         response["Content-Disposition"] = content_disposition_header(
@@ -90,6 +120,19 @@ class ExportMixin:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
             return HttpResponseRedirect(reverse("admin:assessments_injection_changelist"))
-        return self.export_response(
-            request, format, changelist.queryset, exports.changelist_text(request.GET)
-        )
+        described = exports.changelist_text(request.GET, self.known_filters(changelist))
+        return self.export_response(request, format, changelist.queryset, described)
+
+    def known_filters(self, changelist) -> dict:
+        """Each parameter the list's filters and date drill-down use, with its values."""
+        known: dict = {}
+        for spec in changelist.filter_specs:
+            names = set(spec.expected_parameters())
+            for choice in spec.choices(changelist):
+                for name, value in parse_qsl(choice["query_string"].lstrip("?")):
+                    if name in names:
+                        known.setdefault(name, set()).add(value)
+        if self.date_hierarchy:
+            for part in ("year", "month", "day"):
+                known[f"{self.date_hierarchy}__{part}"] = exports.DatePart()
+        return known

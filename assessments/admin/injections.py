@@ -13,17 +13,30 @@ from .. import admin_views, display, services
 from ..access_log import record_report_access
 from ..diary import services as diary
 from ..diary.links import absolute_url
+from ..exports import slots
 from ..forms.fields import local_time_field
 from ..models import Injection, PainReading, Patient, ReportAccess
 from ..reports.bundle import report_files, stream_zip, zip_filename
 from ..reports.data import report_filename
 from ..reports.handout import handout_facts, render_handout
 from .base import ClinicalRecordAdmin, FastListMixin
-from .exports import EXPORT_ACTIONS, ExportMixin
+from .exports import EXPORT_ACTIONS, ExportMixin, busy_response
 from .filters import ResultFilter, SignedFilter
 from .inlines import AmendmentInline, PainReadingInline, SignOffInline
 
 SEARCH_ID_LIST_LIMIT = 1000
+# Records the add form may be given in its query string (?patient=12).
+LINKED_RECORDS = ("patient", "proceduralist")
+BIGGEST_ID = 2**63 - 1
+
+
+def linked_record_exists(model, name, value) -> bool:
+    """Whether `value`, from a query string, is the id of an existing `name` record."""
+    text = value if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit() and 0 < int(text) <= BIGGEST_ID):
+        return False
+    related = model._meta.get_field(name).related_model
+    return related._default_manager.filter(pk=int(text)).exists()
 
 
 HANDOUTS_LEFT_OUT = "HANDOUTS-NOT-INCLUDED.txt"
@@ -159,11 +172,16 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
         ]
 
     def get_changeform_initial_data(self, request):
-        return {
-            "proceduralist": request.user.pk,
-            "performed_at": timezone.now(),
-            **super().get_changeform_initial_data(request),
-        }
+        given = super().get_changeform_initial_data(request)
+        for name in LINKED_RECORDS:
+            if name in given and not linked_record_exists(self.model, name, given[name]):
+                # A link's patient=abc (or an id that is gone) would break the form's widgets.
+                del given[name]
+                label = self.model._meta.get_field(name).verbose_name
+                messages.warning(
+                    request, f"The link named a {label} that was not found: choose one below."
+                )
+        return {"proceduralist": request.user.pk, "performed_at": timezone.now(), **given}
 
     def get_search_results(self, request, queryset, search_term):
         # Match patients first (a subquery over the patient table), then filter injections
@@ -298,11 +316,18 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
 
     @admin.action(description="Download PDF reports", permissions=["view"])
     def download_pdf_reports(self, request, queryset):
-        record_report_access(
-            queryset.values_list("pk", flat=True), ReportAccess.Kind.BULK, user=request.user
-        )
+        slot = slots.take()
+        if slot is None:
+            return busy_response(request, self.admin_site)
+        try:
+            record_report_access(
+                queryset.values_list("pk", flat=True), ReportAccess.Kind.BULK, user=request.user
+            )
+        except BaseException:
+            slot.release()
+            raise
         response = StreamingHttpResponse(
-            stream_zip(report_files(queryset)), content_type="application/zip"
+            slot.holding(stream_zip(report_files(queryset))), content_type="application/zip"
         )
         response["Content-Disposition"] = content_disposition_header(True, zip_filename())
         response["Cache-Control"] = "private, no-store"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import display
 from ..models import DataExport, EnrolmentCode, ReminderSend, ReportAccess
@@ -52,8 +53,8 @@ class ReportAccessAdmin(ReadOnlyLogAdmin):
 class DataExportAdmin(ReadOnlyLogAdmin):
     """The export log: one row per CSV, REDCap or FHIR export."""
 
-    list_display = ["at_local", "who", "format", "injections", "selection"]
-    list_filter = ["format"]
+    list_display = ["at_local", "who", "format", "injections", "with_reports", "selection"]
+    list_filter = ["format", "with_reports"]
     search_fields = ["actor"]
     search_help_text = "User name."
     list_select_related = ["user"]
@@ -137,3 +138,40 @@ class ReminderSendAdmin(ReadOnlyLogAdmin):
             injection.patient.mrn,
             injection.pk,
         )
+
+
+# django-otp's own admin adds pages that show a device's secret as a QR code (config/,
+# qrcode/: a 500 for an id that does not exist) and lets an administrator type a secret in.
+# Here authenticators are enrolled by their user at /account/two-factor/; a superuser only
+# looks, and deletes the device of a lost phone.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "with_code", "created_local", "used_local"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    search_help_text = "User name."
+    list_select_related = ["user", "enrolment_code"]
+    fields = ["user", "name", "confirmed", "with_code", "created_local", "used_local"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Enrolled with a code", boolean=True)
+    def with_code(self, obj):
+        return hasattr(obj, "enrolment_code")
+
+    @admin.display(description="Enrolled", ordering="created_at")
+    def created_local(self, obj):
+        return display.date_time(obj.created_at) if obj.created_at else "—"
+
+    @admin.display(description="Last used", ordering="last_used_at")
+    def used_local(self, obj):
+        return display.date_time(obj.last_used_at) if obj.last_used_at else "—"

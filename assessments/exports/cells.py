@@ -1,22 +1,33 @@
 """CSV cells a spreadsheet will not run: OWASP's CSV-injection defence, and the line writer.
 
 A text cell starting with =, +, -, @, a tab or a carriage return is read by Excel and
-LibreOffice as a formula; a leading single quote makes it text again. Numbers are written as
-numbers and left alone (a baseline's "-5" minutes is a number, not a formula); the risk is
-free text: notes, MRNs, medicines, names.
+LibreOffice as a formula; a leading single quote makes it text again. A spreadsheet set to
+another separator (European Excel splits on ";") or confused by a quote can start a cell
+inside the text, after a ";", a "," or a line break: there the quote goes in too
+("x;=1+1" is written "x;'=1+1"). Numbers are written as numbers and left alone (a
+baseline's "-5" minutes is a number, not a formula); the risk is free text: notes, MRNs,
+medicines, names.
 """
 
 import csv
+import re
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where a spreadsheet may start a cell: the start, or after a separator or a line break,
+# before a formula character (a lookahead, so "\t\t=" gets a quote before each).
+SEPARATORS = ";,\t\r\n"
+CELL_START_FORMULA = re.compile(
+    f"(^|[{re.escape(SEPARATORS)}])(?=[{re.escape(''.join(FORMULA_STARTS))}])"
+)
 
 
 def spreadsheet_safe(value):
-    """A cell's value as written: None as empty, text that could run as a formula quoted."""
+    """A cell's value as written: None as empty, text that could run as a formula quoted
+    wherever a spreadsheet might start a cell in it."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        return CELL_START_FORMULA.sub(r"\1'", value)
     return value
 
 

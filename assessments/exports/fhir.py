@@ -4,9 +4,10 @@ Per injection: the Patient (once per bundle: the MRN, nothing the record does no
 Procedure (CPT 27096, the SI joint with its side), an Observation per reading (LOINC
 72514-3, part of the Procedure), a derived Observation for the percent reduction and one for
 the block's result (each derivedFrom the readings the rule used), and a DiagnosticReport
-(final and carrying the signed PDF once signed, preliminary before). Every reference is a
-urn:uuid fullUrl inside the bundle; the UUIDs are derived from the record ids, so exporting
-the same records twice gives the same UUIDs.
+(final once signed, preliminary before). The signed PDF names the patient (name, date of
+birth), so it goes into the DiagnosticReport only when asked for (with_reports). Every
+reference is a urn:uuid fullUrl inside the bundle; the UUIDs are derived from the record ids,
+so exporting the same records twice gives the same UUIDs.
 """
 
 import base64
@@ -199,7 +200,7 @@ def result_resource(facts, patient_url, procedure_url, derived_urls) -> dict:
     return resource
 
 
-def report_resource(facts, patient_url, result_urls) -> dict:
+def report_resource(facts, patient_url, result_urls, *, with_reports=False) -> dict:
     signoff = facts.signoff
     resource = {
         "resourceType": "DiagnosticReport",
@@ -215,7 +216,7 @@ def report_resource(facts, patient_url, result_urls) -> dict:
     resource["issued"] = display.iso_local(signoff.signed_at)
     resource["resultsInterpreter"] = [{"display": display.person(signoff.signed_by)}]
     archived = facts.signed_report
-    if archived is not None:
+    if with_reports and archived is not None:
         try:
             pdf = verified_archive(archived)
         except ArchiveMismatch as problem:
@@ -237,7 +238,9 @@ def report_resource(facts, patient_url, result_urls) -> dict:
     return resource
 
 
-def injection_entries(facts: InjectionFacts, seen_patients: set) -> Iterator[dict]:
+def injection_entries(
+    facts: InjectionFacts, seen_patients: set, *, with_reports=False
+) -> Iterator[dict]:
     injection, patient = facts.injection, facts.patient
     patient_url = urn("patient", patient.pk)
     if patient.pk not in seen_patients:
@@ -260,16 +263,20 @@ def injection_entries(facts: InjectionFacts, seen_patients: set) -> Iterator[dic
         derived.append(reduction_url)
     result_url = urn("injection", injection.pk, "result")
     yield entry(result_url, result_resource(facts, patient_url, procedure_url, derived + used_urls))
-    yield entry(report_url, report_resource(facts, patient_url, [*derived, result_url]))
+    yield entry(
+        report_url,
+        report_resource(facts, patient_url, [*derived, result_url], with_reports=with_reports),
+    )
 
 
 def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def chunks(all_facts: Iterable[InjectionFacts]) -> Iterator[bytes]:
+def chunks(all_facts: Iterable[InjectionFacts], *, with_reports=False) -> Iterator[bytes]:
     """The bundle's JSON bytes, one injection's entries at a time. FHIR allows no empty
-    array, so an empty selection is a bundle without "entry"."""
+    array, so an empty selection is a bundle without "entry". with_reports: each signed
+    DiagnosticReport carries its archived PDF (which names the patient)."""
     opening = {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),
@@ -281,7 +288,7 @@ def chunks(all_facts: Iterable[InjectionFacts]) -> Iterator[bytes]:
     separator = ',"entry":['
     for facts in all_facts:
         parts = []
-        for item in injection_entries(facts, seen_patients):
+        for item in injection_entries(facts, seen_patients, with_reports=with_reports):
             parts.append(separator + dumps(item))
             separator = ","
         yield "".join(parts).encode()

@@ -2,10 +2,11 @@
 
 import getpass
 import logging
-from collections.abc import Iterator
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
+from urllib.parse import urlencode
 
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.utils import timezone
@@ -30,6 +31,7 @@ class Format:
     extension: str
     content_type: str
     button: str  # the changelist's "Export these" button
+    carries_reports: bool = False  # can embed the signed PDFs (FHIR), when asked to
 
     @property
     def label(self) -> str:
@@ -49,7 +51,9 @@ FORMATS = {
             "CSV injections",
         ),
         Format("redcap", redcap, "si-redcap", "zip", "application/zip", "REDCap"),
-        Format("fhir", fhir, "si-fhir", "json", "application/fhir+json", "FHIR"),
+        Format(
+            "fhir", fhir, "si-fhir", "json", "application/fhir+json", "FHIR", carries_reports=True
+        ),
     ]
 }
 
@@ -59,31 +63,70 @@ def export_filename(export_format: Format, now: datetime) -> str:
     return f"{export_format.stem}-{display.local(now):%Y%m%d-%H%M}.{export_format.extension}"
 
 
-def export_chunks(key: str, selection, *, now: datetime | None = None) -> Iterator[bytes]:
-    """The bytes of `selection` (an Injection queryset) in format `key`, as they are made."""
+def export_chunks(
+    key: str, selection, *, now: datetime | None = None, with_reports: bool = False
+) -> Iterator[bytes]:
+    """The bytes of `selection` (an Injection queryset) in format `key`, as they are made.
+    with_reports: the signed PDFs too (FHIR only); they name the patient."""
     now = now or timezone.now()
-    return FORMATS[key].writer.chunks(export_facts(selection, now=now))
+    export_format = FORMATS[key]
+    facts = export_facts(selection, now=now)
+    if not with_reports:
+        return export_format.writer.chunks(facts)
+    if not export_format.carries_reports:
+        raise ValueError(f"The {key} format carries no reports.")
+    return export_format.writer.chunks(facts, with_reports=True)
 
 
-def record_export(key: str, count: int, selection_text: str, *, user=None) -> DataExport:
+def record_export(
+    key: str, count: int, selection_text: str, *, user=None, with_reports: bool = False
+) -> DataExport:
     """The export log's row; a command-line export names the OS user."""
     actor = user.get_username() if user is not None else f"command line ({getpass.getuser()})"
     if len(selection_text) > SELECTION_MAX:
         selection_text = selection_text[: SELECTION_MAX - 1] + "…"
     entry = DataExport.objects.create(
-        user=user, actor=actor, format=key, selection=selection_text, injections=count
+        user=user,
+        actor=actor,
+        format=key,
+        selection=selection_text,
+        injections=count,
+        with_reports=with_reports,
     )
-    log.info("data export: %s by %s, %d injection(s)", key, actor, count)
+    log.info(
+        "data export: %s by %s, %d injection(s)%s",
+        key,
+        actor,
+        count,
+        ", with the signed PDFs" if with_reports else "",
+    )
     return entry
 
 
-def changelist_text(query) -> str:
-    """The changelist's filters, for the log; a search term is left out (it may be a
-    patient's name) and only said to have been there."""
-    filters = query.copy()
-    searched = filters.pop(SEARCH_VAR, [""])[0]
-    text = f"changelist: {filters.urlencode() or 'all injections'}"
-    return text + ("; searched (the term is not logged)" if searched else "")
+class DatePart:
+    """The values of a date drill-down parameter (performed_at__year=2026): a whole number."""
+
+    def __contains__(self, value) -> bool:
+        return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 4
+
+
+def changelist_text(query, known: Mapping[str, Container[str]]) -> str:
+    """The changelist's filters, for the log: only the parameters in `known` (the list's
+    filters: name → the values it offers), so nothing typed into the address bar (a
+    patient's name as a filter value, a made-up parameter) reaches the log. A search term
+    is left out too (it may be a patient's name) and only said to have been there."""
+    kept, left_out = [], False
+    for name, value in query.items():
+        if name == SEARCH_VAR:
+            continue
+        if name in known and value in known[name]:
+            kept.append((name, value))
+        else:
+            left_out = True
+    text = f"changelist: {urlencode(kept) or 'all injections'}"
+    if left_out:
+        text += "; other parameters left out"
+    return text + ("; searched (the term is not logged)" if query.get(SEARCH_VAR) else "")
 
 
 def selected_ids_text(ids) -> str:

@@ -1,3 +1,10 @@
+"""The dashboard's filters: whole clinic months only, up to the last complete one.
+
+A range of days would let two ranges one day apart be subtracted to give back one day's
+injections; a month still in progress changes from one day to the next. So the range is
+from a first month to a last month ("2026-03"), both whole, and the last month has ended.
+"""
+
 from datetime import date
 from urllib.parse import urlencode
 
@@ -6,31 +13,59 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 
-from ..models.limits import EARLIEST_DAY, LATEST_DAY
+from ..models.limits import EARLIEST_DAY
 from ..statistics.figures import computable_profiles
 
-EARLIEST, LATEST = EARLIEST_DAY, LATEST_DAY
+EARLIEST = EARLIEST_DAY.replace(day=1)
+MONTH_FORMAT = "%Y-%m"
+
+
+def month_back(month: date, count: int) -> date:
+    """The first day of the month `count` months before `month`'s."""
+    index = month.year * 12 + month.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def last_complete_month(today: date) -> date:
+    return month_back(today, 1)
 
 
 def last_twelve_months(today: date) -> tuple[date, date]:
-    """From the first day of the month eleven months back to today: twelve month bars."""
-    month = today.month - 11
-    year = today.year + (month - 1) // 12
-    return date(year, (month - 1) % 12 + 1, 1), today
+    """The twelve complete months before this one: (first month, last month)."""
+    last = last_complete_month(today)
+    return month_back(last, 11), last
+
+
+class MonthField(forms.DateField):
+    """A month as "2026-03" (what <input type="month"> sends): its first day."""
+
+    input_formats = [MONTH_FORMAT]
+    default_error_messages = {
+        "invalid": "Give a month as YYYY-MM, e.g. 2026-03: the statistics cover whole months."
+    }
+
+    def __init__(self, **kwargs):
+        widget = forms.DateInput(format=MONTH_FORMAT, attrs={"type": "month"})
+        super().__init__(widget=widget, **kwargs)
 
 
 class StatisticsForm(forms.Form):
     """The dashboard's filters, read from the query string: a bad value is a field error."""
 
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start = MonthField(label="First month")
+    end = MonthField(label="Last month")
     profile = forms.ChoiceField(label="Criteria profile")
 
     def __init__(self, data=None, **kwargs):
-        start, end = last_twelve_months(timezone.localdate())
+        self.today = timezone.localdate()
+        start, end = last_twelve_months(self.today)
         profiles = computable_profiles()
-        defaults = {"start": start.isoformat(), "end": end.isoformat(), "profile": profiles[0].key}
-        # A field left empty (a cleared date box) takes its default, like one not sent.
+        defaults = {
+            "start": f"{start:{MONTH_FORMAT}}",
+            "end": f"{end:{MONTH_FORMAT}}",
+            "profile": profiles[0].key,
+        }
+        # A field left empty (a cleared box) takes its default, like one not sent.
         given = {name: value for name, value in (data or {}).items() if name in defaults and value}
         super().__init__({**defaults, **given}, **kwargs)
         self.profiles = {profile.key: profile for profile in profiles}
@@ -55,28 +90,37 @@ class StatisticsForm(forms.Form):
         carried."""
         data = self.cleaned_data
         return urlencode(
-            {"start": data["start"], "end": data["end"], "profile": data["profile"].key}
+            {
+                "start": f"{data['start']:{MONTH_FORMAT}}",
+                "end": f"{data['end']:{MONTH_FORMAT}}",
+                "profile": data["profile"].key,
+            }
         )
 
     def clean_start(self):
-        return within_stored_dates(self.cleaned_data["start"])
+        return self.within_complete_months(self.cleaned_data["start"])
 
     def clean_end(self):
-        return within_stored_dates(self.cleaned_data["end"])
+        return self.within_complete_months(self.cleaned_data["end"])
+
+    def within_complete_months(self, month: date) -> date:
+        last = last_complete_month(self.today)
+        if month < EARLIEST:
+            raise forms.ValidationError(
+                f"Choose a month from {EARLIEST:%B %Y} on.", code="out_of_range"
+            )
+        if month > last:
+            raise forms.ValidationError(
+                f"Choose {last:%B %Y} or earlier: a month is shown once it has ended.",
+                code="incomplete",
+            )
+        return month
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
-            self.add_error("end", "The end is before the start: choose a later end date.")
+            self.add_error("end", "The last month is before the first: choose a later one.")
         if cleaned.get("profile") in self.profiles:
             cleaned["profile"] = self.profiles[cleaned["profile"]]
         return cleaned
-
-
-def within_stored_dates(day: date) -> date:
-    if not EARLIEST <= day <= LATEST:
-        raise forms.ValidationError(
-            f"Choose a date from {EARLIEST.year} to {LATEST.year}.", code="out_of_range"
-        )
-    return day

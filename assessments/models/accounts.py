@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .limits import staff_member
 
@@ -35,6 +36,15 @@ class EnrolmentCode(models.Model):
     issued_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField(editable=False)
     used_at = models.DateTimeField(null=True, editable=False)
+    # The authenticator this code enrolled: with OTP_REQUIRED, only such a device counts for
+    # a clinician or superuser (one enrolled on a password alone, as a nurse, does not).
+    device = models.OneToOneField(
+        TOTPDevice,
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="enrolment_code",
+    )
 
     class Meta:
         ordering = ["-issued_at"]

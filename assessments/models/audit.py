@@ -61,6 +61,11 @@ class DataExport(AuditEntry):
         max_length=500, help_text="What was exported: the filter or the selected records."
     )
     injections = models.PositiveIntegerField("injections exported")
+    with_reports = models.BooleanField(
+        "signed PDFs included",
+        default=False,
+        help_text="A FHIR bundle with the archived signed PDFs, which name the patient.",
+    )
 
     class Meta(AuditEntry.Meta):
         verbose_name = "data export log entry"

@@ -177,7 +177,9 @@ def interpretation_box(facts, frame_width, style):
     rule_words = "as signed" if facts.signature is not None else "as configured"
     rule = f"Profile {facts.profile} {rule_words}: {evaluation.rule_text}"
     content.append(Paragraph(markup(rule), style["small"]))
-    box = Table([[content]], colWidths=[frame_width])
+    # splitInRow: a long override reason may take more than a page; the box then splits
+    # between its paragraphs (a one-cell table that cannot split is a LayoutError).
+    box = Table([[content]], colWidths=[frame_width], splitInRow=1)
     box.setStyle(
         TableStyle(
             [

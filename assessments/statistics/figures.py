@@ -1,8 +1,10 @@
-"""The outcome statistics: which profiles can be shown, the figures per group, suppression.
+"""The outcome statistics: which profiles can be shown, the figures per group.
 
 The figures come from one aggregate query (sql.py) over the stored evaluation, so the number
 of queries and the rows fetched do not grow with the data. The result in force is
 models/result.py's SQL (`with_result`): a signed outcome wins, pending is not a result.
+Ranges are whole clinic months, and every figure is a sum of monthly cells released on
+their own month's data (suppression.py), so no difference of two ranges is a small group.
 """
 
 from collections.abc import Iterable
@@ -18,25 +20,21 @@ from .. import display, rules
 from ..display import local_midnight
 from ..models import Injection, primary_profile
 from ..rules.profiles import BUILT_IN, Profile, decided_by_the_same_reading
+from .groups import CAUSES, FINAL, GROUPINGS, Group, MonthlyCells
 from .sql import RELIEF, grouped_counts
+from .suppression import SMALL, SUPPRESSED, WITHHELD
 
-SMALL = 5  # a group with fewer patients than this is shown as "< 5"
-SUPPRESSED = f"< {SMALL}"
-# A group of 5 patients or more hidden so that a smaller one cannot be worked out.
-WITHHELD = "hidden"
-FINAL = rules.FINAL_OUTCOMES  # the columns, in the rule's order
-CAUSES = {
-    **rules.NON_DIAGNOSTIC_CAUSES,
-    "signed": "signed non-diagnostic against the computed result",
-    "not_recorded": "cause not recorded",
-}
-GROUPINGS = {
-    "month": "Month",
-    "proceduralist": "Proceduralist",
-    "guidance": "Image guidance",
-    "anaesthetic_agent": "Anaesthetic",
-    "sedation": "Sedation",
-}
+__all__ = [
+    "CAUSES",
+    "FINAL",
+    "GROUPINGS",
+    "SMALL",
+    "SUPPRESSED",
+    "WITHHELD",
+    "Group",
+    "Statistics",
+    "statistics",
+]
 
 
 def computable_profiles() -> list[Profile]:
@@ -97,80 +95,15 @@ def with_profile_result(queryset, profile: Profile, now: datetime):
 
 
 @dataclass
-class Group:
-    """One row: a month, a proceduralist, a guidance, an agent or a sedation level."""
-
-    key: object
-    label: str
-    counts: dict
-    suppressed: bool = False
-    relief: tuple[Decimal, Decimal] | None = None  # median end of relief: (from, to) minutes
-
-    def __getattr__(self, name):
-        counts = self.__dict__.get("counts", {})
-        if name in counts:
-            return counts[name]
-        raise AttributeError(name)
-
-    @property
-    def decided(self) -> int:
-        return self.injections - self.pending
-
-    def rate(self, name: str) -> str:
-        return display.rate(self.counts[name], self.decided)
-
-    @property
-    def cells(self) -> dict[str, str]:
-        """The row's figures as the page and the CSV write them ("< 5" or "hidden" when
-        suppressed)."""
-        figures = {
-            "injections": str(self.injections),
-            "pending": str(self.pending),
-            **{outcome.value: self.rate(outcome.value) for outcome in FINAL},
-            "signed": display.rate(self.signed, self.injections),
-            "overridden": display.rate(self.overridden, self.signed),
-            "diary": display.rate(self.diary_filled, self.diary_slots),
-        }
-        if self.relief is not None:
-            low, high = self.relief
-            figures["relief"] = f"{display.duration(low)}–{display.duration(high)}"
-        else:
-            figures["relief"] = "—"
-        if self.suppressed:
-            return dict.fromkeys(figures, self.hidden_as)
-        return figures
-
-    @property
-    def hidden_as(self) -> str:
-        """What a suppressed group shows: "< 5", or "hidden" for a larger group hidden with
-        a small one."""
-        return SUPPRESSED if self.patients < SMALL else WITHHELD
-
-
-@dataclass
 class Statistics:
-    start: date
-    end: date
+    start: date  # the first day of the first month
+    end: date  # the first day of the last month
     profile: Profile
     primary: bool
     total: Group
     groupings: dict[str, list[Group]] = field(default_factory=dict)
-
-    @property
-    def causes(self) -> list[tuple[str, str, str]]:
-        """(words, count, share of the non-diagnostic) of each cause met in the range; a
-        count under SMALL injections shows as "< 5", with no share, and so does the next
-        smallest while the hidden ones could be worked out from the total."""
-        if self.total.suppressed:
-            return []
-        total = self.total.counts[rules.Outcome.NON_DIAGNOSTIC.value]
-        found = [(words, self.total.counts[f"cause_{key}"]) for key, words in CAUSES.items()]
-        found = [(words, n) for words, n in found if n]
-        hide = suppressed_counts([n for _, n in found])
-        return [
-            (words, SUPPRESSED, "—") if hidden else (words, str(n), display.rate(n, total))
-            for (words, n), hidden in zip(found, hide, strict=True)
-        ]
+    causes: list[tuple[str, str, str, bool]] = field(default_factory=list)
+    left_out_months: list[str] = field(default_factory=list)  # fewer than SMALL patients
 
 
 def months(start: date, end: date) -> list[date]:
@@ -180,32 +113,6 @@ def months(start: date, end: date) -> list[date]:
         found.append(first)
         first = (first + timedelta(days=32)).replace(day=1)
     return found
-
-
-def suppress(groups: list[Group]) -> list[Group]:
-    """Hide every group of fewer than SMALL patients; then, while the hidden groups together
-    may hold fewer than SMALL patients, hide the smallest shown one too, so the whole range
-    minus the shown groups does not give a small number back. A patient can be in several
-    hidden groups (two months, two techniques), so the hidden groups together are only
-    known to hold as many patients as the largest of them."""
-    hidden = [g for g in groups if g.injections and g.patients < SMALL]
-    shown = sorted(
-        (g for g in groups if g.patients >= SMALL), key=lambda g: (g.patients, g.injections)
-    )
-    while hidden and shown and max(g.patients for g in hidden) < SMALL:
-        hidden.append(shown.pop(0))
-    return [replace(g, suppressed=any(g is h for h in hidden)) for g in groups]
-
-
-def suppressed_counts(counts: list[int]) -> list[bool]:
-    """Which of these counts (parts of a known total) to hide: every one under SMALL, then,
-    while one alone is hidden or the hidden ones sum to under SMALL, the smallest shown one
-    too, so no hidden count is the total minus the shown ones."""
-    hidden = {i for i, n in enumerate(counts) if 0 < n < SMALL}
-    shown = sorted((n, i) for i, n in enumerate(counts) if n >= SMALL)
-    while hidden and shown and (len(hidden) < 2 or sum(counts[i] for i in hidden) < SMALL):
-        hidden.add(shown.pop(0)[1])
-    return [i in hidden for i in range(len(counts))]
 
 
 def median_of_counts(counts: Iterable[tuple[int, int]]) -> Decimal | None:
@@ -263,38 +170,58 @@ def proceduralists(in_range) -> dict[int, str]:
 
 
 def statistics(start: date, end: date, profile: Profile, now: datetime | None = None):
-    """The dashboard's figures for injections performed from `start` to `end` (clinic days,
-    both included) under `profile`, one of computable_profiles(). Two queries, whatever
-    the data: the staff's names and sql.grouped_counts."""
+    """The dashboard's figures for injections performed in the clinic months from `start`'s
+    to `end`'s (whole months, whatever the days given) under `profile`, one of
+    computable_profiles(). Two queries, whatever the data: the staff's names and
+    sql.grouped_counts. Every figure adds up monthly cells released on their own month's
+    data (suppression.py); the months of fewer than SMALL patients are left out."""
     now = now or timezone.now()
+    start, end = start.replace(day=1), end.replace(day=1)
     in_range = Injection.objects.filter(
         performed_at__gte=local_midnight(start),
-        performed_at__lt=local_midnight(end + timedelta(days=1)),
+        performed_at__lt=local_midnight(next_month(end)),
     )
     primary = profile == primary_profile()
     people = proceduralists(in_range)
     rows = grouped_counts(with_profile_result(in_range, profile, now), now, months(start, end))
-    total = Group(None, "All injections", next(r for r in rows if r["grouping_name"] == "all"))
-    total.suppressed = total.patients < SMALL
+    cells = MonthlyCells(rows)
+    total = Group(None, "All injections", cells.total())
+    total.suppressed = not cells.released
     medians = relief_medians(rows) if primary else {}
     groupings = {}
     for grouping in GROUPINGS:
         groups = [
-            Group(*group_label(grouping, row["group_key"], people), row)
-            for row in rows
-            if row["grouping_name"] == grouping
+            cells.group_row(grouping, row, group_label(grouping, row["group_key"], people))
+            for row in cells.range_rows(grouping)
         ]
         groups.sort(key=sort_order(grouping))
         if grouping == "month":
             groups = fill_months(groups, start, end, total.counts)
         if grouping == "anaesthetic_agent":
             for group in groups:
-                if group.relief_patients >= SMALL:
+                if cells.relief_shown(group):
                     group.relief = medians.get(group.key)
         groupings[grouping] = [
-            replace(g, suppressed=True) if total.suppressed else g for g in suppress(groups)
+            replace(g, suppressed=True) if total.suppressed else g for g in groups
         ]
-    return Statistics(start, end, profile, primary, total, groupings)
+    return Statistics(
+        start,
+        end,
+        profile,
+        primary,
+        total,
+        groupings,
+        causes=[] if total.suppressed else cells.causes(),
+        left_out_months=[display.month_text(month_of(key)) for key in cells.left_out],
+    )
+
+
+def next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def month_of(key: str) -> date:
+    return date(int(key[:4]), int(key[5:7]), 1)
 
 
 def fill_months(groups: list[Group], start: date, end: date, names: Iterable[str]) -> list[Group]:

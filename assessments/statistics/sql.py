@@ -155,9 +155,11 @@ def planner_settings():
 
 
 def grouped_counts(queryset, now: datetime, months: list[date]) -> list[dict]:
-    """Rows of {grouping_name, group_key, group_value, figures...}: "all" (the whole range),
-    each grouping of KEYS (group_key: the group as text), and each of RELIEF (group_key: the
-    agent, group_value: whole minutes, injections: how many ended there).
+    """Rows of {grouping_name, group_key, group_value, group_month, figures...}: "all" (the
+    whole range), each grouping of KEYS (group_key: the group as text) over the range and,
+    but for "month", per clinic month too (group_month: "2026-03"; NULL over the range), and
+    each of RELIEF (group_key: the agent, group_value: whole minutes, injections: how many
+    ended there).
 
     Injections are first counted into cells (one per combination of the group keys and the
     values the figures test; hash aggregation, no sort), so each grouping adds up cells
@@ -169,7 +171,7 @@ def grouped_counts(queryset, now: datetime, months: list[date]) -> list[dict]:
     names = list(figures)
     parts, params = [], []
 
-    def part(grouping, key, source, group_by, *, value="NULL", where="", **given):
+    def part(grouping, key, source, group_by, *, value="NULL", month="NULL", where="", **given):
         listed = ", ".join(
             f"{given.get(name, 'NULL')} AS {name}" if name in given else f"NULL AS {name}"
             for name in names
@@ -177,33 +179,41 @@ def grouped_counts(queryset, now: datetime, months: list[date]) -> list[dict]:
         # Names and expressions are this module's constants; values go as parameters.
         parts.append(
             f"SELECT %s AS grouping_name, CAST({key} AS TEXT) AS group_key, "  # noqa: S608
-            f"CAST({value} AS INTEGER) AS group_value, {listed} "
-            f"FROM {source} {where} {group_by}"
+            f"CAST({value} AS INTEGER) AS group_value, CAST({month} AS TEXT) AS group_month, "
+            f"{listed} FROM {source} {where} {group_by}"
         )
         params.append(grouping)
 
-    def figures_of(grouping, key, group_by):
-        part(grouping, key, "cells", group_by, **figures)
+    def figures_of(grouping, key, *, month="NULL"):
+        columns = [column for column in (month, key) if column != "NULL"]
+        group_by = f"GROUP BY {', '.join(columns)}" if columns else ""
+        part(grouping, key, "cells", group_by, month=month, **figures)
         params.extend(figure_params)
 
-    def patients_of(grouping, key):
+    def patients_of(grouping, key, *, month="NULL"):
         # Patients with one injection in the range are counted in the cells; only those
         # with several need COUNT(DISTINCT), over their few rows.
+        columns = [column for column in (month, key) if column != "NULL"]
         part(
             grouping,
             key,
             "injection_rows",
-            f"GROUP BY {key}" if key != "NULL" else "",
+            f"GROUP BY {', '.join(columns)}" if columns else "",
+            month=month,
             where="WHERE patient_injections > 1",
             patients="COUNT(DISTINCT who)",
             relief_patients="COUNT(DISTINCT CASE WHEN assessed THEN who END)",
         )
 
-    figures_of("all", "NULL", "")
+    figures_of("all", "NULL")
     patients_of("all", "NULL")
     for grouping, column in KEYS.items():
-        figures_of(grouping, column, f"GROUP BY {column}")
+        figures_of(grouping, column)
         patients_of(grouping, column)
+        if grouping != "month":
+            # The same per clinic month: suppression decides month by month (figures.py).
+            figures_of(grouping, column, month=KEYS["month"])
+            patients_of(grouping, column, month=KEYS["month"])
     for column in RELIEF:
         part(
             column,
@@ -235,7 +245,7 @@ def merged(found: list[dict], names: list[str]) -> list[dict]:
     """One row per group: its figures, with the patients of several injections added."""
     rows: dict[tuple, dict] = {}
     for row in found:
-        key = (row["grouping_name"], row["group_key"], row["group_value"])
+        key = (row["grouping_name"], row["group_key"], row["group_value"], row["group_month"])
         into = rows.setdefault(key, {**row, **dict.fromkeys(names, 0)})
         for name in names:
             into[name] += int(row[name] or 0)  # PostgreSQL sums as numeric

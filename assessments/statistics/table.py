@@ -13,6 +13,7 @@ COLUMNS = {
     "diary": "Diary complete",
     "relief": "Relief ended",
 }
+LEFT_OUT = "months_left_out"  # months whose cell of the group was not released
 
 
 def plain(cell: str) -> str:
@@ -23,16 +24,20 @@ def plain(cell: str) -> str:
 def csv_text(figures: Statistics) -> str:
     """The page's table as CSV: one row per group, the whole range first; rates in percent of
     the decided injections (signed: of all; overridden: of the signed; diary: of the slots of
-    diaries that have ended); "< 5" where a group has fewer than 5 patients."""
+    diaries that have ended); "< 5" or "hidden" where a group is suppressed, and how many
+    months each row leaves out (suppression.py)."""
     lines = CsvLines()
     header = ["grouping", "group"]
     header += [f"{name} (%)" if name in rate_columns() else name for name in COLUMNS]
-    rows = [("all", figures.total)] + [
-        (grouping, group) for grouping in GROUPINGS for group in figures.groupings[grouping]
+    header.append(LEFT_OUT)
+    rows = [("all", figures.total, len(figures.left_out_months))] + [
+        (grouping, group, group.left_out)
+        for grouping in GROUPINGS
+        for group in figures.groupings[grouping]
     ]
     return lines.row(header) + lines.rows(
-        [grouping, group.label, *(plain(group.cells[name]) for name in COLUMNS)]
-        for grouping, group in rows
+        [grouping, group.label, *(plain(group.cells[name]) for name in COLUMNS), left_out]
+        for grouping, group, left_out in rows
     )
 
 

@@ -48,7 +48,7 @@ def table_csv(request):
     data = form.cleaned_data
     figures = statistics(data["start"], data["end"], data["profile"])
     response = HttpResponse(csv_text(figures), content_type="text/csv; charset=utf-8")
-    name = f"si-statistics-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}.csv"
+    name = f"si-statistics-{data['start']:%Y%m}-{data['end']:%Y%m}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

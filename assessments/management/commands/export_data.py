@@ -1,5 +1,5 @@
 """Export injections and readings: export_data --format FORMAT [--signed-only]
-[--since DATE] [--until DATE] -o PATH.
+[--since DATE] [--until DATE] [--with-reports] -o PATH.
 
 The file is written beside PATH under a temporary name and linked into place only when
 complete, so a failed or interrupted export leaves no partial file; PATH is never
@@ -49,13 +49,21 @@ class Command(BaseCommand):
         parser.add_argument("--signed-only", action="store_true", help="Signed injections only.")
         parser.add_argument("--since", metavar="DATE", help="Performed on or after (clinic day).")
         parser.add_argument("--until", metavar="DATE", help="Performed on or before (clinic day).")
+        parser.add_argument(
+            "--with-reports",
+            action="store_true",
+            help="fhir only: put each signed PDF in its DiagnosticReport. The PDFs name the "
+            "patient (name, date of birth): not for research.",
+        )
         parser.add_argument("-o", "--output", required=True, metavar="PATH")
 
-    def handle(self, *args, format, signed_only, since, until, output, **options):
+    def handle(self, *args, format, signed_only, since, until, with_reports, output, **options):
         if format not in exports.FORMATS:
             raise usage_error(
                 f"Unknown format {format!r}: choose one of {', '.join(exports.FORMATS)}."
             )
+        if with_reports and not exports.FORMATS[format].carries_reports:
+            raise usage_error(f"--with-reports is for --format fhir, not {format}.")
         injections, described = Injection.objects.all(), [f"format {format}"]
         if signed_only:
             injections = injections.signed()
@@ -74,9 +82,14 @@ class Command(BaseCommand):
             raise usage_error(f"{path} exists: give a new file name (nothing is overwritten).")
         if not path.parent.is_dir():
             raise usage_error(f"{path.parent} is not a directory.")
+        if with_reports:
+            described.append("with the signed PDFs (they name the patient)")
         count = injections.count()
-        self.write_atomically(path, exports.export_chunks(format, injections))
-        exports.record_export(format, count, "command line: " + ", ".join(described))
+        chunks = exports.export_chunks(format, injections, with_reports=with_reports)
+        self.write_atomically(path, chunks)
+        exports.record_export(
+            format, count, "command line: " + ", ".join(described), with_reports=with_reports
+        )
         self.stdout.write(f"Wrote {count} injection{'s' if count != 1 else ''} to {path}")
 
     def write_atomically(self, path, chunks):
