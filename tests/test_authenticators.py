@@ -148,7 +148,7 @@ def test_without_otp_required_every_confirmed_device_counts(client, make_role_us
 
 
 def test_the_migration_links_used_codes_to_the_devices_they_enrolled(make_role_user):
-    migration = importlib.import_module("assessments.migrations.0018_hardening")
+    migration = importlib.import_module("assessments.migrations.0020_hardening")
     clinician, other = make_role_user("Clinician"), make_role_user("Clinician")
     device = TOTPDevice.objects.create(user=clinician, name="phone", confirmed=True)
     unused = TOTPDevice.objects.create(user=other, name="phone", confirmed=True)
