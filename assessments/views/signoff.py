@@ -22,9 +22,12 @@ def signoff_facts(injection, now):
     evaluation = injection.evaluate(readings, now=now)
     decisive = evaluation.decisive_index
     is_open = window_open(injection.performed_at, now)
+    closes = injection.window_closes_at
     return {
         "injection": injection,
-        "readings": readings,
+        # The block a sign-off locks: the baseline and every reading up to the window's close.
+        "readings": [reading for reading in readings if reading.recorded_at <= closes],
+        "later": sum(1 for reading in readings if reading.recorded_at > closes),
         "evaluation": evaluation,
         "result": injection.result_of(evaluation),
         "criteria": injection.criteria(readings, now=now),

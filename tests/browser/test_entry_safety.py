@@ -69,7 +69,7 @@ def test_a_clinician_signs_from_the_injection_page_and_the_patients_week_goes_on
     facts = page.locator(".sign-off-facts")
     expect(facts.locator(".signed-readings")).to_contain_text("1/10")
     expect(facts.locator(".criteria")).to_contain_text("CMS-LCD-2023@2, reduction: yes")
-    expect(facts.locator(".locks")).to_contain_text("The follow-up week goes on")
+    expect(page.locator(".locks")).to_contain_text("The follow-up week goes on")
     shot(page, "18-4-sign-off-page")
     page.get_by_role("button", name="Sign off").click()
     expect(page).to_have_url(f"{live_server.url}/injections/{ready.pk}/")
