@@ -5,7 +5,6 @@ import io
 
 import pypdfium2
 import pytest
-from django.db import DataError, connection
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -74,15 +73,6 @@ def test_unbroken_notes_sign_archive_and_wrap(make_injection, clinician, kind):
     assert characters_outside_the_page(pdf) == []
 
 
-# open_amendment writes "Amendment opened: <reason>" as the history's change reason, a
-# varchar(100): PostgreSQL refuses a reason over 82 characters (a 500 on the amend page);
-# SQLite does not check the length. signing.py is being changed elsewhere: reported there.
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    reason="signing.open_amendment: change reason longer than history_change_reason",
-    raises=DataError,
-    strict=True,
-)
 @pytest.mark.parametrize("kind", UNBROKEN)
 def test_an_unbroken_amendment_reason_prints_as_an_addendum_and_wraps(
     make_injection, clinician, kind
