@@ -14,7 +14,6 @@ from .access_log import record_report_access
 from .audit import audit_trail
 from .forms import AmendmentForm, SignOffForm, add_service_errors
 from .models import Injection, ReportAccess, SignedReport
-from .views.queries import injections_with_readings
 from .views.signoff import signoff_facts
 
 log = logging.getLogger(__name__)
@@ -34,7 +33,7 @@ def admin_context(request, injection, title):
 def sign_off(request, pk):
     if not request.user.has_perm("assessments.sign_injection"):
         raise PermissionDenied
-    injection = get_object_or_404(injections_with_readings(), pk=pk)
+    injection = get_object_or_404(Injection.objects.for_record(), pk=pk)
     facts = signoff_facts(injection, timezone.now())
     form = SignOffForm(request.POST or None, initial={"outcome": facts["evaluation"].outcome.value})
     if request.method == "POST" and not facts["window_open"] and form.is_valid():

@@ -2,9 +2,11 @@
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -20,11 +22,14 @@ def live(readings: Iterable[Any]) -> list[Any]:
     return [reading for reading in readings if getattr(reading, "withdrawn_at", None) is None]
 
 
-def follow_up_fields(injection: Injection, readings: Iterable[Any]) -> dict[str, Any]:
+def follow_up_fields(
+    injection: Injection, readings: list[Any], evaluation: rules.Evaluation
+) -> dict[str, Any]:
     """The stored columns the follow-up week feeds: duration of relief, diary completeness.
-    They may change after a sign-off while the week is open (triggers.FOLLOW_UP_COLUMNS)."""
-    readings = live(readings)
-    ended = injection.relief(readings).ended_between
+    They may change after a sign-off while the week is open (triggers.FOLLOW_UP_COLUMNS).
+    `evaluation`: the primary profile's, of the same readings (relief starts from its
+    baseline)."""
+    ended = injection.relief(readings, evaluation).ended_between
     slots = injection.diary(readings)
     return {
         "relief_last_met": math.floor(ended[0]) if ended else None,
@@ -34,19 +39,19 @@ def follow_up_fields(injection: Injection, readings: Iterable[Any]) -> dict[str,
     }
 
 
-def evaluation_fields(injection: Injection, readings: Iterable[Any]) -> dict[str, Any]:
-    """The stored columns of an injection's evaluation, as if its window had closed.
+def evaluated(injection: Injection, readings: Iterable[Any]) -> tuple[dict[str, Any], Any]:
+    """The stored columns of an injection's evaluation, as if its window had closed, and that
+    evaluation (the rule runs once).
 
     `awaits_window_reading` says whether, while the window is open, it is pending instead;
     models/result.py decides that with the clock, so nothing stored goes stale.
     """
     readings = live(readings)
     closed = injection.evaluate(readings, window_closed=True)
-    at_start = injection.evaluate(readings, now=injection.performed_at)
     percent = closed.percent_reduction
-    return {
+    fields = {
         "outcome": closed.outcome.value,
-        "awaits_window_reading": at_start.outcome is rules.Outcome.PENDING,
+        "awaits_window_reading": rules.awaits_window(closed, settings.SI_CONFOUNDER_POLICY),
         "percent_reduction": None if percent is None else rules.round_percent(percent),
         "at_threshold": closed.at_threshold,
         "baseline_score": closed.baseline,
@@ -55,13 +60,40 @@ def evaluation_fields(injection: Injection, readings: Iterable[Any]) -> dict[str
         "non_diagnostic_cause": closed.reasons.cause
         if closed.outcome is rules.Outcome.NON_DIAGNOSTIC
         else "",
-        **follow_up_fields(injection, readings),
+        **follow_up_fields(injection, readings, closed),
     }
+    return fields, closed
+
+
+def evaluation_fields(injection: Injection, readings: Iterable[Any]) -> dict[str, Any]:
+    """The stored columns of an injection's evaluation (see `evaluated`)."""
+    return evaluated(injection, readings)[0]
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """An injection's readings that stand, in time order, and the primary profile's
+    evaluation of them as if the window had closed (which readings count does not depend on
+    the clock; the result in force comes from the stored columns, models/result.py)."""
+
+    readings: list[PainReading]
+    evaluation: rules.Evaluation
+
+    def not_counted_why(self, reading: PainReading) -> str:
+        index = next((i for i, other in enumerate(self.readings) if other.pk == reading.pk), None)
+        if index is None:
+            return ""
+        return reading.not_counted_reason(
+            counted=index in self.evaluation.counted,
+            baseline_context=self.evaluation.baseline_context,
+        )
 
 
 @transaction.atomic
-def refresh_evaluation(injection_id: int) -> None:
-    """Recompute and store an injection's evaluation from its readings that stand.
+def refresh_evaluation(injection_id: int) -> Refreshed | None:
+    """Recompute and store an injection's evaluation from its readings that stand, and
+    return what it read (None when nothing was refreshed: a signed record after its
+    follow-up week).
 
     The row lock serialises concurrent writers on the same injection, so the last
     one to commit always evaluates every reading the others saved. A signed injection
@@ -69,14 +101,35 @@ def refresh_evaluation(injection_id: int) -> None:
     relief and the diary's completeness follow the week's readings.
     """
     injection = Injection.objects.select_for_update().get(pk=injection_id)
-    readings = list(PainReading.objects.live().filter(injection_id=injection_id))
+    readings = list(
+        PainReading.objects.live().filter(injection_id=injection_id).order_by("recorded_at", "pk")
+    )
     if not injection.is_locked:
-        fields = evaluation_fields(injection, readings)
+        fields, closed = evaluated(injection, readings)
     elif injection.follow_up_open():
-        fields = follow_up_fields(injection, readings)
+        closed = injection.evaluate(readings, window_closed=True)
+        fields = follow_up_fields(injection, readings, closed)
     else:
-        return
+        return None
     Injection.objects.filter(pk=injection_id).update(**fields)
+    return Refreshed(readings, closed)
+
+
+@dataclass(frozen=True)
+class SavedReading:
+    """A reading just saved, its injection as now stored, and what the rule read."""
+
+    reading: PainReading
+    injection: Injection
+    refreshed: Refreshed | None
+
+    @property
+    def not_counted_why(self) -> str:
+        return self.refreshed.not_counted_why(self.reading) if self.refreshed else ""
+
+    @property
+    def evaluation(self) -> rules.Evaluation | None:
+        return self.refreshed.evaluation if self.refreshed else None
 
 
 STAYS_BEFORE = (
@@ -102,8 +155,9 @@ def ensure_writable(injection: Injection, reading: PainReading) -> None:
 
 
 @transaction.atomic
-def save_reading(reading: PainReading) -> PainReading:
-    """Validate and save one reading (new or changed), then refresh the evaluation.
+def save_reading(reading: PainReading) -> SavedReading:
+    """Validate and save one reading (new or changed), then refresh the evaluation; returns
+    what a page says about it (the rule runs once).
 
     Every write of a reading comes here: the bedside pages and the admin alike. The
     injection's row lock is taken first, so concurrent writers wait for each other.
@@ -112,11 +166,16 @@ def save_reading(reading: PainReading) -> PainReading:
     ensure_writable(injection, reading)
     reading.full_clean()
     reading.save()
-    refresh_evaluation(reading.injection_id)
-    return reading
+    return saved(reading)
 
 
-def add_reading(injection: Injection, *, entered_by: Any, **fields: Any) -> PainReading:
+def saved(reading: PainReading) -> SavedReading:
+    refreshed = refresh_evaluation(reading.injection_id)
+    injection = Injection.objects.select_related("patient").get(pk=reading.injection_id)
+    return SavedReading(reading, injection, refreshed)
+
+
+def add_reading(injection: Injection, *, entered_by: Any, **fields: Any) -> SavedReading:
     """Save a new reading of `injection`."""
     return save_reading(PainReading(injection=injection, entered_by=entered_by, **fields))
 
@@ -161,7 +220,7 @@ def withdraw_reading(reading: PainReading, *, user: Any, reason: str) -> PainRea
 
 
 @transaction.atomic
-def correct_reading(reading: PainReading, *, user: Any, reason: str, **fields: Any) -> PainReading:
+def correct_reading(reading: PainReading, *, user: Any, reason: str, **fields: Any) -> SavedReading:
     """Withdraw `reading` with a reason and record its correction (`fields`: score,
     recorded_at, context) as a new reading that replaces it. A baseline stays a baseline
     and a reading after the injection stays after it. Returns the correction."""
@@ -195,8 +254,7 @@ def correct_reading(reading: PainReading, *, user: Any, reason: str, **fields: A
     )
     correction.full_clean()
     correction.save()
-    refresh_evaluation(reading.injection_id)
-    return correction
+    return saved(correction)
 
 
 def stale_injections() -> QuerySet:
@@ -317,7 +375,7 @@ def register_injection(
     return injection
 
 
-def update_reading(reading: PainReading, **fields: Any) -> PainReading:
+def update_reading(reading: PainReading, **fields: Any) -> SavedReading:
     """Save changes to one reading."""
     for name, value in fields.items():
         setattr(reading, name, value)

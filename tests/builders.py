@@ -82,7 +82,7 @@ def add_reading(injection, minutes, score, *, entered_by=None, context="provoked
         recorded_at=injection.performed_at + timedelta(minutes=minutes),
         score=score,
         context=context,
-    )
+    ).reading
 
 
 def local_input(moment):

@@ -260,7 +260,7 @@ def test_a_withdrawn_reading_is_kept_by_the_database(make_injection, clinician):
         score=2,
         recorded_at=reading.recorded_at,
         context="provoked",
-    )
+    ).reading
     with refused("kept as it is"):
         PainReading.objects.filter(pk=reading.pk).update(score=1, withdrawn_at=None)
     with refused("kept as it is"):

@@ -60,7 +60,7 @@ def test_service_reading_records_history(make_injection, staff_user):
         entered_by=staff_user,
         recorded_at=injection.performed_at + timedelta(minutes=25),
         score=2,
-    )
+    ).reading
     assert reading.history.count() == 1
 
 

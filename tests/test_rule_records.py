@@ -10,11 +10,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from assessments import display, signing
 from assessments.exports.service import export_chunks
 from assessments.models import Injection, PainReading, SignOff
+from assessments.record import build_record
 from assessments.reports import render_report
 from assessments.rules import Flag
 from tests.builders import pdf_text
@@ -187,7 +189,7 @@ def test_a_steroid_is_named_when_relief_outlasts_the_anaesthetic(make_injection,
         steroid_agent="triamcinolone",
         steroid_dose_mg=Decimal("40"),
     )
-    relief = injection.relief(injection.readings.all())
+    relief = build_record(injection, now=timezone.now()).relief
     assert (relief.consistency, relief.first_failing) == ("longer than expected", None)
     assert (injection.relief_last_met, injection.relief_first_failed) == (None, None)
     html = page(nurse_client, injection)
@@ -249,7 +251,7 @@ def test_a_rescue_analgesic_on_a_window_reading_confounds_it_in_the_rule_relief_
     assert evaluation.confounders == (
         f"rescue analgesic: Ibuprofen 400 mg ({display.date_time(taken)})",
     )
-    assert injection.relief(injection.readings.all()).excluded_after_rescue == 3
+    assert build_record(injection, now=timezone.now()).relief.excluded_after_rescue == 3
     html = page(nurse_client, injection)
     assert f"Rescue analgesic: Ibuprofen 400 mg, taken {display.date_time(taken)}" in html
     pdf = pdf_text(render_report(injection))

@@ -16,6 +16,7 @@ from ..diary.links import absolute_url
 from ..exports import slots
 from ..forms.fields import local_time_field
 from ..models import Injection, PainReading, Patient, ReportAccess
+from ..record import build_record
 from ..reports.bundle import report_files, stream_zip, zip_filename
 from ..reports.data import report_filename
 from ..reports.handout import handout_facts, render_handout
@@ -296,21 +297,16 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
     def evaluation(self, obj):
         if obj.pk is None:
             return "Saved with the readings."
-        readings = list(obj.readings.all())
-        signoff = obj.signoff_in_force()
-        evaluation = obj.evaluation_in_force(signoff, readings)
+        record = build_record(obj, now=timezone.now())
+        decisive = record.decisive
         return render_to_string(
             "admin/assessments/injection/_result.html",
             {
-                "signoff": signoff,
-                "evaluation": evaluation,
-                "result": obj.result_of(evaluation, signoff),
-                "criteria": obj.criteria(readings),
-                "decisive": (
-                    readings[evaluation.decisive_index]
-                    if evaluation.decisive_index is not None
-                    else None
-                ),
+                "signoff": record.signoff,
+                "evaluation": record.evaluation,
+                "result": record.result,
+                "criteria": record.criteria,
+                "decisive": decisive.reading if decisive else None,
             },
         )
 
@@ -384,21 +380,17 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
             saved.append(services.save_reading(reading))
         for reading in formset.deleted_objects:
             services.delete_reading(reading)
-        self.warn_not_counted(request, form.instance, saved)
+        self.warn_not_counted(request, saved)
         return None
 
-    def warn_not_counted(self, request, injection, saved):
-        """A reading saved here that is listed but not counted gets a warning saying why."""
-        if not saved:
+    def warn_not_counted(self, request, saved):
+        """A reading saved here that is listed but not counted gets a warning saying why
+        (read by the last save's evaluation, which saw them all)."""
+        refreshed = saved[-1].refreshed if saved else None
+        if refreshed is None:
             return
-        readings = list(PainReading.objects.live().filter(injection=injection))
-        evaluation = injection.evaluate(readings)
-        for index, reading in enumerate(readings):
-            if reading.pk not in {r.pk for r in saved}:
-                continue
-            why = reading.not_counted_reason(
-                counted=index in evaluation.counted, baseline_context=evaluation.baseline_context
-            )
+        for reading in (each.reading for each in saved):
+            why = refreshed.not_counted_why(reading)
             if why:
                 self.message_user(
                     request,

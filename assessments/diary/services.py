@@ -96,7 +96,7 @@ def add_patient_entry(link: DiaryLink, **fields: Any) -> PainReading:
         injection=link.injection, source=PainReading.Source.PATIENT, diary_link=link, **fields
     )
     reading._change_reason = "Patient diary entry"
-    return services.save_reading(reading)
+    return services.save_reading(reading).reading
 
 
 @transaction.atomic

@@ -348,26 +348,21 @@ class Injection(ResultInForce, models.Model):
             steroid=self.has_steroid,
         )
 
-    def relief(self, readings):
-        """Duration of relief in the first 8 hours, under the primary profile, from the
-        baseline the rule takes."""
+    def relief(self, readings, evaluation):
+        """Duration of relief in the first 8 hours, from the baseline `evaluation` (the
+        primary profile's, from these readings) took."""
         readings = list(readings)
         profile = primary_profile()
-        rule_readings = self.rule_readings(readings)
-        parsed = [rules.as_reading(r) for r in rule_readings]
-        index = rules.choose_baseline(
-            parsed, context=profile.required_context, revision=profile.revision
-        )
-        baseline = parsed[index] if index is not None else None
         rescues = [r.rescue_at for r in readings if getattr(r, "rescue_at", None)]
         if self.analgesic_at and self.analgesic_at >= self.performed_at:
             rescues.append(self.analgesic_at)
+        after = [rules.as_reading(r) for r in self.rule_readings(readings)]
         return duration_of_relief(
-            baseline.score if baseline else None,
-            [r for r in parsed if r.minutes >= 0],
+            evaluation.baseline,
+            [r for r in after if r.minutes >= 0],
             threshold=profile.threshold,
             inclusive=profile.inclusive,
-            baseline_context=baseline.context if baseline and profile.match_context else None,
+            baseline_context=evaluation.baseline_context,
             rescue_at=self.minutes_after(min(rescues)) if rescues else None,
             agent=self.anaesthetic_agent,
             expected=settings.ANAESTHETIC_MINUTES,

@@ -10,12 +10,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from .. import display, rules
-from ..diary.schedule import Completeness, completeness
-from ..models import Amendment, Injection, PainReading, Result, SignOff, primary_profile
+from ..diary.schedule import Completeness
+from ..models import Injection, Result
+from ..record import build_record
 from ..rules.profiles import Criterion
 from ..rules.relief import Relief
 
@@ -138,19 +138,8 @@ class ReportFacts:
 
 
 def report_queryset():
-    """Injections with everything a report prints: four queries per chunk of injections."""
-    return Injection.objects.select_related("patient", "proceduralist").prefetch_related(
-        Prefetch("readings", queryset=PainReading.objects.live().order_by("recorded_at", "pk")),
-        Prefetch(
-            "readings",
-            queryset=PainReading.objects.filter(withdrawn_at__isnull=False).select_related(
-                "withdrawn_by"
-            ),
-            to_attr="withdrawn_readings",
-        ),
-        Prefetch("signoffs", queryset=SignOff.objects.select_related("signed_by")),
-        Prefetch("amendments", queryset=Amendment.objects.select_related("opened_by")),
-    )
+    """Injections with everything a report prints (the read model's queryset)."""
+    return Injection.objects.for_record()
 
 
 def signature_of(latest):
@@ -190,10 +179,11 @@ def withdrawn_lines(withdrawn):
     )
 
 
-def reading_rows(readings, evaluation, signoff=None):
+def reading_rows(record):
+    evaluation = record.evaluation
     rows = []
-    for index, reading in enumerate(readings):
-        minutes = reading.minutes_after_injection
+    for row in record.readings:
+        reading = row.reading
         baseline = reading.is_baseline
         compared = not baseline and evaluation.baseline is not None
         percent = rules.percent_reduction(evaluation.baseline, reading.score)
@@ -201,7 +191,7 @@ def reading_rows(readings, evaluation, signoff=None):
             ReadingRow(
                 phase=reading.phase,
                 local_time=display.short_date_time(reading.recorded_at),
-                minutes=minutes,
+                minutes=row.minutes,
                 score=reading.score,
                 change_points=f"{reading.score - evaluation.baseline:+d}" if compared else "",
                 reduction=(
@@ -210,14 +200,14 @@ def reading_rows(readings, evaluation, signoff=None):
                 context=reading.get_context_display(),
                 source=reading.get_source_display(),
                 is_baseline=baseline,
-                is_decisive=index == evaluation.decisive_index,
-                in_window=rules.in_window(minutes),
-                counted=index in evaluation.counted,
+                is_decisive=row.decisive,
+                in_window=row.in_window,
+                counted=row.counted,
                 recalled=reading.recalled,
                 note=reading.note,
-                after_signoff=signoff is not None and reading.created_at > signoff.signed_at,
+                after_signoff=row.after_signoff,
                 correction=reading.replaces_id is not None,
-                baseline_used=index == evaluation.baseline_index,
+                baseline_used=row.baseline_used,
                 by_patient=reading.source != reading.Source.STAFF,
                 rescue=(
                     f"{reading.medication}, {display.date_time(reading.medication_at)}"
@@ -263,27 +253,23 @@ def medication(injection):
 
 
 def gather_report(injection, *, generated_at=None, archival=False, signature=None):
-    """Everything the report prints about `injection`.
+    """Everything the report prints about `injection`, drawn from its InjectionRecord.
 
-    An injection loaded through `report_queryset()` costs no query; any other is
-    fetched again with it (four queries), whatever the number of readings. A signed
-    injection prints its sign-off and the evaluation as signed (its stored settings), so
-    a later change of the rule settings does not alter a signed report.
+    An injection loaded through `report_queryset()` costs no query; any other is fetched
+    again with it, whatever the number of readings. A signed injection prints its sign-off
+    and the evaluation as signed (its stored settings), so a later change of the rule
+    settings does not alter a signed report.
     """
-    if "amendments" not in getattr(injection, "_prefetched_objects_cache", {}):
-        injection = report_queryset().get(pk=injection.pk)
-    readings = list(injection.readings.all())
-    signoff = injection.signoff_in_force(list(injection.signoffs.all()))
-    if signature is None:
-        signature = signature_of(signoff)
     now = generated_at or timezone.now()
-    evaluation = injection.evaluation_in_force(signoff, readings, now=now)
+    record = build_record(injection, now=now)
+    injection = record.injection
+    if signature is None:
+        signature = signature_of(record.signoff)
     patient = injection.patient
     performed_local = display.local(injection.performed_at)
     # An archival copy must be byte-identical when re-rendered, so it is stamped with
     # the record's last change instead of the clock.
     stamp = injection.updated_at if archival else now
-    proceduralist = injection.proceduralist
     anaesthetic, steroid = medication(injection)
     return ReportFacts(
         report_id=f"SIR-{injection.pk}-{display.local(stamp):%Y%m%d%H%M%S}",
@@ -301,7 +287,7 @@ def gather_report(injection, *, generated_at=None, archival=False, signature=Non
         performed_at=display.date_time(injection.performed_at, weekday=True),
         performed_on=performed_local.date(),
         side=injection.get_side_display(),
-        proceduralist=display.person(proceduralist),
+        proceduralist=display.person(injection.proceduralist),
         guidance=injection.get_guidance_display(),
         contrast=injection.get_contrast_display(),
         anaesthetic=anaesthetic,
@@ -313,15 +299,15 @@ def gather_report(injection, *, generated_at=None, archival=False, signature=Non
             else "None recorded"
         ),
         notes=injection.notes,
-        evaluation=evaluation,
-        result=injection.result_of(evaluation, signoff),
-        criteria=injection.criteria(readings, now=now),
-        profile=signoff.profile if signoff else primary_profile().key,
-        relief=injection.relief(readings),
-        diary=completeness(injection.diary(readings)),
-        readings=reading_rows(readings, evaluation, signoff),
-        follow_up=follow_up_summary(readings),
+        evaluation=record.evaluation,
+        result=record.result,
+        criteria=record.criteria,
+        profile=record.profile,
+        relief=record.relief,
+        diary=record.diary,
+        readings=reading_rows(record),
+        follow_up=follow_up_summary(record.pain_readings),
         signature=signature,
-        addenda=addenda_of(injection.amendments.all()),
-        withdrawn=withdrawn_lines(injection.withdrawn_readings),
+        addenda=addenda_of(record.amendments),
+        withdrawn=withdrawn_lines(record.withdrawn),
     )

@@ -20,7 +20,14 @@ How several readings are read (see the README's rule section):
 - Flags (terms.Flag) say the same as codes; `revision="2.0"` reproduces old sign-offs.
 """
 
-from .evaluation import Options, as_reading, choose_baseline, evaluate, evaluate_readings
+from .evaluation import (
+    Options,
+    as_reading,
+    awaits_window,
+    choose_baseline,
+    evaluate,
+    evaluate_readings,
+)
 from .terms import (
     CONFOUNDER_POLICIES,
     CONTEXT_WORDS,
@@ -90,6 +97,7 @@ __all__ = [
     "Reading",
     "Reasons",
     "as_reading",
+    "awaits_window",
     "at_threshold_sentence",
     "comparator_words",
     "evaluate",

@@ -320,3 +320,17 @@ def evaluate_readings(readings: Iterable[Reading | tuple], **options: Any) -> Ev
         counted=tuple(after[i] for i in evaluation.counted),
         baseline_index=latest,
     )
+
+
+MISSING_READING_CAUSES = ("no_window_reading", "no_context_reading")
+
+
+def awaits_window(closed: Evaluation, confounder_policy: str = "warn") -> bool:
+    """Whether the block reads pending while its window is open, from `closed`, its
+    evaluation as if the window had closed: no reading counts yet and the baseline can
+    anchor one. Rule 2.0 made a pending block with confounders non-diagnostic under the
+    "non_diagnostic" policy, so it never waited."""
+    if closed.reasons.cause not in MISSING_READING_CAUSES:
+        return False
+    demoted = closed.revision == "2.0" and bool(closed.confounders)
+    return not (demoted and confounder_policy != "warn")

@@ -13,12 +13,11 @@ from .. import display, services
 from ..access import staff_required
 from ..diary import services as diary
 from ..diary.links import absolute_url
-from ..diary.schedule import completeness
 from ..forms import NewInjectionForm, add_service_errors
-from ..models import DiaryLink, Patient, primary_profile
+from ..models import DiaryLink, Injection, Patient
 from ..models.result import window_open
+from ..record import build_record
 from .fragments import kept, next_minute
-from .queries import injections_with_readings
 
 
 def known_patient(request):
@@ -76,53 +75,33 @@ RECORD_PERMISSIONS = (
 )
 
 
-def mark_readings(injection, readings, evaluation, signoff, now):
-    """Each reading's marks for the table: why one near the window is not counted, whether
-    it came after the sign-off, and whether it can still be corrected."""
-    counted = set(evaluation.counted)
-    for index, reading in enumerate(readings):
-        reading.not_counted_why = reading.not_counted_reason(
-            counted=index in counted, baseline_context=evaluation.baseline_context
-        )
-        reading.after_signoff = signoff is not None and reading.created_at > signoff.signed_at
-        reading.correctable = not injection.reading_lock_message(reading.recorded_at, now)
-
-
 def injection_record(request, pk, now):
     """The page's record part (summary, result, readings, diary times) and why no new diary
     link can be made ("" when one can), as ((html, refusal), until)."""
-    injection = get_object_or_404(injections_with_readings(withdrawn=True), pk=pk)
-    readings = list(injection.readings.all())
-    signoff = injection.signoff_in_force()
-    # A signed injection shows the evaluation as signed, whatever the settings are now.
-    evaluation = injection.evaluation_in_force(signoff, readings, now=now)
-    decisive = evaluation.decisive_index
-    slots = injection.diary(readings)
-    mark_readings(injection, readings, evaluation, signoff, now)
-    shown = sorted([*readings, *injection.withdrawn_readings], key=lambda r: (r.recorded_at, r.pk))
+    record = build_record(get_object_or_404(Injection.objects.for_record(), pk=pk), now=now)
+    injection = record.injection
+    for row in record.readings:
+        # Marks the readings table shows beside the withdrawn ones (`shown`).
+        row.reading.not_counted_why = row.not_counted_why
     html = render_to_string(
         "assessments/_injection_record.html",
         {
+            "record": record,
             "injection": injection,
-            "signoff": signoff,
-            "readings": readings,
-            "shown": shown,
-            "evaluation": evaluation,
-            "result": injection.result_of(evaluation, signoff),
-            "criteria": injection.criteria(readings, now=now),
-            "decisive": readings[decisive] if decisive is not None else None,
-            "baseline": (
-                readings[evaluation.baseline_index]
-                if evaluation.baseline_index is not None
-                else None
-            ),
-            "relief": injection.relief(readings),
-            "diary": completeness(slots),
-            "slots": slots,
-            "counted": {readings[i].pk for i in evaluation.counted},
-            "after_signoff": {r.pk for r in readings if r.after_signoff},
-            "correctable": {r.pk for r in readings if r.correctable},
-            "profile": signoff.profile if signoff else primary_profile().key,
+            "signoff": record.signoff,
+            "shown": record.shown(),
+            "evaluation": record.evaluation,
+            "result": record.result,
+            "criteria": record.criteria,
+            "decisive": record.decisive.reading if record.decisive else None,
+            "baseline": record.baseline.reading if record.baseline else None,
+            "relief": record.relief,
+            "diary": record.diary,
+            "slots": record.slots,
+            "counted": {row.reading.pk for row in record.readings if row.counted},
+            "after_signoff": {row.reading.pk for row in record.readings if row.after_signoff},
+            "correctable": {row.reading.pk for row in record.readings if row.correctable},
+            "profile": record.profile,
             "follow_up_open": injection.follow_up_open(now),
             "window_open": window_open(injection.performed_at, now),
             "week_ends": injection.follow_up_ends_at - timedelta(minutes=1),

@@ -10,23 +10,13 @@ from ..display import local_midnight
 from ..models import Injection, PainReading
 
 
-def injections_with_readings(*, withdrawn=False):
-    """Injections with their readings that stand (`readings`); with `withdrawn`, also the
-    withdrawn ones (`withdrawn_readings`), which a page shows struck through."""
-    prefetches = [
-        Prefetch("readings", queryset=PainReading.objects.live().order_by("recorded_at", "pk"))
-    ]
-    if withdrawn:
-        prefetches.append(
-            Prefetch(
-                "readings",
-                queryset=PainReading.objects.filter(withdrawn_at__isnull=False).select_related(
-                    "withdrawn_by", "replaced_by"
-                ),
-                to_attr="withdrawn_readings",
-            )
-        )
-    return Injection.objects.select_related("patient").prefetch_related(*prefetches)
+def injections_with_readings():
+    """Injections with their readings that stand (`readings`), for the bedside pages that
+    list them; a page that reads the result draws from the read model (record.py)."""
+    live = PainReading.objects.live().order_by("recorded_at", "pk")
+    return Injection.objects.select_related("patient").prefetch_related(
+        Prefetch("readings", queryset=live)
+    )
 
 
 def todays_injections(now, day=None):

@@ -28,23 +28,19 @@ from .queries import injections_with_readings
 WEEK = range(1, rules.FOLLOW_UP_DAYS + 1)
 
 
-def reading_saved_message(injection, reading):
-    """What the nurse needs to hear after saving: the reading, whether it counts, the result.
-    A reading that is listed but not counted is a warning, with why (messages level)."""
-    injection.refresh_from_db()
-    readings = list(injection.readings.live().order_by("recorded_at", "pk"))
-    evaluation = injection.evaluate(readings)
-    index = next(i for i, r in enumerate(readings) if r.pk == reading.pk)
+def reading_saved_message(saved):
+    """What the nurse needs to hear after saving (`saved`: services.SavedReading): the
+    reading, whether it counts, the result in force. A reading that is listed but not counted
+    is a warning, with why (messages level)."""
+    injection, reading, evaluation = saved.injection, saved.reading, saved.evaluation
     text = f"MRN {injection.patient.mrn}, {injection.side}: {reading.score}/10 ({reading.phase})."
-    why = reading.not_counted_reason(
-        counted=index in evaluation.counted, baseline_context=evaluation.baseline_context
-    )
+    why = saved.not_counted_why
     if why:
         text += f" Not counted: {why}"
     if injection.is_locked:
         text += " Follow-up after the sign-off: the signed result stands."
-    else:
-        text += f" Result: {display.result_words(injection.result_of(evaluation))}"
+    elif evaluation is not None:
+        text += f" Result: {display.result_words(injection.result())}"
         if evaluation.percent_reduction is not None:
             text += f", reduction {evaluation.percent_display}"
         text += "."
@@ -53,8 +49,8 @@ def reading_saved_message(injection, reading):
     return (messages.WARNING if why else messages.SUCCESS), text
 
 
-def say_saved(request, injection, reading):
-    level, text = reading_saved_message(injection, reading)
+def say_saved(request, saved):
+    level, text = reading_saved_message(saved)
     messages.add_message(request, level, text)
 
 
@@ -69,7 +65,7 @@ def quick_reading(request, pk):
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in ("score", "recorded_at", "context")}
             try:
-                reading = services.add_reading(
+                saved = services.add_reading(
                     injection,
                     entered_by=request.user,
                     source=PainReading.Source.STAFF,
@@ -78,7 +74,7 @@ def quick_reading(request, pk):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                say_saved(request, injection, reading)
+                say_saved(request, saved)
                 return redirect("assessments:board")
     else:
         # Post-block pain is rated doing what provoked the baseline: same context.
@@ -107,11 +103,11 @@ def baseline_reading(request, pk):
     form = BaselineForm(request.POST or None, instance=unsaved)
     if request.method == "POST" and form.is_valid() and not injection.is_locked:
         try:
-            reading = services.add_reading(injection, entered_by=request.user, **form.cleaned_data)
+            saved = services.add_reading(injection, entered_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            say_saved(request, injection, reading)
+            say_saved(request, saved)
             return redirect("assessments:injection_detail", injection.pk)
     return render(
         request,
@@ -149,7 +145,7 @@ def correct_reading(request, pk, reading_pk):
                 corrected = services.correct_reading(
                     reading, user=request.user, reason=reason, **form.correction()
                 )
-                say_saved(request, injection, corrected)
+                say_saved(request, corrected)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -243,6 +239,7 @@ def follow_up_week(request, pk):
                     saved = services.add_reading(injection, entered_by=request.user, **fields)
                 else:
                     saved = services.update_reading(reading, **fields)
+                saved = saved.reading
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -10,32 +10,34 @@ from django.utils import timezone
 from .. import display, signing
 from ..access import staff_required
 from ..forms import SignOffForm, add_service_errors
-from ..models import primary_profile
+from ..models import Injection, primary_profile
 from ..models.result import window_open
-from .queries import injections_with_readings
+from ..record import build_record
 
 
 def signoff_facts(injection, now):
-    """What a sign-off page shows about `injection` (readings that stand, as evaluated now):
-    the readings, the computed result, the criteria, and what signing locks."""
-    readings = list(injection.readings.all())
-    evaluation = injection.evaluate(readings, now=now)
-    decisive = evaluation.decisive_index
-    is_open = window_open(injection.performed_at, now)
+    """What a sign-off page shows about `injection` (readings that stand, as evaluated now by
+    the clinic's rule, which is what signing keeps): the readings, the computed result, the
+    criteria, and what signing locks."""
+    record = build_record(injection, now=now)
+    evaluation = record.computed
     closes = injection.window_closes_at
+    is_open = window_open(injection.performed_at, now)
+    readings = record.pain_readings
+    decisive = evaluation.decisive_index
     return {
-        "injection": injection,
+        "injection": record.injection,
         # The block a sign-off locks: the baseline and every reading up to the window's close.
         "readings": [reading for reading in readings if reading.recorded_at <= closes],
         "later": sum(1 for reading in readings if reading.recorded_at > closes),
         "evaluation": evaluation,
         "result": injection.result_of(evaluation),
-        "criteria": injection.criteria(readings, now=now),
+        "criteria": record.criteria,
         "decisive": readings[decisive] if decisive is not None else None,
         "counted": {readings[i].pk for i in evaluation.counted},
         "profile": primary_profile().key,
         "window_open": is_open,
-        "possible_from": display.date_time(injection.window_closes_at) if is_open else "",
+        "possible_from": display.date_time(closes) if is_open else "",
         "locks": locks_sentence(injection),
     }
 
@@ -56,7 +58,7 @@ def locks_sentence(injection):
     write=("assessments.sign_injection",),
 )
 def sign_off(request, pk):
-    injection = get_object_or_404(injections_with_readings(), pk=pk)
+    injection = get_object_or_404(Injection.objects.for_record(), pk=pk)
     now = timezone.now()
     facts = signoff_facts(injection, now)
     form = SignOffForm(request.POST or None, initial={"outcome": facts["evaluation"].outcome.value})
