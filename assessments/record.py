@@ -19,10 +19,10 @@ from decimal import Decimal
 from functools import cached_property
 
 from . import rules
-from .diary.schedule import Completeness, Slot, completeness
 from .models import Amendment, Injection, PainReading, Result, SignOff, primary_profile
 from .rules.profiles import Criterion
 from .rules.relief import Relief
+from .rules.schedule import Completeness, Slot, completeness
 
 
 @dataclass(frozen=True)

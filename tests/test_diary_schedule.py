@@ -1,11 +1,11 @@
-"""The diary schedule (diary/schedule.py): pure."""
+"""The diary schedule (rules/schedule.py): pure."""
 
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from assessments.diary.schedule import completeness, due_slot, schedule
+from assessments.rules.schedule import completeness, due_slot, schedule
 
 # --- the diary schedule ----------------------------------------------------------------------
 

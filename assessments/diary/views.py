@@ -13,10 +13,10 @@ from django.views.decorators.cache import never_cache
 from .. import display
 from ..forms import add_service_errors
 from ..models import DiaryLink
+from ..rules.schedule import due_slot
 from . import services
 from .forms import PatientEntryForm
 from .language import in_patient_language
-from .schedule import due_slot
 
 
 def closed(request, link, message, status=410):

@@ -13,8 +13,9 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 
+from ..models import primary_profile
 from ..models.limits import EARLIEST_DAY
-from ..statistics.figures import computable_profiles
+from ..rules.profiles import computable_profiles
 
 EARLIEST = EARLIEST_DAY.replace(day=1)
 MONTH_FORMAT = "%Y-%m"
@@ -59,7 +60,7 @@ class StatisticsForm(forms.Form):
     def __init__(self, data=None, **kwargs):
         self.today = timezone.localdate()
         start, end = last_twelve_months(self.today)
-        profiles = computable_profiles()
+        profiles = computable_profiles(primary_profile())
         defaults = {
             "start": f"{start:{MONTH_FORMAT}}",
             "end": f"{end:{MONTH_FORMAT}}",

@@ -11,10 +11,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .. import display, rules
-from ..diary.schedule import schedule
 from ..rules.profiles import criteria_matrix, evaluate_profile
 from ..rules.profiles import find as find_profile
 from ..rules.relief import duration_of_relief
+from ..rules.schedule import schedule
 from .choices import (
     Anaesthetic,
     Contrast,
@@ -370,7 +370,7 @@ class Injection(ResultInForce, models.Model):
         )
 
     def diary(self, readings):
-        """The diary's slots (assessments/diary/schedule.py) and whether each is filled."""
+        """The diary's slots (assessments/rules/schedule.py) and whether each is filled."""
         return schedule(
             self.performed_at,
             [r.recorded_at for r in readings if r.recorded_at >= self.performed_at],

@@ -1,6 +1,6 @@
 """When a reminder is due: pure Python, the clock and the zone are inputs.
 
-The slot to remind about is the diary's due slot (assessments/diary/schedule.py) once its
+The slot to remind about is the diary's due slot (assessments/rules/schedule.py) once its
 time has come: the latest slot that has come, while it is empty. Nothing in the quiet hours
 (the next reminder waits until morning), and nothing once the follow-up week is over.
 """
@@ -8,7 +8,7 @@ time has come: the latest slot that has come, while it is empty. Nothing in the 
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta, tzinfo
 
-from ..diary.schedule import Slot, due_slot
+from ..rules.schedule import Slot, due_slot
 
 
 def in_quiet_hours(clock: time, quiet: tuple[time, time]) -> bool:

@@ -13,11 +13,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from .. import display, rules
-from ..diary.schedule import Completeness
 from ..models import Injection, Result
 from ..record import build_record
 from ..rules.profiles import Criterion
 from ..rules.relief import Relief
+from ..rules.schedule import Completeness
 
 # Only readings this close to the window could be mistaken for it, so only they are marked.
 EARLY_MINUTES = 120

@@ -35,6 +35,7 @@ from .terms import (
     check_threshold,
     in_window,
     meets,
+    negative_band,
 )
 
 
@@ -87,8 +88,7 @@ class Options:
         check_choice(method, METHODS, "Method")
         check_choice(confounder_policy, CONFOUNDER_POLICIES, "Confounder policy")
         check_choice(revision, REVISIONS, "Revision")
-        if negative_below is None:
-            negative_below = min(DEFAULT_NEGATIVE_BELOW, threshold)
+        negative_below = negative_band(threshold, negative_below)
         check_percent(negative_below, "The negative band", 0, threshold)
         if min_baseline is not None:
             check_score(min_baseline, "The minimum baseline")

@@ -22,6 +22,7 @@ from . import (
     evaluate_readings,
     minutes_text,
 )
+from .terms import negative_band
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ class Profile:
     @property
     def key(self) -> str:
         return f"{self.code}@{self.version}"
+
+    @property
+    def band(self) -> int:
+        """Below this reduction (%) the block reads negative."""
+        return negative_band(self.threshold, self.negative_below)
 
     @property
     def criterion(self) -> str:
@@ -183,18 +189,21 @@ def decided_by_the_same_reading(primary: Profile, other: Profile) -> bool:
     resting baseline only when it meets the threshold is the one case this misses.)
     """
 
-    def band(profile: Profile) -> int:
-        below = profile.negative_below
-        return min(50, profile.threshold) if below is None else below
-
     return (
         other.method == primary.method
         and other.match_context == primary.match_context
         and other.required_context == primary.required_context
         and other.min_baseline == primary.min_baseline
         and other.revision == primary.revision
-        and band(other) == band(primary)
+        and other.band == primary.band
     )
+
+
+def computable_profiles(primary: Profile) -> list[Profile]:
+    """The profiles whose results a stored evaluation under `primary` gives exactly (the
+    primary first): those decided by the same reading."""
+    others = [p for p in BUILT_IN if p != primary and decided_by_the_same_reading(primary, p)]
+    return [primary, *others]
 
 
 def legacy_profile(threshold: int, inclusive: bool) -> Profile:

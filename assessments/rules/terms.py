@@ -15,6 +15,14 @@ WINDOW_START_MINUTES = 20
 WINDOW_END_MINUTES = 30
 DEFAULT_THRESHOLD = 75
 DEFAULT_NEGATIVE_BELOW = 50
+
+
+def negative_band(threshold: int, negative_below: int | None) -> int:
+    """Below this reduction (%) a block reads negative: the profile's band, or by default
+    50 % (the threshold when that is lower)."""
+    return min(DEFAULT_NEGATIVE_BELOW, threshold) if negative_below is None else negative_below
+
+
 LOW_BASELINE = 3
 METHODS = ("sustained", "best")
 CONTEXTS = ("rest", "provoked")

@@ -19,7 +19,8 @@ from django.utils import timezone
 from .. import display, rules
 from ..display import local_midnight
 from ..models import Injection, primary_profile
-from ..rules.profiles import BUILT_IN, Profile, decided_by_the_same_reading
+from ..rules import profiles
+from ..rules.profiles import Profile
 from .groups import CAUSES, FINAL, GROUPINGS, Group, MonthlyCells
 from .sql import RELIEF, grouped_counts
 from .suppression import SMALL, SUPPRESSED, WITHHELD
@@ -39,9 +40,7 @@ __all__ = [
 
 def computable_profiles() -> list[Profile]:
     """The profiles whose results the stored columns give exactly (the primary first)."""
-    primary = primary_profile()
-    others = [p for p in BUILT_IN if p != primary and decided_by_the_same_reading(primary, p)]
-    return [primary, *others]
+    return profiles.computable_profiles(primary_profile())
 
 
 def outcome_under(profile: Profile):
@@ -51,9 +50,6 @@ def outcome_under(profile: Profile):
     block stays non-diagnostic, otherwise the bands are the rule's integer arithmetic on
     the stored baseline and decisive scores (evaluation.read_result).
     """
-    negative_below = profile.negative_below
-    if negative_below is None:
-        negative_below = min(rules.DEFAULT_NEGATIVE_BELOW, profile.threshold)
     drop_100 = (F("baseline_score") - F("decisive_score")) * 100
     meets = (
         Q(drop_100__gte=F("threshold_100"))
@@ -63,7 +59,7 @@ def outcome_under(profile: Profile):
     return {
         "drop_100": drop_100,
         "threshold_100": F("baseline_score") * profile.threshold,
-        "negative_100": F("baseline_score") * negative_below,
+        "negative_100": F("baseline_score") * profile.band,
         "profile_outcome": Case(
             When(
                 Q(outcome=rules.Outcome.NON_DIAGNOSTIC) | Q(decisive_score__isnull=True),

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 
 from .. import board, display
 from ..access import staff_required
-from ..diary.schedule import completeness
+from ..rules.schedule import completeness
 from .fragments import kept, next_minute
 from .queries import todays_injections
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from .. import display, rules, services
 from ..access import staff_required
-from ..diary.schedule import completeness
 from ..display import local_midnight
 from ..forms import (
     BaselineForm,
@@ -23,6 +22,7 @@ from ..forms import (
     local_now,
 )
 from ..models import PainReading
+from ..rules.schedule import completeness
 from .queries import injections_with_readings
 
 WEEK = range(1, rules.FOLLOW_UP_DAYS + 1)

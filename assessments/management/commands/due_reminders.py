@@ -4,8 +4,8 @@ from django.utils import timezone
 
 from assessments import display
 from assessments.diary.links import absolute_url
-from assessments.diary.schedule import due_slot
 from assessments.models import DiaryLink, PainReading
+from assessments.rules.schedule import due_slot
 
 
 class Command(BaseCommand):
