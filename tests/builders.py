@@ -1,7 +1,7 @@
 """Plain builders shared by the test modules: saved rows, valid POST bodies and PDF text.
 
 conftest.py's fixtures (make_user, make_patient, ...) hand these to tests that have the
-database; a module-scoped fixture may call them directly (tests/test_permissions.py).
+database; a module-scoped fixture may call them directly (tests/access/world.py).
 """
 
 import io
