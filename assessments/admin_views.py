@@ -12,9 +12,9 @@ from django.utils import timezone
 from . import signing
 from .access_log import record_report_access
 from .audit import audit_trail
-from .forms import AmendmentForm, SignOffForm, add_service_errors
+from .forms import AmendmentForm, add_service_errors
 from .models import Injection, ReportAccess, SignedReport
-from .views.signoff import signoff_facts
+from .views.signoff import posted_sign_off, signoff_facts
 
 log = logging.getLogger(__name__)
 
@@ -35,22 +35,9 @@ def sign_off(request, pk):
         raise PermissionDenied
     injection = get_object_or_404(Injection.objects.for_record(), pk=pk)
     facts = signoff_facts(injection, timezone.now())
-    form = SignOffForm(request.POST or None, initial={"outcome": facts["evaluation"].outcome.value})
-    if request.method == "POST" and not facts["window_open"] and form.is_valid():
-        try:
-            signoff = signing.sign_off(
-                pk,
-                request.user,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"Signed off: version {signoff.version}. The record is now locked."
-            )
-            return redirect("admin:assessments_injection_change", pk)
+    form, signoff = posted_sign_off(request, injection, facts)
+    if signoff is not None:
+        return redirect("admin:assessments_injection_change", pk)
     context = admin_context(request, injection, f"Sign off {injection}")
     context.update(facts, form=form)
     return TemplateResponse(request, "admin/assessments/injection/sign_off.html", context)

@@ -53,33 +53,42 @@ def locks_sentence(injection):
     )
 
 
+def posted_sign_off(request, injection, facts):
+    """The sign-off form, and the sign-off when this request made one (None otherwise): the
+    bedside page and the admin's sign off the same way."""
+    form = SignOffForm(request.POST or None, initial={"outcome": facts["evaluation"].outcome.value})
+    allowed = not injection.is_locked and not facts["window_open"]
+    if request.method != "POST" or not allowed or not form.is_valid():
+        return form, None
+    try:
+        signoff = signing.sign_off(
+            injection.pk,
+            request.user,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return form, None
+    messages.success(
+        request,
+        f"Signed off: version {signoff.version}. The block and its result are locked; "
+        "the follow-up week stays open until the end of day 7.",
+    )
+    return form, signoff
+
+
 @staff_required(
     read=("assessments.view_injection", "assessments.sign_injection"),
     write=("assessments.sign_injection",),
 )
 def sign_off(request, pk):
     injection = get_object_or_404(Injection.objects.for_record(), pk=pk)
-    now = timezone.now()
-    facts = signoff_facts(injection, now)
-    form = SignOffForm(request.POST or None, initial={"outcome": facts["evaluation"].outcome.value})
+    facts = signoff_facts(injection, timezone.now())
+    form, signoff = posted_sign_off(request, injection, facts)
+    if signoff is not None:
+        return redirect("assessments:injection_detail", pk)
     allowed = not injection.is_locked and not facts["window_open"]
-    if request.method == "POST" and allowed and form.is_valid():
-        try:
-            signoff = signing.sign_off(
-                pk,
-                request.user,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Signed off: version {signoff.version}. The block and its result are locked; "
-                "the follow-up week stays open until the end of day 7.",
-            )
-            return redirect("assessments:injection_detail", pk)
     return render(
         request,
         "assessments/sign_off.html",
