@@ -6,9 +6,9 @@ the criteria matrix, the duration of relief, the diary) without another query. T
 page, the admin's result and sign-off pages, the PDF report and the exports all draw from it,
 so none of them re-derives the baseline, the decisive reading or the profile in force.
 
-The rule runs once per built-in profile (the criteria matrix); the clinic's primary profile
-is taken from the matrix when it is one of them, and a signed record adds the reproduction
-of its sign-off.
+The rule runs once for the clinic's primary profile, once more for each other built-in
+profile when the criteria matrix is asked for (a page, the PDF; not the exports), and a
+signed record adds the reproduction of its sign-off.
 """
 
 from __future__ import annotations
@@ -61,7 +61,6 @@ class InjectionRecord:
     evaluation: rules.Evaluation  # in force: as signed, or the rule's now
     computed: rules.Evaluation  # the clinic's primary profile on the readings, now
     result: Result
-    criteria: tuple[Criterion, ...]
     relief: Relief
     slots: tuple[Slot, ...]
 
@@ -86,6 +85,14 @@ class InjectionRecord:
     @property
     def decisive(self) -> RecordReading | None:
         return next((row for row in self.readings if row.decisive), None)
+
+    @cached_property
+    def criteria(self) -> tuple[Criterion, ...]:
+        """The criteria matrix (made when first asked: the exports do not print it), the
+        primary profile's row from `computed`."""
+        return self.injection.criteria(
+            self.pain_readings, now=self.now, known={primary_profile().key: self.computed}
+        )
 
     @cached_property
     def diary(self) -> Completeness:
@@ -120,10 +127,7 @@ def build_record(injection: Injection, *, now: datetime) -> InjectionRecord:
         injection = Injection.objects.for_record().get(pk=injection.pk)
     readings = list(injection.readings.all())
     signoff = injection.signoff_in_force(list(injection.signoffs.all()))
-    criteria = injection.criteria(readings, now=now)
-    primary = primary_profile()
-    from_matrix = (row.evaluation for row in criteria if row.profile.key == primary.key)
-    computed = next(from_matrix, None) or injection.evaluate(readings, now=now)
+    computed = injection.evaluate(readings, now=now)
     evaluation = signoff.reproduce() if signoff else computed
     return InjectionRecord(
         injection=injection,
@@ -135,7 +139,6 @@ def build_record(injection: Injection, *, now: datetime) -> InjectionRecord:
         evaluation=evaluation,
         computed=computed,
         result=injection.result_of(evaluation, signoff),
-        criteria=criteria,
         relief=injection.relief(readings, computed),
         slots=tuple(injection.diary(readings)),
     )

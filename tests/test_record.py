@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import rules, signing
-from assessments.models import primary_profile
-from assessments.record import build_record
+from assessments.models import Injection, primary_profile
+from assessments.record import build_record, records
 from assessments.rules import evaluation as rule_evaluation
 from assessments.rules.profiles import BUILT_IN
 
@@ -77,12 +77,12 @@ def test_a_reading_post_evaluates_once_and_says_the_result(
     assert words in message[0] and "reduction 87.5 %" in message[0]
 
 
-def test_the_record_takes_the_primary_evaluation_from_the_matrix(make_injection, settings):
+def test_the_matrix_takes_the_primary_evaluation_from_the_record(make_injection):
     injection = make_injection([(-5, 8), (25, 1)], minutes_ago=60)
     now = timezone.now()
     record = build_record(injection, now=now)
     primary = next(row for row in record.criteria if row.profile.key == primary_profile().key)
-    assert record.computed is primary.evaluation
+    assert primary.evaluation is record.computed
     assert record.evaluation == injection.evaluate(now=now)
     assert record.result.outcome is rules.Outcome.POSITIVE
     assert record.baseline.reading.score == 8 and record.decisive.reading.score == 1
@@ -94,6 +94,8 @@ def test_a_profile_outside_the_matrix_is_evaluated_once_more(make_injection, set
     evaluations.clear()
     record = build_record(injection, now=timezone.now())
     assert record.profile == "LEAFLET@2"
+    assert len(evaluations) == 1
+    assert len(record.criteria) == len(BUILT_IN)
     assert len(evaluations) == len(BUILT_IN) + 1
 
 
@@ -103,3 +105,14 @@ def test_a_signed_record_reads_as_signed_with_the_follow_up_after_it(make_inject
     record = build_record(injection, now=timezone.now())
     assert record.result.is_override and record.result.outcome is rules.Outcome.NEGATIVE
     assert record.signoff.version == 1 and record.profile == record.signoff.profile
+
+
+def test_an_export_evaluates_each_injection_once(make_injection, evaluations):
+    for _ in range(3):
+        make_injection([(-5, 8), (25, 1)], minutes_ago=60)
+    evaluations.clear()
+    outcomes = [
+        record.result.outcome for record in records(Injection.objects.all(), now=timezone.now())
+    ]
+    assert outcomes == [rules.Outcome.POSITIVE] * 3
+    assert len(evaluations) == 3

@@ -337,8 +337,9 @@ class Injection(ResultInForce, models.Model):
             minutes_elapsed=elapsed,
         )
 
-    def criteria(self, readings, *, now=None):
-        """The criteria matrix: the 20–30 minute reduction under each built-in profile."""
+    def criteria(self, readings, *, now=None, known=None):
+        """The criteria matrix: the 20–30 minute reduction under each built-in profile
+        (`known`: evaluations of these readings at `now` already made, by profile key)."""
         readings = list(readings)
         return criteria_matrix(
             self.rule_readings(readings),
@@ -346,6 +347,7 @@ class Injection(ResultInForce, models.Model):
             confounder_policy=settings.SI_CONFOUNDER_POLICY,
             minutes_elapsed=self.minutes_after(now or timezone.now()),
             steroid=self.has_steroid,
+            known=known,
         )
 
     def relief(self, readings, evaluation):

@@ -362,13 +362,18 @@ def criteria_matrix(
     minutes_elapsed: Minutes | None = None,
     profiles: Iterable[Profile] = BUILT_IN,
     steroid: bool = False,
+    known: dict[str, Evaluation] | None = None,
 ) -> tuple[Criterion, ...]:
+    """Each profile's row. `known`: evaluations already made of the same readings and
+    arguments, by profile key, reused instead of evaluated again."""
     readings = list(readings)
     confounders = tuple(confounders)
+    known = known or {}
     return tuple(
         Criterion(
             profile,
-            evaluate_profile(
+            known.get(profile.key)
+            or evaluate_profile(
                 profile,
                 readings,
                 confounders=confounders,
