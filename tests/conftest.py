@@ -42,6 +42,15 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_download_streaming():
+    # A streamed download a test never read to its end keeps its slot (keyed by thread):
+    # the next test in this worker would find every slot taken.
+    from assessments.exports import slots
+
+    slots._holders.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_board_cache():
     # Each test's database starts again from version 0 (rolled back): no cards carried over.
     from assessments.views.fragments import fragments
