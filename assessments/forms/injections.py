@@ -158,7 +158,30 @@ class NewInjectionForm(forms.ModelForm):
         )
 
     def patient_details(self):
-        return {name: self.cleaned_data[name] for name in self.patient_fields}
+        return {name: self.cleaned_data.get(name) for name in self.patient_fields}
 
     def injection_fields(self):
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        # A field with a shape error is missing from cleaned_data: the model sees it empty.
+        return {name: self.cleaned_data.get(name) for name in self._meta.fields}
+
+    def registration(self, created_by):
+        """register_injection's arguments from what was typed (None where it was wrong)."""
+        data = self.cleaned_data
+        return {
+            "mrn": data.get("mrn", ""),
+            "patient_details": self.patient_details(),
+            "injection_fields": self.injection_fields(),
+            "baseline_score": data.get("baseline_score"),
+            "baseline_at": data.get("baseline_at"),
+            "baseline_context": data.get("baseline_context"),
+            "created_by": created_by,
+        }
+
+    def add_registration_errors(self, errors):
+        """The service's errors on fields the form has not already faulted, so a field shows
+        one problem at a time and the rest show in the same round trip."""
+        for name, messages in errors.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, messages)
+            elif name not in self.fields:
+                self.add_error(None, messages)

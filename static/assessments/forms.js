@@ -1,0 +1,22 @@
+// Every page with a form: the error summary takes the focus when the page comes back with
+// errors (a screen reader reads it, a phone scrolls to it), and each of its links moves the
+// focus to its field's first input rather than only scrolling there.
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (!summary) {
+    return;
+  }
+  summary.focus();
+  summary.querySelectorAll("a[data-error-field]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var wrapper = document.querySelector(link.getAttribute("href"));
+      var input = wrapper && wrapper.querySelector("input:not([type=hidden]), select, textarea");
+      if (input) {
+        event.preventDefault();
+        input.focus();
+        input.scrollIntoView({ block: "center" });
+      }
+    });
+  });
+})();
