@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from .. import display, rules
 from ..access import staff_required
 from ..diary import services as diary
 from ..display import local_midnight
-from ..forms.calls import CallForm
+from ..forms.calls import CallForm, PhoneForm
 from ..models import FollowUpCall, Injection, PainReading, Reminder
 
 
@@ -72,6 +73,8 @@ def call_rows(today):
 
 @staff_required(read=("assessments.add_painreading",))
 def call_list(request):
+    if request.method == "POST" and "phone" in request.POST:
+        return add_phone(request)
     if request.method == "POST":
         return record_call(request)
     today = timezone.localdate()
@@ -110,3 +113,23 @@ def record_call(request):
         what = f"score {form.cleaned_data['score']}/10 saved" if reached else "no answer noted"
         messages.success(request, f"MRN {injection.patient.mrn}: {what}.")
     return redirect("assessments:call_list")
+
+
+def add_phone(request):
+    """The number for a patient the list cannot call yet; the list comes back at that row."""
+    form = PhoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("assessments:call_list")
+    injection = get_object_or_404(
+        Injection.objects.select_related("patient"), pk=form.cleaned_data["injection"]
+    )
+    patient = injection.patient
+    if patient.phone:
+        messages.error(request, f"MRN {patient.mrn} already has a phone number on file.")
+    else:
+        patient.phone = form.cleaned_data["phone"]
+        patient._change_reason = "Phone number added on the call list"
+        patient.save(update_fields=["phone", "updated_at"])
+        messages.success(request, f"MRN {patient.mrn}: phone number saved.")
+    return redirect(reverse("assessments:call_list") + f"#call-{injection.pk}")

@@ -20,3 +20,27 @@
     });
   });
 })();
+
+// A "Copy link" button copies the text of the element it names, and says so.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-copy-from]").forEach(function (button) {
+    var source = document.getElementById(button.dataset.copyFrom);
+    var status = button.parentElement.querySelector("[data-copy-status]");
+    button.addEventListener("click", function () {
+      var say = function (words) {
+        if (status) {
+          status.textContent = words;
+        }
+      };
+      if (!source || !navigator.clipboard) {
+        say("Select the link and copy it.");
+        return;
+      }
+      navigator.clipboard.writeText(source.textContent.trim()).then(
+        function () { say("Copied."); },
+        function () { say("Select the link and copy it."); }
+      );
+    });
+  });
+})();

@@ -8,6 +8,7 @@ init script, so no CDN and no change to the site's Content-Security-Policy.
 
 from collections import Counter
 from pathlib import Path
+from pprint import pformat
 
 import pytest
 from playwright.sync_api import expect
@@ -24,7 +25,12 @@ RUN_AXE = """() => axe.run(document, {resultTypes: ['violations']}).then(result 
   result.violations.map(v => ({
     rule: v.id,
     impact: v.impact,
-    targets: v.nodes.map(n => n.target.join(' ')),
+    targets: v.nodes.map(n => {
+      const data = (n.any[0] && n.any[0].data) || {};
+      const colours = ` ${data.fgColor} on ${data.bgColor} ${data.contrastRatio}:1`;
+      const ratio = data.contrastRatio ? colours : '';
+      return n.target.join(' ') + ratio;
+    }),
   })))"""
 
 # rule -> [pages it fired on, elements]; filled by every test of the module, printed last.
@@ -60,7 +66,7 @@ def violations(page, name):
         counts["elements"] += len(violation["targets"])
         counts["impact"] = violation["impact"]  # type: ignore[assignment]
     return [
-        (name, v["rule"], v["impact"], v["targets"][:3]) for v in found if v["impact"] in BLOCKING
+        (name, v["rule"], v["impact"], v["targets"][:4]) for v in found if v["impact"] in BLOCKING
     ]
 
 
@@ -86,7 +92,9 @@ def test_no_serious_or_critical_violation_on_any_page_as_each_role(
     page = accessibility_page(page_for, size)
     log_in(page, live_server, users[role])
 
-    assert audit(page, live_server, pages, role) == []
+    blocking = audit(page, live_server, pages, role)
+
+    assert not blocking, pformat(blocking, width=100)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -103,4 +111,4 @@ def test_no_serious_or_critical_violation_for_the_patient_or_signed_out(
     blocking += audit(page, live_server, {"login": "/admin/login/"})
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
-    assert blocking == []
+    assert not blocking, pformat(blocking, width=100)
