@@ -113,6 +113,9 @@ class NewInjectionForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_id = "new-injection"
+        # The browser would stop at the first empty field, one at a time: the server's
+        # summary lists them all at once.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Fieldset(
                 "Patient",
