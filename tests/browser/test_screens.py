@@ -41,6 +41,10 @@ def check_page(page, role, name):
         expect(page.get_by_role("heading", level=1)).to_have_text("Your role cannot do this")
         expect(page.locator("nav.navbar")).to_be_visible()  # The site's layout.
         expect(page.get_by_role("link", name="Back to the board")).to_be_visible()
+    if name == "admin-injections":
+        # The result column is on the screen, phone included.
+        box = page.locator("#result_list td.field-result_display").first.bounding_box()
+        assert box and box["x"] + box["width"] <= page.viewport_size["width"], box
     if name == "injection":
         # Every score of the readings table is on the screen, phone included.
         scores = page.locator(".timeline .reading-score")
