@@ -55,3 +55,21 @@ def test_a_valid_form_shows_no_summary(nurse_client):
     response = nurse_client.get("/injections/new/")
 
     assert "data-error-summary" not in response.content.decode()
+
+
+def test_the_proceduralist_list_offers_clinicians_not_nurses_auditors_or_administrators(
+    nurse_client, make_role_user, make_user
+):
+    clinician = make_role_user("Clinician", "dr-clinician")
+    visiting = make_user("dr-visiting")
+    administrator = make_user("the-admin", is_superuser=True)
+    auditor = make_role_user("Auditor", "the-auditor")
+    admin_clinician = make_role_user("Clinician", "dr-admin", is_superuser=True)
+
+    offered = set(
+        nurse_client.get("/injections/new/").context["form"].fields["proceduralist"].queryset
+    )
+
+    assert {clinician, visiting, admin_clinician} <= offered
+    assert not offered & {administrator, auditor}
+    assert not any(user.username == "ward-nurse" for user in offered)

@@ -6,16 +6,29 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 
 from .. import display
 from ..models import Injection, PainReading, Patient
 from .fields import BUTTON_CHOICES_TEMPLATE, local_now, local_time_field, score_field
 
 
+def in_groups(*names):
+    membership = get_user_model().groups.through.objects.filter(
+        user=OuterRef("pk"), group__name__in=names
+    )
+    return Exists(membership)
+
+
 def staff_choices():
+    """Who can be named as proceduralist: clinicians, and staff in no role group (a visiting
+    proceduralist); not nurses, auditors or administrators, unless also clinicians."""
     return (
         get_user_model()
         .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(in_groups("Clinician")) | (~Q(in_groups("Nurse", "Auditor")) & Q(is_superuser=False))
+        )
         .order_by("last_name", "first_name", "username")
     )
 
