@@ -2,10 +2,11 @@
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Injection, Patient
-from tests.builders import local_input
+from tests.builders import injection_post, local_input
 
 
 def test_new_injection_shows_every_error_in_one_round_trip(nurse_client, new_injection_body):
@@ -73,3 +74,22 @@ def test_the_proceduralist_list_offers_clinicians_not_nurses_auditors_or_adminis
     assert {clinician, visiting, admin_clinician} <= offered
     assert not offered & {administrator, auditor}
     assert not any(user.username == "ward-nurse" for user in offered)
+
+
+def test_an_admin_form_lists_its_own_and_its_rows_errors_in_one_summary(
+    admin_client, staff_user, make_patient
+):
+    future = timezone.now() + timedelta(days=1)
+    body = injection_post(make_patient(), staff_user, future, readings=[{"score": "11"}])
+
+    response = admin_client.post(reverse("admin:assessments_injection_add"), body)
+
+    html = response.content.decode()
+    summary = html[
+        html.index("data-error-summary") : html.index("</ul>", html.index("data-error-summary"))
+    ]
+    assert html.count("data-error-summary") == 1
+    assert 'href="#id_performed_at"' in summary
+    assert 'href="#id_readings-0-score"' in summary
+    assert 'href="#id_readings-0-recorded_at"' in summary
+    assert not Injection.objects.exists()

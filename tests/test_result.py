@@ -57,8 +57,8 @@ def test_an_overrides_reduction_is_labelled_as_the_computed_one(client, clinicia
     page = client.get(reverse("assessments:injection_detail", args=[overridden.pk]))
 
     for html in (board, page.content.decode()):
-        assert "computed-reduction\">(computed: 87.5" in html
-        assert "</span> <span class=\"text-nowrap\">87.5" not in html
+        assert 'computed-reduction">(computed: 87.5' in html
+        assert '</span> <span class="text-nowrap">87.5' not in html
 
 
 def test_a_signed_override_is_the_result_in_the_admin_list_and_its_filter(

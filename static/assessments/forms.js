@@ -10,8 +10,9 @@
   summary.focus();
   summary.querySelectorAll("a[data-error-field]").forEach(function (link) {
     link.addEventListener("click", function (event) {
-      var wrapper = document.querySelector(link.getAttribute("href"));
-      var input = wrapper && wrapper.querySelector("input:not([type=hidden]), select, textarea");
+      var target = document.querySelector(link.getAttribute("href"));
+      var fields = "input:not([type=hidden]), select, textarea";
+      var input = target && (target.matches(fields) ? target : target.querySelector(fields));
       if (input) {
         event.preventDefault();
         input.focus();

@@ -93,6 +93,11 @@ def test_no_serious_or_critical_violation_on_any_page_as_each_role(
     log_in(page, live_server, users[role])
 
     blocking = audit(page, live_server, pages, role)
+    if "new-injection" in pages:  # The form with its error summary, too.
+        page.goto(f"{live_server.url}/injections/new/")
+        page.get_by_role("button", name="Register injection").click()
+        expect(page.locator("[data-error-summary]")).to_be_focused()
+        blocking += violations(page, "new-injection-errors")
 
     assert not blocking, pformat(blocking, width=100)
 
