@@ -265,3 +265,16 @@ def test_the_chart_starts_at_the_first_month_with_injections(client, db):
 
     assert labels == ["May"]
     assert "Jun 2025" in page  # The table still lists every month.
+
+
+def test_a_table_with_a_hidden_group_says_once_why_it_is_hidden(client, db):
+    proceduralist = builders.create_user()
+    for guidance, patients in (("ct", 4), ("fluoroscopy", 6), ("ultrasound", 7)):
+        make_injections(patients, guidance=guidance, proceduralist=proceduralist)
+
+    page = client_for(client, "Clinician").get(URL, {"start": "2026-05", "end": "2026-05"})
+
+    html = page.content.decode()
+    guidance = html[html.index('id="table-') : html.index("causes-heading")]
+    assert guidance.count("withheld-note") == 1
+    assert "could otherwise be worked out from the total" in guidance

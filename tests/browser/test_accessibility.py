@@ -45,6 +45,7 @@ def print_the_tally(request):
     lines = [f"axe-core {version}, by rule (impact): runs / elements"]
     lines += [
         f"  {rule} ({counts['impact']}): {counts['runs']} / {counts['elements']}"
+        f"  e.g. {counts['example']}"
         for rule, counts in sorted(TALLY.items())
     ] or ["  no violation"]
     if reporter:
@@ -65,6 +66,7 @@ def violations(page, name):
         counts["runs"] += 1
         counts["elements"] += len(violation["targets"])
         counts["impact"] = violation["impact"]  # type: ignore[assignment]
+        counts.setdefault("example", f"{name}: {violation['targets'][0]}")  # type: ignore[arg-type]
     return [
         (name, v["rule"], v["impact"], v["targets"][:4]) for v in found if v["impact"] in BLOCKING
     ]
