@@ -93,3 +93,18 @@ def test_an_admin_form_lists_its_own_and_its_rows_errors_in_one_summary(
     assert 'href="#id_readings-0-score"' in summary
     assert 'href="#id_readings-0-recorded_at"' in summary
     assert not Injection.objects.exists()
+
+
+def test_quick_entry_shows_a_missing_score_and_a_future_time_together(nurse_client, make_injection):
+    injection = make_injection([(-10, 8)], minutes_ago=25)
+    future = local_input(timezone.now() + timedelta(hours=1))
+
+    response = nurse_client.post(
+        f"/injections/{injection.pk}/reading/",
+        {"score": "", "recorded_at": future, "context": "provoked"},
+    )
+
+    errors = response.context["form"].errors
+    assert set(errors) == {"score", "recorded_at"}
+    assert response.content.decode().count("data-error-summary") == 1
+    assert injection.readings.count() == 1
