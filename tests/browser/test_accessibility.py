@@ -89,8 +89,18 @@ def test_no_serious_or_critical_violation_on_any_page_as_each_role(
 ):
     users, diarised, signed, due = clinic
     pages = pages_for(role, diarised, signed, due)
-    if role == "clinician":
-        pages["sign-off"] = f"/injections/{diarised.pk}/sign/"
+    if role == "clinician":  # The other pages the tool adds, bedside and admin.
+        first = diarised.readings.order_by("recorded_at").first()
+        admin = "/admin/assessments"
+        pages |= {
+            "sign-off": f"/injections/{diarised.pk}/sign/",
+            "baseline": f"/injections/{diarised.pk}/baseline/",
+            "correct": f"/injections/{diarised.pk}/readings/{first.pk}/correct/",
+            "admin-sign-off": f"{admin}/injection/{diarised.pk}/sign/",
+            "admin-amend": f"{admin}/injection/{signed.pk}/amend/",
+            "admin-patient": f"{admin}/patient/{diarised.patient_id}/change/",
+            "two-factor": "/account/two-factor/",
+        }
     page = accessibility_page(page_for, size)
     log_in(page, live_server, users[role])
 
