@@ -438,3 +438,16 @@ def test_a_malformed_phone_number_is_refused(nurse_client, make_injection, make_
 
     patient.refresh_from_db()
     assert patient.phone == ""
+
+
+def test_a_saved_call_links_to_the_week_to_put_a_mistake_right(
+    nurse_client, make_injection, patient
+):
+    injection = make_injection([(-5, 8)], performed_at=days_ago(2), patient=patient)
+
+    response = nurse_client.post(
+        CALLS_URL, {"injection": injection.pk, "score": "6", "outcome": "reached"}, follow=True
+    )
+
+    week = reverse("assessments:follow_up_week", args=[injection.pk])
+    assert f'<a href="{week}">Change it on the follow-up week</a>' in (response.content.decode())

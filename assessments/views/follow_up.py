@@ -1,4 +1,4 @@
-"""The follow-up call list: patients in their week with no entry today, and one-tap calls."""
+"""The follow-up call list: patients in their week with no entry today, and their calls."""
 
 from datetime import timedelta
 
@@ -8,6 +8,7 @@ from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from .. import display, rules
 from ..access import staff_required
@@ -111,7 +112,17 @@ def record_call(request):
         messages.error(request, " ".join(error.messages))
     else:
         what = f"score {form.cleaned_data['score']}/10 saved" if reached else "no answer noted"
-        messages.success(request, f"MRN {injection.patient.mrn}: {what}.")
+        # A mistaken tap is put right where the week's entries are edited.
+        week = reverse("assessments:follow_up_week", args=[injection.pk])
+        messages.success(
+            request,
+            format_html(
+                'MRN {}: {}. <a href="{}">Change it on the follow-up week</a>.',
+                injection.patient.mrn,
+                what,
+                week,
+            ),
+        )
     return redirect("assessments:call_list")
 
 
