@@ -7,6 +7,7 @@ from io import StringIO
 import pypdfium2
 import pytest
 import zxingcpp
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -451,3 +452,21 @@ def test_a_saved_call_links_to_the_week_to_put_a_mistake_right(
 
     week = reverse("assessments:follow_up_week", args=[injection.pk])
     assert f'<a href="{week}">Change it on the follow-up week</a>' in (response.content.decode())
+
+
+def test_adding_a_phone_number_needs_the_permission_to_change_patients(
+    client, make_user, make_injection, make_patient
+):
+    patient = make_patient(mrn="PH-4")
+    injection = make_injection([(-5, 8)], performed_at=days_ago(2), patient=patient)
+    caller = make_user("caller-only")
+    caller.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_painreading", "view_injection"])
+    )
+    client.force_login(caller)
+
+    response = client.post(CALLS_URL, {"injection": injection.pk, "phone": "01632 960 111"})
+
+    assert response.status_code == 403
+    patient.refresh_from_db()
+    assert patient.phone == ""

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -128,6 +128,8 @@ def record_call(request):
 
 def add_phone(request):
     """The number for a patient the list cannot call yet; the list comes back at that row."""
+    if not request.user.has_perm("assessments.change_patient"):
+        raise PermissionDenied
     form = PhoneForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
