@@ -321,22 +321,17 @@ def _patient_for_registration(
 
 
 @transaction.atomic
-def register_injection(
+def _registration(
     *,
     mrn: str,
     patient_details: dict[str, Any],
     injection_fields: dict[str, Any],
-    baseline_score: int,
-    baseline_at: datetime,
-    baseline_context: str,
+    baseline_score: int | None,
+    baseline_at: datetime | None,
+    baseline_context: str | None,
     created_by: Any,
-) -> Injection:
-    """Save an injection and its baseline reading, finding or creating the patient by MRN.
-
-    Every row is full_clean()ed before anything is written, and all errors come back
-    together in one ValidationError keyed by field (baseline ones as baseline_*), so
-    nothing is saved unless everything is valid.
-    """
+) -> tuple[Patient, Injection, PainReading, dict[str, list[str]]]:
+    """The unsaved rows of a registration and every error they have, keyed by form field."""
     errors: dict[str, list[str]] = {}
     mrn = (mrn or "").strip()
     patient = _patient_for_registration(mrn, patient_details, errors)
@@ -361,8 +356,44 @@ def register_injection(
                 messages
             )
     performed_at = injection.performed_at
-    if baseline_at and performed_at and baseline_at >= performed_at and "baseline_at" not in errors:
-        errors["baseline_at"] = ["The baseline is taken before the injection time."]
+    if baseline_at and performed_at and baseline_at >= performed_at:
+        errors.setdefault("baseline_at", []).append(
+            "The baseline is taken before the injection time."
+        )
+    return patient, injection, baseline, errors
+
+
+def registration_errors(**registration: Any) -> dict[str, list[str]]:
+    """What register_injection would refuse, without saving: the bedside form asks this
+    even when some fields are already wrong, so every error shows in one round trip."""
+    return _registration(**registration)[3]
+
+
+def register_injection(
+    *,
+    mrn: str,
+    patient_details: dict[str, Any],
+    injection_fields: dict[str, Any],
+    baseline_score: int,
+    baseline_at: datetime,
+    baseline_context: str,
+    created_by: Any,
+) -> Injection:
+    """Save an injection and its baseline reading, finding or creating the patient by MRN.
+
+    Every row is full_clean()ed before anything is written, and all errors come back
+    together in one ValidationError keyed by field (baseline ones as baseline_*), so
+    nothing is saved unless everything is valid.
+    """
+    patient, injection, baseline, errors = _registration(
+        mrn=mrn,
+        patient_details=patient_details,
+        injection_fields=injection_fields,
+        baseline_score=baseline_score,
+        baseline_at=baseline_at,
+        baseline_context=baseline_context,
+        created_by=created_by,
+    )
     if errors:
         raise ValidationError(errors)
     if patient.pk is None:

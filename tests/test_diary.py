@@ -7,6 +7,7 @@ from io import StringIO
 import pypdfium2
 import pytest
 import zxingcpp
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -325,7 +326,7 @@ def test_each_patient_with_a_phone_gets_the_eleven_score_buttons(
     html = nurse_client.get(CALLS_URL).content.decode()
     assert html.count('class="btn btn-outline-primary call-score"') == 11
     assert html.count("no-answer") == 1
-    assert "no phone on file" in html and "Add a phone number" in html
+    assert "no phone on file" in html and 'name="phone"' in html
 
 
 def test_one_tap_records_the_score_or_no_answer(nurse_client, make_injection, patient):
@@ -401,3 +402,71 @@ def test_completeness_and_relief_show_on_the_pages_and_the_report(
     text = pdf_text(render_report(injection))
     assert "Relief began 30 min after the injection and ended between 2 h and 3 h" in text
     assert f"Diary: 5 of 11 anaesthetic-hour slots, {days}" in text
+
+
+def test_a_chosen_score_is_saved_only_with_the_save_button(nurse_client, make_injection, patient):
+    injection = make_injection([(-5, 8)], performed_at=days_ago(2), patient=patient)
+
+    nurse_client.post(CALLS_URL, {"injection": injection.pk, "score": "", "outcome": "reached"})
+    assert not FollowUpCall.objects.exists()
+
+    nurse_client.post(CALLS_URL, {"injection": injection.pk, "score": "7", "outcome": "no_answer"})
+    assert FollowUpCall.objects.get().outcome == "no_answer"
+    assert not injection.readings.filter(score=7).exists()
+
+    nurse_client.post(CALLS_URL, {"injection": injection.pk, "score": "7", "outcome": "reached"})
+    assert injection.readings.filter(score=7, note="Follow-up call").exists()
+
+
+def test_a_phone_number_added_on_the_call_list_returns_to_its_row(
+    nurse_client, make_injection, make_patient
+):
+    patient = make_patient(mrn="PH-2")
+    injection = make_injection([(-5, 8)], performed_at=days_ago(2), patient=patient)
+
+    response = nurse_client.post(CALLS_URL, {"injection": injection.pk, "phone": "01632 960 111"})
+
+    assert response.url == f"{CALLS_URL}#call-{injection.pk}"
+    patient.refresh_from_db()
+    assert patient.phone == "01632 960 111"
+
+
+def test_a_malformed_phone_number_is_refused(nurse_client, make_injection, make_patient):
+    patient = make_patient(mrn="PH-3")
+    injection = make_injection([(-5, 8)], performed_at=days_ago(2), patient=patient)
+
+    nurse_client.post(CALLS_URL, {"injection": injection.pk, "phone": "call me"})
+
+    patient.refresh_from_db()
+    assert patient.phone == ""
+
+
+def test_a_saved_call_links_to_the_week_to_put_a_mistake_right(
+    nurse_client, make_injection, patient
+):
+    injection = make_injection([(-5, 8)], performed_at=days_ago(2), patient=patient)
+
+    response = nurse_client.post(
+        CALLS_URL, {"injection": injection.pk, "score": "6", "outcome": "reached"}, follow=True
+    )
+
+    week = reverse("assessments:follow_up_week", args=[injection.pk])
+    assert f'<a href="{week}">Change it on the follow-up week</a>' in (response.content.decode())
+
+
+def test_adding_a_phone_number_needs_the_permission_to_change_patients(
+    client, make_user, make_injection, make_patient
+):
+    patient = make_patient(mrn="PH-4")
+    injection = make_injection([(-5, 8)], performed_at=days_ago(2), patient=patient)
+    caller = make_user("caller-only")
+    caller.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_painreading", "view_injection"])
+    )
+    client.force_login(caller)
+
+    response = client.post(CALLS_URL, {"injection": injection.pk, "phone": "01632 960 111"})
+
+    assert response.status_code == 403
+    patient.refresh_from_db()
+    assert patient.phone == ""

@@ -51,6 +51,16 @@ def test_a_signed_override_is_the_first_outcome_on_the_injection_page(
     assert 'data-outcome="positive"' not in html[:computed]
 
 
+def test_an_overrides_reduction_is_labelled_as_the_computed_one(client, clinician, overridden):
+    client.force_login(clinician)
+    board = client.get(reverse("assessments:board")).content.decode()
+    page = client.get(reverse("assessments:injection_detail", args=[overridden.pk]))
+
+    for html in (board, page.content.decode()):
+        assert 'computed-reduction">(computed: 87.5' in html
+        assert '</span> <span class="text-nowrap">87.5' not in html
+
+
 def test_a_signed_override_is_the_result_in_the_admin_list_and_its_filter(
     client, clinician, overridden
 ):

@@ -255,3 +255,26 @@ def test_another_profile_is_labelled_as_derived_from_the_stored_scores(client, d
     other = client.get(URL, {"profile": "ASPN-2024@2"}).content.decode()
     assert "Not the clinic's primary profile" in other
     assert "ASPN guideline (2024)" in other and "Relief ended</th>" not in other
+
+
+def test_the_chart_starts_at_the_first_month_with_injections(client, db):
+    make_injections(5)  # All in May 2026; the default range runs from June 2025.
+    page = client_for(client, "Clinician").get(URL).content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    labels = re.findall(r'text-anchor="middle">([A-Z][a-z]{2})<', svg)
+
+    assert labels == ["May"]
+    assert "Jun 2025" in page  # The table still lists every month.
+
+
+def test_a_table_with_a_hidden_group_says_once_why_it_is_hidden(client, db):
+    proceduralist = builders.create_user()
+    for guidance, patients in (("ct", 4), ("fluoroscopy", 6), ("ultrasound", 7)):
+        make_injections(patients, guidance=guidance, proceduralist=proceduralist)
+
+    page = client_for(client, "Clinician").get(URL, {"start": "2026-05", "end": "2026-05"})
+
+    html = page.content.decode()
+    guidance = html[html.index('id="table-') : html.index("causes-heading")]
+    assert guidance.count("withheld-note") == 1
+    assert "could otherwise be worked out from the total" in guidance

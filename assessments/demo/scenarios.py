@@ -318,10 +318,13 @@ def seed(proceduralist):
     rng = random.Random(2026)
     existing = set(Patient.objects.values_list("mrn", flat=True))
     created = 0
-    for scenario in SCENARIOS:
+    for number, scenario in enumerate(SCENARIOS):
         if scenario.mrn in existing:
             continue
         patient = Patient.objects.create(
+            # Ofcom's numbers for drama (01632 960000-960999): never a real line. Every
+            # fifth patient has none, so the call list shows how to add one.
+            phone="" if number % 5 == 4 else f"01632 960{number:03d}",
             mrn=scenario.mrn,
             family_name=scenario.family,
             given_name=scenario.given,

@@ -6,16 +6,29 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 
 from .. import display
 from ..models import Injection, PainReading, Patient
 from .fields import BUTTON_CHOICES_TEMPLATE, local_now, local_time_field, score_field
 
 
+def in_groups(*names):
+    membership = get_user_model().groups.through.objects.filter(
+        user=OuterRef("pk"), group__name__in=names
+    )
+    return Exists(membership)
+
+
 def staff_choices():
+    """Who can be named as proceduralist: clinicians, and staff in no role group (a visiting
+    proceduralist); not nurses, auditors or administrators, unless also clinicians."""
     return (
         get_user_model()
         .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(in_groups("Clinician")) | (~Q(in_groups("Nurse", "Auditor")) & Q(is_superuser=False))
+        )
         .order_by("last_name", "first_name", "username")
     )
 
@@ -113,6 +126,9 @@ class NewInjectionForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_id = "new-injection"
+        # The browser would stop at the first empty field, one at a time: the server's
+        # summary lists them all at once.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Fieldset(
                 "Patient",
@@ -158,7 +174,30 @@ class NewInjectionForm(forms.ModelForm):
         )
 
     def patient_details(self):
-        return {name: self.cleaned_data[name] for name in self.patient_fields}
+        return {name: self.cleaned_data.get(name) for name in self.patient_fields}
 
     def injection_fields(self):
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        # A field with a shape error is missing from cleaned_data: the model sees it empty.
+        return {name: self.cleaned_data.get(name) for name in self._meta.fields}
+
+    def registration(self, created_by):
+        """register_injection's arguments from what was typed (None where it was wrong)."""
+        data = self.cleaned_data
+        return {
+            "mrn": data.get("mrn", ""),
+            "patient_details": self.patient_details(),
+            "injection_fields": self.injection_fields(),
+            "baseline_score": data.get("baseline_score"),
+            "baseline_at": data.get("baseline_at"),
+            "baseline_context": data.get("baseline_context"),
+            "created_by": created_by,
+        }
+
+    def add_registration_errors(self, errors):
+        """The service's errors on fields the form has not already faulted, so a field shows
+        one problem at a time and the rest show in the same round trip."""
+        for name, messages in errors.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, messages)
+            elif name not in self.fields:
+                self.add_error(None, messages)

@@ -45,6 +45,12 @@ class ReadingInlineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.injection = injection
         self.fields["score"].widget.attrs.update({"min": 0, "max": 10, "class": "si-score"})
+        # The admin's table shows the labels only as column headings: each input names itself.
+        row = self.prefix.rsplit("-", 1)[-1] if self.prefix else ""
+        for field in self.fields.values():
+            name = str(field.label or "").removeprefix("or ").capitalize()
+            label = f"{name}, reading {int(row) + 1}" if row.isdigit() else f"{name}, new reading"
+            field.widget.attrs["aria-label"] = label
 
     def clean(self):
         cleaned = super().clean()
@@ -90,6 +96,12 @@ class ReadingInlineFormSet(BaseInlineFormSet):
 
     def get_queryset(self):
         return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            row = f"reading {index + 1}" if index is not None else "new reading"
+            form.fields["DELETE"].widget.attrs["aria-label"] = f"Delete, {row}"
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "injection": self.instance}

@@ -28,7 +28,7 @@ def early_end_minutes(readings):
 
 
 class PainChart(Flowable):
-    def __init__(self, facts, width, height=104):
+    def __init__(self, facts, width, height=88):
         super().__init__()
         self.facts = facts
         self.width = width

@@ -23,9 +23,13 @@ from .sections import DISCLAIMER, DRAFT, story
 
 PAGE_SIZES = {"A4": A4, "LETTER": LETTER}
 MARGIN = 16 * mm
+# Above and below: 12 mm, within any printer's reach, so a typical report (the week table
+# and the closing note under its readings) fits one page.
+EDGE = 12 * mm
 FIRST_HEADER = 21 * mm
 LATER_HEADER = 10 * mm
-FOOTER = 12 * mm
+# The footer's rule sits 10 pt above the margin: 6 mm keeps the text 7 pt clear of it.
+FOOTER = 6 * mm
 TITLE = "SI joint diagnostic injection — pain response report"
 
 
@@ -55,8 +59,8 @@ def draw_report(facts, *, invariant=False):
         pagesize=(width, height),
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
+        topMargin=EDGE,
+        bottomMargin=EDGE,
         title=f"SI joint injection report {facts.report_id}",
         author=facts.clinic_name,
         subject=TITLE,
@@ -67,9 +71,9 @@ def draw_report(facts, *, invariant=False):
     def frame(header):
         return Frame(
             MARGIN,
-            MARGIN + FOOTER,
+            EDGE + FOOTER,
             frame_width,
-            height - 2 * MARGIN - FOOTER - header,
+            height - 2 * EDGE - FOOTER - header,
             leftPadding=0,
             rightPadding=0,
             topPadding=0,
@@ -114,14 +118,14 @@ class NumberedCanvas(Canvas):
             width = self._pagesize[0]
             self.setFont(REGULAR, 7.5)
             self.setFillColor(MUTED)
-            self.drawRightString(width - MARGIN, MARGIN, f"Page {number} of {total}")
+            self.drawRightString(width - MARGIN, EDGE, f"Page {number} of {total}")
             super().showPage()
         super().save()
 
 
 def draw_first_header(canvas, facts, width, height):
     canvas.saveState()
-    top = height - MARGIN
+    top = height - EDGE
     canvas.setFillColor(INK)
     draw_text(canvas, MARGIN, top - 9, facts.clinic_name, BOLD, 11)
     canvas.setFillColor(MUTED)
@@ -146,7 +150,7 @@ def draw_first_header(canvas, facts, width, height):
 
 def draw_later_header(canvas, facts, width, height):
     canvas.saveState()
-    top = height - MARGIN
+    top = height - EDGE
     canvas.setFillColor(MUTED)
     canvas.setFont(REGULAR, 7.5)
     canvas.drawString(
@@ -165,9 +169,9 @@ def draw_footer(canvas, facts, width):
     canvas.saveState()
     canvas.setStrokeColor(GRID)
     canvas.setLineWidth(0.5)
-    canvas.line(MARGIN, MARGIN + 10, width - MARGIN, MARGIN + 10)
+    canvas.line(MARGIN, EDGE + 10, width - MARGIN, EDGE + 10)
     canvas.setFillColor(MUTED)
     canvas.setFont(REGULAR, 7.5)
-    canvas.drawString(MARGIN, MARGIN, f"MRN {facts.mrn} · Injection #{facts.injection_id}")
-    canvas.drawCentredString(width / 2, MARGIN, DISCLAIMER)
+    canvas.drawString(MARGIN, EDGE, f"MRN {facts.mrn} · Injection #{facts.injection_id}")
+    canvas.drawCentredString(width / 2, EDGE, DISCLAIMER)
     canvas.restoreState()

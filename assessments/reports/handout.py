@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     KeepTogether,
@@ -165,8 +166,23 @@ def paper_table(facts, width, style):
         _("Doing what (activity / rest)"),
         _("Pain medicine (what, when)"),
     ]
-    rows = [header] + [[when, what, "", "", ""] for when, what in facts.slots]
-    widths = [96, 58, 50, 118]
+    # Paragraphs wrap: a plain string ran past its cell ("…08:20 UTC" over "300 min after").
+    cell = ParagraphStyle(
+        "diary-cell", parent=style["small"], fontName=REGULAR, fontSize=8, leading=9.6
+    )
+    quiet = ParagraphStyle("diary-what", parent=cell, textColor=MUTED)
+    header = [
+        Paragraph(
+            markup(words),
+            ParagraphStyle("diary-head", parent=cell, fontName=BOLD, fontSize=7.5, leading=9),
+        )
+        for words in header
+    ]
+    rows = [header] + [
+        [Paragraph(markup(when), cell), Paragraph(markup(what), quiet), "", "", ""]
+        for when, what in facts.slots
+    ]
+    widths = [112, 66, 46, 112]
     table = Table(rows, colWidths=[*widths, width - sum(widths)], repeatRows=1)
     table.setStyle(
         TableStyle(

@@ -42,15 +42,15 @@ def text_cell(text, style):
 
 def story(facts, frame_width):
     style = styles()
-    flow = [details_table(facts, frame_width, style), Spacer(0, 7)]
+    flow = [details_table(facts, frame_width, style), Spacer(0, 5)]
     flow += notes_section(facts, style)
     # The result in force and its signature come first, so both stay on page 1.
     flow += [interpretation_box(facts, frame_width, style), Spacer(0, 4)]
     flow += [signature_block(facts, frame_width, style), Spacer(0, 6)]
     flow += criteria_section(facts, frame_width, style)
-    flow += [PainChart(facts, frame_width), Spacer(0, 6)]
+    flow += [PainChart(facts, frame_width), Spacer(0, 3)]
     flow += readings_section(facts, frame_width, style)
-    flow += [Spacer(0, 6), follow_up_section(facts, frame_width, style), Spacer(0, 6)]
+    flow += [Spacer(0, 2), follow_up_section(facts, frame_width, style), Spacer(0, 3)]
     flow += closing_section(facts, style)
     return flow
 
@@ -261,11 +261,15 @@ def readings_legend(evaluation):
 def follow_up_section(facts, frame_width, style):
     days = facts.follow_up
     header = ["Day after injection", *[str(day.day) for day in days]]
+    # Three rows (the mean with the lowest beside it), so the week and the closing note fit
+    # under the readings of a typical record on page 1.
     rows = [
         header,
         ["Entries", *[str(day.entries) for day in days]],
-        ["Mean score", *[day.mean for day in days]],
-        ["Lowest score", *["—" if day.lowest is None else str(day.lowest) for day in days]],
+        [
+            "Mean score (lowest)",
+            *[day.mean if day.lowest is None else f"{day.mean} ({day.lowest})" for day in days],
+        ],
     ]
     first = 96
     table = Table(rows, colWidths=[first] + [(frame_width - first) / len(days)] * len(days))
@@ -284,14 +288,13 @@ def follow_up_section(facts, frame_width, style):
         )
     )
     heading = Paragraph(
-        f"Follow-up week: days with data {facts.follow_up_days_with_data} of {len(days)}",
+        f"Follow-up week: days with data {facts.follow_up_days_with_data} of {len(days)}"
+        + f'<font name="{REGULAR}" size="7.5"> · '
+        + markup(f"Diary: {facts.diary.text}. Days are counted in the clinic's time zone.")
+        + "</font>",
         style["heading"],
     )
-    note = Paragraph(
-        markup(f"Diary: {facts.diary.text}. Days are counted in the clinic's time zone."),
-        style["small"],
-    )
-    return KeepTogether([heading, table, Spacer(0, 2), note])
+    return KeepTogether([heading, table])
 
 
 def signature_block(facts, frame_width, style):

@@ -334,6 +334,9 @@ class Criterion:
         )
         if self.meets:
             return reading
+        if self.meets is None and evaluation.outcome is Outcome.POSITIVE:
+            # Provisional: "(needs > 75 %)" after 87.5 % read like a fail.
+            return f"{reading}, meeting it so far (the window is still open)"
         needs = f"{'≥' if self.profile.inclusive else '>'} {self.profile.threshold} %"
         if Flag.NOT_SUSTAINED in evaluation.flags:
             return f"{reading} (needs {needs} at every reading: relief not sustained)"

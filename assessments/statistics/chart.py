@@ -95,7 +95,12 @@ def bar(group: Group, first: bool, x: float, width: float) -> SafeString:
 
 
 def outcome_chart(months: list[Group], profile_title: str) -> SafeString:
-    """The stacked bars of `months` (statistics' "month" grouping) as an <svg> element."""
+    """The stacked bars of `months` (statistics' "month" grouping) as an <svg> element.
+
+    Months before the first with any injection are left out (the table below lists them):
+    ten empty bars filled a phone and pushed the months with data off to the right."""
+    first = next((i for i, g in enumerate(months) if g.suppressed or g.injections), 0)
+    months = months[first:]
     step = (WIDTH - LEFT - RIGHT) / max(len(months), 1)
     width = step * 0.7
     bars = format_html_join(

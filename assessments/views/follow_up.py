@@ -1,18 +1,20 @@
-"""The follow-up call list: patients in their week with no entry today, and one-tap calls."""
+"""The follow-up call list: patients in their week with no entry today, and their calls."""
 
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from .. import display, rules
 from ..access import staff_required
 from ..diary import services as diary
 from ..display import local_midnight
-from ..forms.calls import CallForm
+from ..forms.calls import CallForm, PhoneForm
 from ..models import FollowUpCall, Injection, PainReading, Reminder
 
 
@@ -72,6 +74,8 @@ def call_rows(today):
 
 @staff_required(read=("assessments.add_painreading",))
 def call_list(request):
+    if request.method == "POST" and "phone" in request.POST:
+        return add_phone(request)
     if request.method == "POST":
         return record_call(request)
     today = timezone.localdate()
@@ -108,5 +112,37 @@ def record_call(request):
         messages.error(request, " ".join(error.messages))
     else:
         what = f"score {form.cleaned_data['score']}/10 saved" if reached else "no answer noted"
-        messages.success(request, f"MRN {injection.patient.mrn}: {what}.")
+        # A mistaken tap is put right where the week's entries are edited.
+        week = reverse("assessments:follow_up_week", args=[injection.pk])
+        messages.success(
+            request,
+            format_html(
+                'MRN {}: {}. <a href="{}">Change it on the follow-up week</a>.',
+                injection.patient.mrn,
+                what,
+                week,
+            ),
+        )
     return redirect("assessments:call_list")
+
+
+def add_phone(request):
+    """The number for a patient the list cannot call yet; the list comes back at that row."""
+    if not request.user.has_perm("assessments.change_patient"):
+        raise PermissionDenied
+    form = PhoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("assessments:call_list")
+    injection = get_object_or_404(
+        Injection.objects.select_related("patient"), pk=form.cleaned_data["injection"]
+    )
+    patient = injection.patient
+    if patient.phone:
+        messages.error(request, f"MRN {patient.mrn} already has a phone number on file.")
+    else:
+        patient.phone = form.cleaned_data["phone"]
+        patient._change_reason = "Phone number added on the call list"
+        patient.save(update_fields=["phone", "updated_at"])
+        messages.success(request, f"MRN {patient.mrn}: phone number saved.")
+    return redirect(reverse("assessments:call_list") + f"#call-{injection.pk}")

@@ -36,17 +36,14 @@ def known_patient(request):
 )
 def new_injection(request):
     form = NewInjectionForm(request.POST or None, user=request.user, initial=known_patient(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        # The record's own checks too, so every error shows in this one round trip.
+        form.add_registration_errors(
+            services.registration_errors(**form.registration(request.user))
+        )
+    elif request.method == "POST":
         try:
-            injection = services.register_injection(
-                mrn=form.cleaned_data["mrn"],
-                patient_details=form.patient_details(),
-                injection_fields=form.injection_fields(),
-                baseline_score=form.cleaned_data["baseline_score"],
-                baseline_at=form.cleaned_data["baseline_at"],
-                baseline_context=form.cleaned_data["baseline_context"],
-                created_by=request.user,
-            )
+            injection = services.register_injection(**form.registration(request.user))
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -71,17 +71,21 @@
   });
 })();
 
-// The follow-up week by keyboard: a digit picks the score ("1" then "0" quickly is 10),
+// The follow-up week and quick entry by keyboard: a digit picks the score ("1" then "0" quickly is 10),
 // Enter saves from any field of the entry, and after a save the next day's time box has
 // the focus (the server sends the page to #add-d<day>).
 (function () {
   "use strict";
-  var forms = document.querySelectorAll(".add-entry-form, .entry-form");
+  var forms = document.querySelectorAll(".add-entry-form, .entry-form, #quick-reading");
   forms.forEach(function (form) {
     var lastDigit = { key: "", at: 0 };
     form.addEventListener("keydown", function (event) {
       var target = event.target;
       var inScore = target.type === "radio" && target.closest(".score-buttons");
+      // Quick entry: a digit anywhere but a text box picks the score.
+      if (!inScore && form.id === "quick-reading" && /^[0-9]$/.test(event.key)) {
+        inScore = !/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.type === "radio";
+      }
       if (inScore && /^[0-9]$/.test(event.key)) {
         var now = Date.now();
         var value = event.key;
@@ -103,6 +107,16 @@
       }
     });
   });
+  // Quick entry opens on the score: the checked one, else the first (unless an error
+  // summary has the focus).
+  var quick = document.getElementById("quick-reading");
+  if (quick && !document.querySelector("[data-error-summary]")) {
+    var score = quick.querySelector(".score-buttons input:checked") ||
+      quick.querySelector(".score-buttons input[type=radio]");
+    if (score) {
+      score.focus();
+    }
+  }
   // After the browser has scrolled to the #fragment (which can take the focus away).
   window.addEventListener("load", function () {
     if (!/^#add-d[0-9]+$/.test(window.location.hash)) {

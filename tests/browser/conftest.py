@@ -6,10 +6,14 @@ Skipped, with the reason printed by `pytest -ra`, when Chromium is not installed
 
 import os
 import shutil
+from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from playwright.sync_api import sync_playwright
+
+from assessments.models import Injection
 
 CHROMIUM = shutil.which("chromium")
 MISSING = "Chromium not found: browser tests skipped (apt-get install chromium)"
@@ -88,3 +92,14 @@ def page_for(browser):
 @pytest.fixture
 def nurse(make_role_user):
     return make_role_user("Nurse")
+
+
+@pytest.fixture
+def clinic(make_role_user):
+    """The demo clinic (22 scenarios, two of them signed) and one user per role."""
+    call_command("seed_demo", stdout=StringIO())
+    users = {role: make_role_user(role.title()) for role in ("nurse", "clinician", "auditor")}
+    users["administrator"] = make_role_user("Clinician", is_superuser=True)
+    records = {mrn: Injection.objects.get(patient__mrn=mrn) for mrn in ("DEMO-001", "DEMO-011")}
+    due = Injection.objects.get(patient__mrn="DEMO-021")
+    return users, records["DEMO-001"], records["DEMO-011"], due

@@ -1,9 +1,12 @@
-"""Steps shared by the browser tests: signing in, screenshots, measuring the layout."""
+"""Steps shared by the browser tests: signing in, screenshots, measuring the layout, and the
+pages each role opens."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.builders import PASSWORD
@@ -56,3 +59,58 @@ WIDEST = """width => [...document.querySelectorAll('body *')]
 def wide_elements(page):
     """The outermost elements reaching past the screen's right edge: what to fix."""
     return page.evaluate(WIDEST, page.viewport_size["width"])
+
+
+def bedside_pages(diarised, signed, due):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    return {
+        "board": "/",
+        "board-yesterday": f"/?day={yesterday.isoformat()}",
+        "patients": "/patients/?q=DEMO-00",
+        "injection": f"/injections/{diarised.pk}/",
+        "injection-signed": f"/injections/{signed.pk}/",
+        "quick": f"/injections/{due.pk}/reading/",
+        "week": f"/injections/{diarised.pk}/week/",
+        "paper-diary": f"/injections/{diarised.pk}/paper-diary/",
+        "new-injection": "/injections/new/",
+        "calls": "/follow-up/",
+        "statistics": "/stats/",
+        "not-found": "/injections/999999/",
+    }
+
+
+def admin_pages(diarised, signed):
+    base = "/admin/assessments/injection"
+    return {
+        "admin-index": "/admin/",
+        "admin-injections": f"{base}/",
+        "admin-injection": f"{base}/{diarised.pk}/change/",
+        "admin-injection-signed": f"{base}/{signed.pk}/change/",
+        "admin-audit-trail": f"{base}/{diarised.pk}/history/",
+        "admin-patients": "/admin/assessments/patient/",
+        "admin-access-log": "/admin/assessments/reportaccess/",
+    }
+
+
+# Pages a role is refused (the permission matrix has them all): the styled 403 must fit too.
+REFUSED = {
+    ("auditor", "refused"),
+    ("auditor", "paper-diary"),
+    ("auditor", "calls"),
+    ("nurse", "statistics"),
+    ("clinician", "admin-access-log"),
+}
+
+
+def pages_for(role, diarised, signed, due):
+    """Clinicians and auditors: every page. Nurses: the bedside. Administrators: the admin."""
+    bedside = bedside_pages(diarised, signed, due)
+    admin = admin_pages(diarised, signed)
+    if role == "nurse":
+        return bedside
+    if role == "administrator":
+        return admin
+    if role == "auditor":
+        del bedside["quick"], bedside["new-injection"]  # Read-only quick page; 403 below.
+        return bedside | {"refused": "/injections/new/"} | admin
+    return bedside | admin

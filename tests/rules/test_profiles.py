@@ -177,3 +177,14 @@ def test_the_legacy_profile_is_rule_one_point_zero():
 def test_profiles_decided_by_the_same_reading_share_method_context_band_and_revision(other, same):
     assert prof.decided_by_the_same_reading(prof.LEAFLET, other) is same
     assert not prof.decided_by_the_same_reading(prof.LEAFLET, prof.find("ASPN-2024@1"))
+
+
+def test_a_provisional_reading_that_meets_the_rule_says_so_so_far():
+    matrix = prof.criteria_matrix([(-10, 8, "provoked"), (21, 1, "provoked")], minutes_elapsed=22)
+    leaflet = matrix[0]
+
+    assert leaflet.meets is None
+    assert leaflet.why == (
+        "reading at 21 min, 1/10, is 87.5 %, meeting it so far (the window is still open)"
+    )
+    assert "needs" not in leaflet.sentence
