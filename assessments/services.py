@@ -92,8 +92,8 @@ def ensure_writable(injection: Injection, reading: PainReading) -> None:
     The database's triggers refuse the same writes whatever the path."""
     stored = None
     if reading.pk is not None:
-        stored = PainReading.objects.filter(pk=reading.pk).values("recorded_at", "withdrawn_at")
-        stored = stored.first()
+        values = PainReading.objects.filter(pk=reading.pk).values("recorded_at", "withdrawn_at")
+        stored = values.first()
         if stored and stored["withdrawn_at"] is not None:
             raise ValidationError(KEPT_MESSAGE, code="withdrawn")
     injection.ensure_reading_editable(
@@ -199,7 +199,7 @@ def correct_reading(reading: PainReading, *, user: Any, reason: str, **fields: A
     return correction
 
 
-def stale_injections() -> QuerySet:
+def stale_injections() -> "QuerySet[Injection, int]":
     """Unsigned injections evaluated with another profile or policy than the clinic's now."""
     return (
         Injection.objects.filter(locked_at__isnull=True)

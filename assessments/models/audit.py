@@ -45,7 +45,7 @@ class ReportAccess(AuditEntry):
         verbose_name_plural = "report access log entries"
         constraints = [choice_constraint("assessments_access_kind_valid", "kind", AccessKind)]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} of injection #{self.injection_id} by {self.actor}"
 
 
@@ -72,5 +72,5 @@ class DataExport(AuditEntry):
         verbose_name_plural = "data export log entries"
         constraints = [choice_constraint("assessments_export_format_valid", "format", ExportFormat)]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_format_display()} of {self.injections} injection(s) by {self.actor}"

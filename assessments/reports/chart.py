@@ -199,7 +199,7 @@ class PainChart(Flowable):
 
     def draw_legend(self, canvas, x, y):
         facts = self.facts
-        items = []
+        items: list[tuple[str, colors.Color, tuple[float, float] | None, str]] = []
         if facts.evaluation.baseline is not None:
             items.append(("level", BASELINE, (4, 2), f"Baseline {facts.evaluation.baseline}/10"))
         if facts.meets_rule_score is not None:
@@ -209,7 +209,7 @@ class PainChart(Flowable):
         items.append(("square", BASELINE, None, "Before injection"))
         canvas.setFont(REGULAR, 7)
         for kind, colour, dash, label in items:
-            if kind == "level":
+            if kind == "level" and dash is not None:
                 canvas.setStrokeColor(colour)
                 canvas.setLineWidth(0.9)
                 canvas.setDash(*dash)

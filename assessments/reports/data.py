@@ -231,7 +231,7 @@ def reading_rows(readings, evaluation, signoff=None):
 
 def follow_up_summary(readings):
     """Entries, mean and lowest score of each day of the follow-up week."""
-    scores = {day: [] for day in range(1, rules.FOLLOW_UP_DAYS + 1)}
+    scores: dict[int, list[int]] = {day: [] for day in range(1, rules.FOLLOW_UP_DAYS + 1)}
     for reading in readings:
         if not reading.is_baseline and reading.follow_up_day in scores:
             scores[reading.follow_up_day].append(reading.score)

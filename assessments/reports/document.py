@@ -16,7 +16,8 @@ from reportlab.platypus import (
     PageTemplate,
 )
 
-from .data import gather_report
+from ..models import Injection
+from .data import ReportFacts, Signature, gather_report
 from .fonts import BOLD, REGULAR, draw_text, register_fonts
 from .palette import DRAFT_RED, GRID, INK, MUTED
 from .sections import DISCLAIMER, DRAFT, story
@@ -29,7 +30,9 @@ FOOTER = 12 * mm
 TITLE = "SI joint diagnostic injection — pain response report"
 
 
-def render_report(injection, *, invariant=False, signature=None):
+def render_report(
+    injection: Injection, *, invariant: bool = False, signature: Signature | None = None
+) -> bytes:
     """The PDF of one injection's report, as bytes.
 
     invariant=True gives identical bytes for identical records (ReportLab's invariant
@@ -45,7 +48,7 @@ def page_size():
     return PAGE_SIZES[settings.REPORT_PAGE_SIZE]
 
 
-def draw_report(facts, *, invariant=False):
+def draw_report(facts: ReportFacts, *, invariant: bool = False) -> bytes:
     register_fonts()
     width, height = page_size()
     buffer = io.BytesIO()

@@ -36,7 +36,7 @@ def font_runs(text, font=REGULAR):
     """Split text into (font name, chunk) runs, falling back where `font` lacks a glyph."""
     covered = register_fonts()
     main, fallback = covered[font], covered[FALLBACK]
-    runs = []
+    runs: list[list[str]] = []
     for char in text:
         code = ord(char)
         name = font if code in main or code not in fallback else FALLBACK
