@@ -6,21 +6,31 @@ whatever the selection. Results come from the rule and `decide`, as on the PDF r
 signed injection is read as signed (SignOff.reproduce), an unsigned one with today's rule.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from .. import rules
 from ..diary.schedule import Completeness, completeness
-from ..models import Injection, PainReading, Patient, Result, SignOff, primary_profile
+from ..models import (
+    Injection,
+    PainReading,
+    Patient,
+    Result,
+    SignedReport,
+    SignOff,
+    primary_profile,
+)
+from ..models.result import InjectionQuerySet
 from ..rules.relief import Relief
 
 CHUNK_SIZE = 500
 
 
-def rounded_minutes(minutes) -> Decimal | None:
+def rounded_minutes(minutes: rules.Minutes | None) -> Decimal | None:
     """Minutes to one decimal at most, as a number, as every page writes them: 25, -5, 23.8
     (None stays None)."""
     return None if minutes is None else rules.round_minutes(minutes)
@@ -44,7 +54,7 @@ class ReadingFacts:
     @property
     def minutes_rounded(self) -> Decimal:
         """Minutes after the injection to one decimal at most: 25, -5, 23.8."""
-        return rounded_minutes(self.minutes)
+        return rules.round_minutes(self.minutes)
 
 
 @dataclass(frozen=True)
@@ -74,14 +84,14 @@ class InjectionFacts:
         return next((facts for facts in self.readings if facts.decisive), None)
 
     @property
-    def signed_report(self):
+    def signed_report(self) -> SignedReport | None:
         """The archived PDF of the sign-off in force (None while unsigned)."""
         if self.signoff is None:
             return None
         return getattr(self.signoff, "archived_report", None)
 
 
-def export_queryset():
+def export_queryset() -> InjectionQuerySet:
     """Injections with everything an export writes (three queries per chunk)."""
     return Injection.objects.select_related("patient", "proceduralist").prefetch_related(
         # Withdrawn readings stay on the record and its page, not in research exports.
@@ -124,7 +134,9 @@ def injection_facts(injection: Injection, *, now: datetime) -> InjectionFacts:
     )
 
 
-def export_facts(selection, *, now: datetime, chunk_size: int = CHUNK_SIZE):
+def export_facts(
+    selection: "QuerySet[Injection]", *, now: datetime, chunk_size: int = CHUNK_SIZE
+) -> Iterator[InjectionFacts]:
     """InjectionFacts for each injection of the `selection` queryset, in id order."""
     queryset = export_queryset().filter(pk__in=selection.values("pk")).order_by("pk")
     for injection in queryset.iterator(chunk_size=chunk_size):
