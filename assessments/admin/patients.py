@@ -64,7 +64,8 @@ class PatientForm(forms.ModelForm):
         return self.cleaned_data["preferred_language"] or Patient.Language.ENGLISH
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("reminders") and not (cleaned.get("email") or cleaned.get("mobile")):
             self.add_error("reminders", "Enter an email address or a mobile number first.")
         return cleaned

@@ -56,7 +56,8 @@ class PatientEntryForm(forms.Form):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("medication") and not cleaned.get("medication_at"):
             self.add_error("medication_at", _("Say when you took it."))
         if cleaned.get("medication_at") and not cleaned.get("medication"):

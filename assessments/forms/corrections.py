@@ -62,7 +62,8 @@ class CorrectionForm(forms.Form):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("action") != "correct":
             return cleaned
         for name in CORRECTED_FIELDS:

@@ -86,7 +86,7 @@ class ClinicDateTimeField(forms.DateTimeField):
         except ValidationError as error:
             if error.code != "ambiguous_timezone":
                 raise
-            naive = error.params["datetime"]
+            naive = (error.params or {})["datetime"]
             raise ValidationError(clock_change_message(naive), code="clock_change") from None
         if moment is not None and too_early(moment):
             raise ValidationError(EARLIEST_MESSAGE, code="out_of_range")

@@ -1,6 +1,7 @@
 """The bedside form that registers an injection with its baseline (and a new patient)."""
 
 from datetime import timedelta
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
@@ -94,8 +95,8 @@ class NewInjectionForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         now = local_now()
-        self.fields["proceduralist"].queryset = staff_choices()
-        self.fields["side"].choices = Injection.Side.choices
+        cast(forms.ModelChoiceField, self.fields["proceduralist"]).queryset = staff_choices()
+        cast(forms.ChoiceField, self.fields["side"]).choices = Injection.Side.choices
         self.initial.setdefault("performed_at", now)
         self.initial.setdefault("baseline_at", now - timedelta(minutes=5))
         for name in ["performed_at", "baseline_at"]:
@@ -105,10 +106,11 @@ class NewInjectionForm(forms.ModelForm):
             self.initial.setdefault("proceduralist", user.pk)
         for name in ["guidance", "anaesthetic_agent", "contrast", "sedation", "steroid_agent"]:
             field = self.fields.get(name)
-            if field is not None and getattr(field, "choices", None):
+            if isinstance(field, forms.ChoiceField) and field.choices:
+                # ChoiceField keeps its choices as (value, label) pairs.
+                pairs = cast("list[tuple[str, str]]", field.choices)
                 field.choices = [
-                    ("", "Choose…") if value == "" else (value, label)
-                    for value, label in field.choices
+                    ("", "Choose…") if value == "" else (value, label) for value, label in pairs
                 ]
         self.helper = FormHelper()
         self.helper.form_method = "post"
@@ -161,4 +163,4 @@ class NewInjectionForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.patient_fields}
 
     def injection_fields(self):
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}

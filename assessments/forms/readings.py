@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
@@ -47,7 +48,8 @@ class ReadingInlineForm(forms.ModelForm):
         self.fields["score"].widget.attrs.update({"min": 0, "max": 10, "class": "si-score"})
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         recorded_at, minutes = cleaned.get("recorded_at"), cleaned.get("minutes_after")
         if "recorded_at" in self.errors or "minutes_after" in self.errors:
             return cleaned
@@ -100,8 +102,9 @@ class ReadingInlineFormSet(BaseInlineFormSet):
         form.initial.setdefault("context", self.baseline_context)
         return form
 
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.BaseForm:
+        # BaseFormSet._construct_form is Django's private hook; django-stubs leaves it out.
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         if form.instance.pk is None:
             form.initial.setdefault("context", self.baseline_context)
         return form
@@ -195,7 +198,8 @@ class QuickReadingForm(forms.ModelForm):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         recorded_at = cleaned.get("recorded_at")
         if recorded_at is None or "recorded_at" in self.errors:
             return cleaned
@@ -219,7 +223,8 @@ class QuickReadingForm(forms.ModelForm):
     def minutes_after_hint(self):
         """A live "N min after the injection" line under the time; see bedside.js."""
         performed_at = self.instance.injection.performed_at
-        offset = timezone.localtime(performed_at).utcoffset()
+        # An aware local time always has an offset.
+        offset = timezone.localtime(performed_at).utcoffset() or timedelta(0)
         return format_html(
             '<p class="small mb-3 minutes-after" aria-live="polite" data-minutes-after="{}"'
             ' data-performed-at="{}" data-utc-offset-minutes="{}" data-window-start="{}"'

@@ -6,6 +6,7 @@ from a first month to a last month ("2026-03"), both whole, and the last month h
 """
 
 from datetime import date
+from typing import cast
 from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
@@ -69,7 +70,8 @@ class StatisticsForm(forms.Form):
         given = {name: value for name, value in (data or {}).items() if name in defaults and value}
         super().__init__({**defaults, **given}, **kwargs)
         self.profiles = {profile.key: profile for profile in profiles}
-        self.fields["profile"].choices = [(p.key, f"{p.title} ({p.criterion})") for p in profiles]
+        profile_field = cast(forms.ChoiceField, self.fields["profile"])
+        profile_field.choices = [(p.key, f"{p.title} ({p.criterion})") for p in profiles]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_id = "statistics-filters"
@@ -117,7 +119,8 @@ class StatisticsForm(forms.Form):
         return month
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", "The last month is before the first: choose a later one.")
