@@ -6,6 +6,7 @@ same query string, so its filters, date drill-down and search select exactly the
 injections (every page of them).
 """
 
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from django.conf import settings
@@ -21,6 +22,12 @@ from django.utils.http import content_disposition_header
 from ..exports import service as exports
 from ..exports import slots
 from ..models import Injection
+
+if TYPE_CHECKING:
+    # Mixed into InjectionAdmin: the ModelAdmin it extends, for the checker.
+    MixinBase = admin.ModelAdmin[Injection]
+else:
+    MixinBase = object
 
 EXPORT_ACTIONS = ["export_csv", "export_csv_wide", "export_redcap", "export_fhir"]
 BUSY_RETRY_SECONDS = 60
@@ -42,7 +49,7 @@ def busy_response(request, admin_site):
     return response
 
 
-class ExportMixin:
+class ExportMixin(MixinBase):
     def has_export_permission(self, request):
         return request.user.has_perm("assessments.export_injections")
 
@@ -80,8 +87,8 @@ class ExportMixin:
             slot.holding(exports.export_chunks(key, selection, now=now)),
             content_type=export_format.content_type,
         )
-        response["Content-Disposition"] = content_disposition_header(
-            True, exports.export_filename(export_format, now)
+        response["Content-Disposition"] = (
+            content_disposition_header(True, exports.export_filename(export_format, now)) or ""
         )
         response["Cache-Control"] = "private, no-store"
         return response

@@ -58,7 +58,8 @@ class PainReadingInline(admin.TabularInline):
 
 class SignOffInline(ReadOnlyInline):
     model = SignOff
-    fields = [
+    # Every field shown, none editable.
+    fields = readonly_fields = (
         "version",
         "signer",
         "signed_at_local",
@@ -66,8 +67,7 @@ class SignOffInline(ReadOnlyInline):
         "profile",
         "override_reason",
         "archived_pdf",
-    ]
-    readonly_fields = fields
+    )
     verbose_name_plural = "Sign-offs"
 
     @admin.display(description="Signed by")
@@ -86,8 +86,13 @@ class SignOffInline(ReadOnlyInline):
 
 class AmendmentInline(ReadOnlyInline):
     model = Amendment
-    fields = ["amends_version", "opener", "opened_local", "reason"]
-    readonly_fields = fields
+    # Every field shown, none editable.
+    fields = readonly_fields = (
+        "amends_version",
+        "opener",
+        "opened_local",
+        "reason",
+    )
     verbose_name_plural = "Amendments (addenda)"
 
     @admin.display(description="Opened by")

@@ -10,8 +10,12 @@ from .base import ClinicalRecordAdmin
 
 class InjectionOfPatientInline(admin.TabularInline):
     model = Injection
-    fields = ["performed_local", "side", "result_display"]
-    readonly_fields = fields
+    # Every field shown, none editable.
+    fields = readonly_fields = (
+        "performed_local",
+        "side",
+        "result_display",
+    )
     show_change_link = True
     extra = 0
     can_delete = False

@@ -155,8 +155,15 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     search_fields = ["user__username"]
     search_help_text = "User name."
     list_select_related = ["user", "enrolment_code"]
-    fields = ["user", "name", "confirmed", "with_code", "created_local", "used_local"]
-    readonly_fields = fields
+    # Every field shown, none editable.
+    fields = readonly_fields = (
+        "user",
+        "name",
+        "confirmed",
+        "with_code",
+        "created_local",
+        "used_local",
+    )
 
     def has_add_permission(self, request):
         return False

@@ -17,6 +17,6 @@ def injection_report(request, pk):
     record_report_access([injection.pk], ReportAccess.Kind.VIEW, user=request.user)
     response = HttpResponse(draw_report(facts), content_type="application/pdf")
     filename = report_filename(facts.mrn, facts.performed_on, facts.injection_id)
-    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Content-Disposition"] = content_disposition_header(False, filename) or ""
     response["Cache-Control"] = "private, no-store"
     return response

@@ -76,7 +76,7 @@ def handout(request, pk):
     name = report_filename(injection.patient.mrn, performed_on, injection.pk).replace(
         "si-report", "si-diary-handout"
     )
-    response["Content-Disposition"] = content_disposition_header(False, name)
+    response["Content-Disposition"] = content_disposition_header(False, name) or ""
     response["Cache-Control"] = "private, no-store"
     return response
 

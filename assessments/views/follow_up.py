@@ -90,7 +90,7 @@ def call_list(request):
 def record_call(request):
     form = CallForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("assessments:call_list")
     injection = get_object_or_404(
         Injection.objects.select_related("patient"), pk=form.cleaned_data["injection"]

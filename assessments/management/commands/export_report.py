@@ -38,7 +38,7 @@ class Command(BaseCommand):
         if total == 0:
             raise CommandError("There are no injections to export.")
         path = Path(output)
-        failed = []
+        failed: list[int] = []
         rendered = report_files(injections, invariant=invariant, failed=failed)
         files = self.with_progress(rendered, total)
         if path.suffix.lower() == ".pdf":
