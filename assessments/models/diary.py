@@ -78,7 +78,7 @@ class DiaryLink(models.Model):
         )
 
     @classmethod
-    def current(cls, injection: Injection) -> "DiaryLink | None":
+    def current(cls, injection: Injection | int) -> "DiaryLink | None":
         """The newest link that still works, or None."""
         now = timezone.now()
         return (

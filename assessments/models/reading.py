@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -90,6 +90,11 @@ class PainReading(models.Model):
     history = HistoricalRecords()
     # Read by django-simple-history when it writes the history row of a save.
     _change_reason: str
+    if TYPE_CHECKING:
+        # Marks the injection page sets on the readings it lists (views/injections.py).
+        not_counted_why: str
+        after_signoff: bool
+        correctable: bool
 
     objects = ReadingQuerySet.as_manager()
 

@@ -1,27 +1,30 @@
 """Registering an injection, and the injection page."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .. import display, services
-from ..access import staff_required
+from ..access import AuthenticatedHttpRequest, staff_required
 from ..diary import services as diary
 from ..diary.links import absolute_url
 from ..diary.schedule import completeness
 from ..forms import NewInjectionForm, add_service_errors
-from ..models import DiaryLink, Patient, primary_profile
+from ..models import DiaryLink, Injection, PainReading, Patient, SignOff, primary_profile
 from ..models.result import window_open
+from ..rules import Evaluation
 from .fragments import kept, next_minute
 from .queries import injections_with_readings
 
 
-def known_patient(request):
+def known_patient(request: HttpRequest) -> dict[str, Any]:
     """The patient's details to start from, when the page was opened for one (?patient=id)."""
     wanted = request.GET.get("patient", "")
     patient = Patient.objects.filter(pk=wanted).first() if wanted.isdigit() else None
@@ -35,7 +38,7 @@ def known_patient(request):
     read=("assessments.add_injection",),
     write=("assessments.add_patient", "assessments.add_painreading"),
 )
-def new_injection(request):
+def new_injection(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NewInjectionForm(request.POST or None, user=request.user, initial=known_patient(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,7 +79,13 @@ RECORD_PERMISSIONS = (
 )
 
 
-def mark_readings(injection, readings, evaluation, signoff, now):
+def mark_readings(
+    injection: Injection,
+    readings: list[PainReading],
+    evaluation: Evaluation,
+    signoff: SignOff | None,
+    now: datetime,
+) -> None:
     """Each reading's marks for the table: why one near the window is not counted, whether
     it came after the sign-off, and whether it can still be corrected."""
     counted = set(evaluation.counted)
@@ -88,7 +97,9 @@ def mark_readings(injection, readings, evaluation, signoff, now):
         reading.correctable = not injection.reading_lock_message(reading.recorded_at, now)
 
 
-def injection_record(request, pk, now):
+def injection_record(
+    request: HttpRequest, pk: int, now: datetime
+) -> tuple[tuple[str, str], datetime]:
     """The page's record part (summary, result, readings, diary times) and why no new diary
     link can be made ("" when one can), as ((html, refusal), until)."""
     injection = get_object_or_404(injections_with_readings(withdrawn=True), pk=pk)
@@ -99,7 +110,8 @@ def injection_record(request, pk, now):
     decisive = evaluation.decisive_index
     slots = injection.diary(readings)
     mark_readings(injection, readings, evaluation, signoff, now)
-    shown = sorted([*readings, *injection.withdrawn_readings], key=lambda r: (r.recorded_at, r.pk))
+    withdrawn = injection.withdrawn_readings  # type: ignore[attr-defined]  # Prefetch to_attr
+    shown = sorted([*readings, *withdrawn], key=lambda r: (r.recorded_at, r.pk))
     html = render_to_string(
         "assessments/_injection_record.html",
         {
@@ -142,7 +154,7 @@ def injection_record(request, pk, now):
 
 
 @staff_required
-def injection_detail(request, pk):
+def injection_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The injection's page. The record part is kept until a write or the next minute
     (views/fragments.py); the diary link and its forms (a CSRF token) are made per request."""
     now = timezone.now()

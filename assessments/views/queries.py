@@ -1,6 +1,6 @@
 """Querysets and dates the bedside pages share."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -8,9 +8,10 @@ from django.utils import timezone
 from .. import board
 from ..display import local_midnight
 from ..models import Injection, PainReading
+from ..models.result import InjectionQuerySet
 
 
-def injections_with_readings(*, withdrawn=False):
+def injections_with_readings(*, withdrawn: bool = False) -> InjectionQuerySet:
     """Injections with their readings that stand (`readings`); with `withdrawn`, also the
     withdrawn ones (`withdrawn_readings`), which a page shows struck through."""
     prefetches = [
@@ -29,7 +30,7 @@ def injections_with_readings(*, withdrawn=False):
     return Injection.objects.select_related("patient").prefetch_related(*prefetches)
 
 
-def todays_injections(now, day=None):
+def todays_injections(now: datetime, day: date | None = None) -> InjectionQuerySet:
     """Injections performed on `day` (default today, clinic zone); today's board also keeps
     any whose window is still open (one given just before midnight)."""
     today = timezone.localdate(now)
