@@ -5,8 +5,9 @@ No drawing here: `gather_report` turns an injection into plain frozen dataclasse
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils import timezone
 from .. import display, rules
 from ..diary.schedule import Completeness, completeness
 from ..models import Amendment, Injection, PainReading, Result, SignOff, primary_profile
+from ..models.result import InjectionQuerySet
 from ..rules.profiles import Criterion
 from ..rules.relief import Relief
 
@@ -56,7 +58,7 @@ class ReadingRow:
     rescue: str = ""
 
     @property
-    def marks(self):
+    def marks(self) -> str:
         """Short words for the table's last column, most important first."""
         words = []
         if self.is_decisive:
@@ -125,19 +127,19 @@ class ReportFacts:
     withdrawn: tuple[str, ...] = ()
 
     @property
-    def follow_up_days_with_data(self):
+    def follow_up_days_with_data(self) -> int:
         return sum(1 for day in self.follow_up if day.entries)
 
     @property
-    def outcome_label(self):
+    def outcome_label(self) -> str:
         return self.result.outcome.label
 
     @property
-    def meets_rule_score(self):
+    def meets_rule_score(self) -> int | None:
         return self.evaluation.meets_at_score
 
 
-def report_queryset():
+def report_queryset() -> InjectionQuerySet:
     """Injections with everything a report prints: four queries per chunk of injections."""
     return Injection.objects.select_related("patient", "proceduralist").prefetch_related(
         Prefetch("readings", queryset=PainReading.objects.live().order_by("recorded_at", "pk")),
@@ -153,7 +155,7 @@ def report_queryset():
     )
 
 
-def signature_of(latest):
+def signature_of(latest: SignOff | None) -> Signature | None:
     """The signature block's facts for the sign-off in force; None while a draft."""
     if latest is None:
         return None
@@ -166,7 +168,7 @@ def signature_of(latest):
     )
 
 
-def addenda_of(amendments):
+def addenda_of(amendments: Iterable[Amendment]) -> tuple[str, ...]:
     return tuple(
         f"{display.date_time(amendment.opened_at)}, {display.person(amendment.opened_by)} "
         f"(amending version {amendment.amends_version}): {amendment.reason}"
@@ -174,13 +176,15 @@ def addenda_of(amendments):
     )
 
 
-def report_filename(mrn, performed_on, injection_id, extension="pdf"):
+def report_filename(
+    mrn: str, performed_on: date, injection_id: int | None, extension: str = "pdf"
+) -> str:
     """MRN, date and id only: a file name never carries the patient's name."""
     safe_mrn = re.sub(r"[^A-Za-z0-9._-]+", "-", mrn).strip("-.") or "no-mrn"
     return f"si-report-{safe_mrn}-{performed_on:%Y-%m-%d}-injection-{injection_id}.{extension}"
 
 
-def withdrawn_lines(withdrawn):
+def withdrawn_lines(withdrawn: Iterable[PainReading]) -> tuple[str, ...]:
     return tuple(
         f"{reading.score}/10 at {display.short_date_time(reading.recorded_at)} "
         f"({reading.get_source_display().lower()}) withdrawn "
@@ -190,7 +194,9 @@ def withdrawn_lines(withdrawn):
     )
 
 
-def reading_rows(readings, evaluation, signoff=None):
+def reading_rows(
+    readings: list[PainReading], evaluation: rules.Evaluation, signoff: SignOff | None = None
+) -> tuple[ReadingRow, ...]:
     rows = []
     for index, reading in enumerate(readings):
         minutes = reading.minutes_after_injection
@@ -203,7 +209,10 @@ def reading_rows(readings, evaluation, signoff=None):
                 local_time=display.short_date_time(reading.recorded_at),
                 minutes=minutes,
                 score=reading.score,
-                change_points=f"{reading.score - evaluation.baseline:+d}" if compared else "",
+                # compared: the baseline is known.
+                change_points=f"{reading.score - evaluation.baseline:+d}"  # type: ignore[operator]
+                if compared
+                else "",
                 reduction=(
                     f"{rules.round_percent(percent)} %" if compared and percent is not None else ""
                 ),
@@ -229,7 +238,7 @@ def reading_rows(readings, evaluation, signoff=None):
     return tuple(rows)
 
 
-def follow_up_summary(readings):
+def follow_up_summary(readings: Iterable[PainReading]) -> tuple[FollowUpDay, ...]:
     """Entries, mean and lowest score of each day of the follow-up week."""
     scores: dict[int, list[int]] = {day: [] for day in range(1, rules.FOLLOW_UP_DAYS + 1)}
     for reading in readings:
@@ -250,7 +259,7 @@ def follow_up_summary(readings):
     )
 
 
-def medication(injection):
+def medication(injection: Injection) -> tuple[str, str]:
     anaesthetic = (
         f"{injection.get_anaesthetic_agent_display()} "
         f"{display.amount(injection.anaesthetic_concentration)} %, "
@@ -262,7 +271,13 @@ def medication(injection):
     return anaesthetic, steroid
 
 
-def gather_report(injection, *, generated_at=None, archival=False, signature=None):
+def gather_report(
+    injection: Injection,
+    *,
+    generated_at: datetime | None = None,
+    archival: bool = False,
+    signature: Signature | None = None,
+) -> ReportFacts:
     """Everything the report prints about `injection`.
 
     An injection loaded through `report_queryset()` costs no query; any other is
@@ -323,5 +338,5 @@ def gather_report(injection, *, generated_at=None, archival=False, signature=Non
         follow_up=follow_up_summary(readings),
         signature=signature,
         addenda=addenda_of(injection.amendments.all()),
-        withdrawn=withdrawn_lines(injection.withdrawn_readings),
+        withdrawn=withdrawn_lines(injection.withdrawn_readings),  # type: ignore[attr-defined]
     )

@@ -5,6 +5,7 @@ several threads do not share state; only the parsed fonts are shared (read-only)
 """
 
 import io
+from typing import Any
 
 from django.conf import settings
 from reportlab.lib.pagesizes import A4, LETTER
@@ -44,7 +45,7 @@ def render_report(
     return draw_report(facts, invariant=invariant)
 
 
-def page_size():
+def page_size() -> tuple[float, float]:
     return PAGE_SIZES[settings.REPORT_PAGE_SIZE]
 
 
@@ -67,7 +68,7 @@ def draw_report(facts: ReportFacts, *, invariant: bool = False) -> bytes:
         invariant=int(invariant),
     )
 
-    def frame(header):
+    def frame(header: float) -> Frame:
         return Frame(
             MARGIN,
             MARGIN + FOOTER,
@@ -79,11 +80,11 @@ def draw_report(facts: ReportFacts, *, invariant: bool = False) -> bytes:
             bottomPadding=0,
         )
 
-    def first_page(canvas, doc):
+    def first_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
         draw_first_header(canvas, facts, width, height)
         draw_footer(canvas, facts, width)
 
-    def later_page(canvas, doc):
+    def later_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
         draw_later_header(canvas, facts, width, height)
         draw_footer(canvas, facts, width)
 
@@ -102,15 +103,15 @@ def draw_report(facts: ReportFacts, *, invariant: bool = False) -> bytes:
 class NumberedCanvas(Canvas):
     """Holds pages back until the end so each can say "Page N of M"."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._held_pages = []
+        self._held_pages: list[dict[str, Any]] = []
 
-    def showPage(self):
+    def showPage(self) -> None:
         self._held_pages.append(dict(self.__dict__))
         self._startPage()
 
-    def save(self):
+    def save(self) -> None:
         total = len(self._held_pages)
         for number, state in enumerate(self._held_pages, start=1):
             self.__dict__.update(state)
@@ -122,7 +123,7 @@ class NumberedCanvas(Canvas):
         super().save()
 
 
-def draw_first_header(canvas, facts, width, height):
+def draw_first_header(canvas: Canvas, facts: ReportFacts, width: float, height: float) -> None:
     canvas.saveState()
     top = height - MARGIN
     canvas.setFillColor(INK)
@@ -147,7 +148,7 @@ def draw_first_header(canvas, facts, width, height):
     canvas.restoreState()
 
 
-def draw_later_header(canvas, facts, width, height):
+def draw_later_header(canvas: Canvas, facts: ReportFacts, width: float, height: float) -> None:
     canvas.saveState()
     top = height - MARGIN
     canvas.setFillColor(MUTED)
@@ -164,7 +165,7 @@ def draw_later_header(canvas, facts, width, height):
     canvas.restoreState()
 
 
-def draw_footer(canvas, facts, width):
+def draw_footer(canvas: Canvas, facts: ReportFacts, width: float) -> None:
     canvas.saveState()
     canvas.setStrokeColor(GRID)
     canvas.setLineWidth(0.5)

@@ -2,7 +2,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 
-from ..access import staff_required
+from ..access import AuthenticatedHttpRequest, staff_required
 from ..access_log import record_report_access
 from ..models import ReportAccess
 from .data import gather_report, report_filename, report_queryset
@@ -10,7 +10,7 @@ from .document import draw_report
 
 
 @staff_required
-def injection_report(request, pk):
+def injection_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One injection's PDF report, for staff allowed to view injections."""
     injection = get_object_or_404(report_queryset(), pk=pk)
     facts = gather_report(injection)
