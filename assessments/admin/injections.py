@@ -85,7 +85,7 @@ def handout_files(
 
 
 @admin.register(Injection)
-class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
+class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin[Injection]):
     list_display = [
         "performed_local",
         "patient_mrn",

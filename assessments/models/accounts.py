@@ -49,6 +49,9 @@ class EnrolmentCode(models.Model):
         on_delete=models.SET_NULL,
         related_name="enrolment_code",
     )
+    if TYPE_CHECKING:
+        # The code itself, held on the unsaved row by the admin that issues it (shown once).
+        plain_code: str
 
     class Meta:
         ordering = ["-issued_at"]
