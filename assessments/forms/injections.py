@@ -1,19 +1,23 @@
 """The bedside form that registers an injection with its baseline (and a new patient)."""
 
 from datetime import timedelta
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from .. import display
 from ..models import Injection, PainReading, Patient
 from .fields import BUTTON_CHOICES_TEMPLATE, local_now, local_time_field, score_field
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def staff_choices():
+
+def staff_choices() -> "QuerySet[User]":
     return (
         get_user_model()
         .objects.filter(is_active=True, is_staff=True)
@@ -22,11 +26,11 @@ def staff_choices():
 
 
 class ProceduralistField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
+    def label_from_instance(self, obj: "User") -> str:
         return display.person(obj)
 
 
-def thirds(*fields):
+def thirds(*fields: str) -> Row:
     """A row of fields, a third of the width each from tablets up (one per line on phones)."""
     return Row(*[Column(field, css_class="col-md-4") for field in fields])
 
@@ -92,7 +96,7 @@ class NewInjectionForm(forms.ModelForm):
 
     patient_fields = ["family_name", "given_name", "date_of_birth", "sex", "phone"]
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args: Any, user: "User | None" = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         now = local_now()
         cast(forms.ModelChoiceField, self.fields["proceduralist"]).queryset = staff_choices()
@@ -159,8 +163,8 @@ class NewInjectionForm(forms.ModelForm):
             Submit("register", "Register injection", css_class="btn-lg"),
         )
 
-    def patient_details(self):
+    def patient_details(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.patient_fields}
 
-    def injection_fields(self):
+    def injection_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self._meta.fields or ()}

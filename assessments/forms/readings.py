@@ -1,6 +1,6 @@
 """Forms for pain readings: the admin's inline rows, quick entry, and the follow-up week."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -8,13 +8,15 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from .. import display, rules
-from ..models import MAX_AFTER_INJECTION, MAX_BEFORE_INJECTION, PainReading
+from ..models import MAX_AFTER_INJECTION, MAX_BEFORE_INJECTION, Injection, PainReading
 from .fields import BUTTON_CHOICES_TEMPLATE, aware_local, local_time_field, score_field
 
 MINUTES_MIN = -Decimal(MAX_BEFORE_INJECTION // timedelta(minutes=1))
@@ -42,12 +44,12 @@ class ReadingInlineForm(forms.ModelForm):
         fields = ["recorded_at", "minutes_after", "score", "context", "source", "note"]
         widgets = {"note": forms.TextInput(attrs={"class": "si-note"})}
 
-    def __init__(self, *args, injection=None, **kwargs):
+    def __init__(self, *args: Any, injection: Injection | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.injection = injection
         self.fields["score"].widget.attrs.update({"min": 0, "max": 10, "class": "si-score"})
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
         recorded_at, minutes = cleaned.get("recorded_at"), cleaned.get("minutes_after")
@@ -78,7 +80,7 @@ class ReadingInlineFormSet(BaseInlineFormSet):
     the result, struck through); two in the same minute are refused. A new row takes the
     baseline's context: post-block pain is rated doing what provoked the baseline."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         baseline = None
         if self.instance.pk is not None and self.instance.performed_at is not None:
@@ -90,14 +92,14 @@ class ReadingInlineFormSet(BaseInlineFormSet):
             )
         self.baseline_context = baseline.context if baseline else PainReading.Context.PROVOKED
 
-    def get_queryset(self):
+    def get_queryset(self) -> "QuerySet[PainReading]":
         return super().get_queryset().filter(withdrawn_at__isnull=True)
 
-    def get_form_kwargs(self, index):
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "injection": self.instance}
 
     @property
-    def empty_form(self):
+    def empty_form(self) -> forms.BaseForm:
         form = super().empty_form
         form.initial.setdefault("context", self.baseline_context)
         return form
@@ -109,7 +111,7 @@ class ReadingInlineFormSet(BaseInlineFormSet):
             form.initial.setdefault("context", self.baseline_context)
         return form
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         seen = {}
         for form in self.forms:
@@ -131,7 +133,7 @@ class ReadingInlineFormSet(BaseInlineFormSet):
 CONFIRM_AFTER_CLOSE_MINUTES = 60
 
 
-def needs_confirmation(minutes):
+def needs_confirmation(minutes: Decimal) -> bool:
     """Between the injection and the window's opening, or within an hour of its close."""
     close = rules.WINDOW_END_MINUTES
     return 0 <= minutes < rules.WINDOW_START_MINUTES or (
@@ -139,7 +141,7 @@ def needs_confirmation(minutes):
     )
 
 
-def confirmed_time(cleaned):
+def confirmed_time(cleaned: dict[str, Any]) -> datetime | None:
     """The moment the confirmation box was shown for (None if none, or not a time)."""
     try:
         return datetime.fromisoformat(cleaned.get("confirm_time") or "")
@@ -147,7 +149,7 @@ def confirmed_time(cleaned):
         return None
 
 
-def minutes_words(minutes):
+def minutes_words(minutes: Decimal) -> str:
     return rules.minutes_text(minutes)
 
 
@@ -171,7 +173,7 @@ class QuickReadingForm(forms.ModelForm):
         model = PainReading
         fields = ["score", "recorded_at", "context"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.confirmation = ""
         self.fields[
@@ -197,7 +199,7 @@ class QuickReadingForm(forms.ModelForm):
             Submit("save", "Save reading", css_class="btn-lg w-100"),
         )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
         recorded_at = cleaned.get("recorded_at")
@@ -220,7 +222,7 @@ class QuickReadingForm(forms.ModelForm):
             self.add_error("recorded_at", outside_window(injection, minutes))
         return cleaned
 
-    def minutes_after_hint(self):
+    def minutes_after_hint(self) -> SafeString:
         """A live "N min after the injection" line under the time; see bedside.js."""
         performed_at = self.instance.injection.performed_at
         # An aware local time always has an offset.
@@ -237,7 +239,7 @@ class QuickReadingForm(forms.ModelForm):
         )
 
 
-def before_injection(injection):
+def before_injection(injection: Injection) -> SafeString:
     url = reverse("assessments:baseline_reading", args=[injection.pk])
     return format_html(
         'This is before the injection ({}). To record a new baseline, use <a href="{}">'
@@ -247,7 +249,7 @@ def before_injection(injection):
     )
 
 
-def outside_window(injection, minutes):
+def outside_window(injection: Injection, minutes: Decimal) -> str:
     where = (
         "before the window opens"
         if minutes < rules.WINDOW_START_MINUTES
@@ -276,7 +278,7 @@ class BaselineForm(forms.ModelForm):
         model = PainReading
         fields = ["score", "recorded_at", "context"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         performed = display.clock(self.instance.injection.performed_at)
         self.fields[
@@ -294,7 +296,7 @@ class BaselineForm(forms.ModelForm):
             Submit("save", "Save baseline", css_class="btn-lg w-100"),
         )
 
-    def clean_recorded_at(self):
+    def clean_recorded_at(self) -> datetime:
         recorded_at = self.cleaned_data["recorded_at"]
         injection = self.instance.injection
         if recorded_at >= injection.performed_at:
@@ -338,7 +340,7 @@ class FollowUpEntryForm(forms.ModelForm):
         model = PainReading
         fields = ["recorded_at", "score", "context", "source"]
 
-    def __init__(self, *args, day_date, **kwargs):
+    def __init__(self, *args: Any, day_date: date, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.day_date = day_date
         if self.instance.pk is not None:
@@ -365,7 +367,7 @@ class FollowUpEntryForm(forms.ModelForm):
             )
         )
 
-    def cancel_button(self):
+    def cancel_button(self) -> list[HTML]:
         """An edit folds away again without saving (the add form has nothing to cancel)."""
         if self.instance.pk is None:
             return []
@@ -379,6 +381,6 @@ class FollowUpEntryForm(forms.ModelForm):
             )
         ]
 
-    def clean_recorded_at(self):
+    def clean_recorded_at(self) -> datetime:
         # Refuses a clock time that is skipped or repeated on a daylight-saving day.
         return aware_local(datetime.combine(self.day_date, self.cleaned_data["recorded_at"]))
