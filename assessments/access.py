@@ -16,13 +16,19 @@ from django.http import HttpRequest, HttpResponseBase
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    class VerifiedUser(User):
+        """django-otp's OTPMiddleware gives every request's user is_verified()."""
+
+        def is_verified(self) -> bool: ...
+
+
 VIEW_INJECTIONS = ("assessments.view_injection",)
 
 
 class AuthenticatedHttpRequest(HttpRequest):
     """A request that reached a view behind staff_required or the admin: signed in."""
 
-    user: "User"
+    user: "VerifiedUser"
 
 
 ViewT = TypeVar("ViewT", bound=Callable[..., HttpResponseBase])
