@@ -63,7 +63,9 @@ def board_cards(request: AuthenticatedHttpRequest, now: datetime, day: date, is_
 
     def cards() -> tuple[str, datetime]:
         rows = board_rows(now, day)
-        changes = [row[1].changes_at for row in rows if (row[1].changes_at or now) > now]
+        changes = [
+            moment for row in rows if (moment := row[1].changes_at) is not None and moment > now
+        ]
         html = render_to_string(
             "assessments/_board_cards.html", {"rows": rows, "is_today": is_today}, request=request
         )
