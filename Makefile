@@ -56,7 +56,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+	$(TEST_ENV) $(BIN)/mypy
 
 # Migrations match the models, and every migration reverses: migrate a throwaway database up,
 # down to zero and up again (SQLite; and PostgreSQL too when DATABASE_URL points at one).

@@ -2,13 +2,20 @@
 
 import getpass
 import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .models import ReportAccess
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 
 
-def record_report_access(injection_ids, kind, *, user=None):
+def record_report_access(
+    injection_ids: Iterable[int], kind: str, *, user: "User | None" = None
+) -> None:
     """One access-log row per injection; a command-line export names the OS user."""
     actor = user.get_username() if user is not None else f"command line ({getpass.getuser()})"
     rows = [

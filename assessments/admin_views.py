@@ -1,25 +1,30 @@
 """Admin pages beyond the stock ones: sign-off, amendment and the audit trail."""
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from . import signing
+from .access import AuthenticatedHttpRequest
 from .access_log import record_report_access
 from .audit import audit_trail
 from .forms import AmendmentForm, add_service_errors
 from .models import Injection, ReportAccess, SignedReport
 from .views.signoff import posted_sign_off, signoff_facts
 
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+
 log = logging.getLogger(__name__)
 
 
-def admin_context(request, injection, title):
+def admin_context(request: HttpRequest, injection: Injection, title: str) -> dict[str, Any]:
     from django.contrib import admin
 
     return {
@@ -30,7 +35,7 @@ def admin_context(request, injection, title):
     }
 
 
-def sign_off(request, pk):
+def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("assessments.sign_injection"):
         raise PermissionDenied
     injection = get_object_or_404(Injection.objects.for_record(), pk=pk)
@@ -43,7 +48,7 @@ def sign_off(request, pk):
     return TemplateResponse(request, "admin/assessments/injection/sign_off.html", context)
 
 
-def amend(request, pk):
+def amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("assessments.amend_injection"):
         raise PermissionDenied
     injection = get_object_or_404(Injection, pk=pk)
@@ -61,7 +66,9 @@ def amend(request, pk):
     return TemplateResponse(request, "admin/assessments/injection/amend.html", context)
 
 
-def audit_trail_page(request, model_admin, object_id):
+def audit_trail_page(
+    request: HttpRequest, model_admin: "ModelAdmin[Injection]", object_id: str
+) -> HttpResponse:
     injection = get_object_or_404(Injection, pk=object_id)
     if not model_admin.has_view_or_change_permission(request, injection):
         raise PermissionDenied
@@ -70,7 +77,7 @@ def audit_trail_page(request, model_admin, object_id):
     return TemplateResponse(request, "admin/assessments/injection/audit_trail.html", context)
 
 
-def archived_report(request, pk, version):
+def archived_report(request: AuthenticatedHttpRequest, pk: int, version: int) -> HttpResponse:
     """The exact PDF archived when this version was signed, after checking its SHA-256."""
     if not request.user.has_perm("assessments.view_signedreport"):
         raise PermissionDenied

@@ -5,5 +5,5 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = "SI joint assessments"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the system checks

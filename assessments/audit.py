@@ -1,11 +1,19 @@
 """The readable audit trail of one injection: its own history, its readings', its sign-offs'."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.db.models import Field
 
 from . import display
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 from .models import (
     Amendment,
     DiaryLink,
@@ -15,6 +23,11 @@ from .models import (
     Patient,
     SignOff,
 )
+
+# A django-simple-history row (the package ships no types): the model's fields and history_*.
+HistoricalRow = Any
+# Whom and which patient an id names: (model, id) → the row.
+People: TypeAlias = "dict[tuple[type[User] | type[Patient], Any], User | Patient]"
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 SKIPPED_FIELDS = {"updated_at", "created_at", "inputs", "nonce", "rule_options"}
@@ -30,11 +43,11 @@ class AuditEntry:
     reason: str
 
     @property
-    def at_local(self):
+    def at_local(self) -> str:
         return display.date_time(self.at, seconds=True)
 
 
-def shown_value(record, field_name, users):
+def shown_value(record: HistoricalRow, field_name: str, users: People) -> str:
     field = record._meta.get_field(field_name)
     value = getattr(record, field.attname)
     if value is None or value == "":
@@ -51,7 +64,7 @@ def shown_value(record, field_name, users):
     return str(value)
 
 
-def tracked(record):
+def tracked(record: HistoricalRow) -> "list[Field[Any, Any]]":
     return [
         field
         for field in record.tracked_fields
@@ -59,8 +72,11 @@ def tracked(record):
     ]
 
 
-def entries_for(history, label, users):
-    entries, previous_of = [], {}
+def entries_for(
+    history: Iterable[HistoricalRow], label: Callable[[HistoricalRow], str], users: People
+) -> list[AuditEntry]:
+    entries: list[AuditEntry] = []
+    previous_of: dict[int, HistoricalRow] = {}
     for record in history:
         # Rows come oldest first, so the previous version is the last one seen for the id.
         previous = previous_of.get(record.id)
@@ -94,7 +110,7 @@ def entries_for(history, label, users):
         if not changes and not reason:
             continue  # A save that changed nothing the trail shows (a derived column).
         user = users.get((get_user_model(), record.history_user_id))
-        if user is not None:
+        if isinstance(user, AbstractUser):
             who = display.person(user)
         elif getattr(record, "source", "") == "patient":
             who = "Patient (diary link)"
@@ -113,7 +129,7 @@ def entries_for(history, label, users):
     return entries
 
 
-def audit_trail(injection_id):
+def audit_trail(injection_id: int) -> list[AuditEntry]:
     """Every recorded change to the injection and what hangs off it, oldest first."""
     histories = [
         (Injection.history.filter(id=injection_id), lambda r: f"Injection #{r.id}"),

@@ -5,8 +5,10 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from pathlib import Path
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 READINGS_SQL = (
     "SELECT id, injection_id, recorded_at, score, context, source "
@@ -14,7 +16,7 @@ READINGS_SQL = (
 )
 
 
-def backup_database(path):
+def backup_database(path: Path) -> None:
     """Write a consistent copy of the default database to `path` while it stays online."""
     if connection.vendor == "sqlite":
         connection.ensure_connection()
@@ -29,7 +31,7 @@ def backup_database(path):
         raise RuntimeError(f"No backup method for the {connection.vendor} database.")
 
 
-def libpq_environment():
+def libpq_environment() -> dict[str, str]:
     params = connection.get_connection_params()
     mapping = {
         "host": "PGHOST",
@@ -43,7 +45,7 @@ def libpq_environment():
     return env
 
 
-def pg_dump(path):
+def pg_dump(path: Path) -> None:
     executable = shutil.which("pg_dump")
     if executable is None:
         raise RuntimeError("pg_dump is not installed (Debian: apt-get install postgresql-client).")
@@ -54,7 +56,7 @@ def pg_dump(path):
     )
 
 
-def readings_checksum(cursor):
+def readings_checksum(cursor: CursorWrapper) -> str:
     """SHA-256 over every reading's identity and values, to compare two databases."""
     cursor.execute(READINGS_SQL)
     digest = hashlib.sha256()

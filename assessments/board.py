@@ -28,11 +28,11 @@ class Status(IntEnum):
     DONE = 4
 
     @property
-    def label(self):
+    def label(self) -> str:
         return STATUS_LABELS[self]
 
     @property
-    def slug(self):
+    def slug(self) -> str:
         return self.name.lower()
 
 
@@ -47,21 +47,21 @@ class WindowStatus:
     minutes: int | None = None
 
     @property
-    def countdown_text(self):
+    def countdown_text(self) -> str:
         return countdown_text(self.status, self.minutes)
 
     @property
-    def countdown_format(self):
+    def countdown_format(self) -> str:
         """The countdown with {n} for the minutes, for the browser to keep current."""
         return COUNTDOWN_FORMATS.get(self.status, "")
 
     @property
-    def before_close(self):
+    def before_close(self) -> bool:
         """Waiting, due or in the window: the moment for the 20–30 minute score."""
         return self.status in (Status.WAITING, Status.DUE, Status.RECORDED)
 
     @property
-    def changes_at(self):
+    def changes_at(self) -> datetime | None:
         """When the status changes by the clock alone; the board reloads then."""
         if self.status is Status.WAITING:
             return self.opens_at
@@ -86,23 +86,25 @@ COUNTDOWN_FORMATS = {
 }
 
 
-def minutes_until(interval):
+def minutes_until(interval: timedelta) -> int:
     """Minutes left, rounded up and never 0: "closes in 1 min" until it has closed."""
     return max(1, math.ceil(interval.total_seconds() / 60))
 
 
-def minutes_since(interval):
+def minutes_since(interval: timedelta) -> int:
     """Minutes gone, rounded down and never 0. The browser's countdown rounds the same way."""
     return max(1, math.floor(interval.total_seconds() / 60))
 
 
-def countdown_text(status, minutes):
+def countdown_text(status: Status, minutes: int | None) -> str:
     if status is Status.DONE:
         return ""
     return COUNTDOWN_FORMATS[status].format(n=minutes)
 
 
-def window_status(performed_at, now, *, window_reading_recorded):
+def window_status(
+    performed_at: datetime, now: datetime, *, window_reading_recorded: bool
+) -> WindowStatus:
     """Classify one injection at `now` (both aware datetimes).
 
     `window_reading_recorded`: a reading in the window counts for the rule (in the
@@ -124,7 +126,7 @@ def window_status(performed_at, now, *, window_reading_recorded):
     return WindowStatus(status, opens_at, closes_at, minutes=minutes, **clock)
 
 
-def urgency_key(window, performed_at):
+def urgency_key(window: WindowStatus, performed_at: datetime) -> tuple[Status, float]:
     """Due now (closing soonest first), in window, waiting (opening soonest), missed
     (latest first), done."""
     if window.status in (Status.DUE, Status.RECORDED):

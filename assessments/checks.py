@@ -6,10 +6,13 @@ warns when the proxy setting would let a client forge its address.
 """
 
 import os
+from collections.abc import Iterable, Sequence
 from importlib import import_module
+from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -20,7 +23,7 @@ GUARDS_MIGRATIONS = {("assessments", SCHEMA_V2), ("assessments", "0008_record_gu
 LAST_V1_MIGRATIONS = "8e1aa56"
 
 
-def part_way_through_version_one(applied):
+def part_way_through_version_one(applied: Iterable[tuple[str, str]]) -> bool:
     """Some of version 1's migrations applied, not all: version 2's migration cannot take
     over (Django would skip the app's migrations without a word)."""
     module = import_module(f"assessments.migrations.{SCHEMA_V2}")
@@ -30,8 +33,10 @@ def part_way_through_version_one(applied):
 
 
 @register(Tags.database)
-def schema_can_be_migrated(app_configs, databases=None, **kwargs):
-    errors = []
+def schema_can_be_migrated(
+    app_configs: Sequence[AppConfig] | None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
     for alias in databases or ():
         if part_way_through_version_one(MigrationRecorder(connections[alias]).applied_migrations()):
             errors.append(
@@ -48,11 +53,13 @@ def schema_can_be_migrated(app_configs, databases=None, **kwargs):
 
 
 @register(Tags.database)
-def record_guards_installed(app_configs, databases=None, **kwargs):
+def record_guards_installed(
+    app_configs: Sequence[AppConfig] | None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     from . import triggers
     from .models import Injection
 
-    errors = []
+    errors: list[CheckMessage] = []
     for alias in databases or ():
         connection = connections[alias]
         applied = MigrationRecorder(connection).applied_migrations()
@@ -77,7 +84,9 @@ LOOPBACK = ("127.", "localhost", "[::1]", "::1", "unix:")
 
 
 @register(Tags.security, deploy=True)
-def trusted_proxy_only_behind_a_proxy(app_configs, **kwargs):
+def trusted_proxy_only_behind_a_proxy(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
     """TRUSTED_PROXY_COUNT trusts X-Forwarded-For: safe only when gunicorn cannot be reached
     except through that proxy, or anyone could pick the address the lockout sees."""
     bind = os.environ.get("BIND", "127.0.0.1:8000")

@@ -17,6 +17,8 @@ from django.utils.translation import pgettext
 from . import rules
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser
+
     from .models.result import Result
 
 DATE_FORMAT = "{day} {month} {year}"
@@ -95,7 +97,7 @@ def minute_stamp(moment: datetime | None) -> str:
     return f"{local(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
-def person(user: Any) -> str:
+def person(user: "AbstractUser | None") -> str:
     """A user as people know them: full name, else the user name; "—" for nobody."""
     if user is None:
         return "—"

@@ -8,6 +8,7 @@ is shown only after that code is accepted, on a device made fresh for that momen
 
 import base64
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 import qrcode
 import qrcode.image.svg
@@ -18,6 +19,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +27,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .access import AuthenticatedHttpRequest
 from .models import EnrolmentCode
 from .two_factor import has_authenticator, needs_two_factor, verified_by_trusted_device
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 ACCEPTED_CODE = "enrolment_code_id"
 
@@ -48,35 +54,38 @@ class TokenForm(forms.Form):
     )
 
 
-def qr_data_uri(text):
+def qr_data_uri(text: str) -> str:
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()
     image.save(buffer)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def needs_enrolment_code(user):
+def needs_enrolment_code(user: "User") -> bool:
     return settings.OTP_REQUIRED and needs_two_factor(user)
 
 
-def safe_next(request):
+def safe_next(request: HttpRequest) -> str:
     target = request.GET.get("next") or "/"
     return target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else "/"
 
 
-def accepted_code(request):
-    code = EnrolmentCode.objects.filter(
-        pk=request.session.get(ACCEPTED_CODE), user=request.user
-    ).first()
+def accepted_code(request: AuthenticatedHttpRequest) -> EnrolmentCode | None:
+    accepted = request.session.get(ACCEPTED_CODE)
+    if accepted is None:
+        return None
+    code = EnrolmentCode.objects.filter(pk=accepted, user=request.user).first()
     return code if code is not None and code.is_usable else None
 
 
-def fresh_device(user):
+def fresh_device(user: "User") -> TOTPDevice:
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, confirmed=False, name="Authenticator")
 
 
-def check_enrolment_code(request):
+def check_enrolment_code(
+    request: AuthenticatedHttpRequest,
+) -> tuple[EnrolmentCodeForm | None, HttpResponse | None]:
     """The code step: accept a valid code (and make a fresh device), or count a failure."""
     form = EnrolmentCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -97,7 +106,7 @@ def check_enrolment_code(request):
 
 
 @login_required
-def enrol(request):
+def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add a TOTP authenticator: (enrolment code,) scan, confirm one token, verified."""
     target = safe_next(request)
     user = request.user
@@ -111,11 +120,11 @@ def enrol(request):
     if needs_enrolment_code(user):
         code = accepted_code(request)
         if code is None:
-            form, done = check_enrolment_code(request)
+            code_form, done = check_enrolment_code(request)
             if done is not None:
                 return done
             return render(
-                request, "registration/two_factor_code.html", {"form": form, "next": target}
+                request, "registration/two_factor_code.html", {"form": code_form, "next": target}
             )
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or fresh_device(user)
     form = TokenForm(request.POST or None)

@@ -6,7 +6,11 @@ once every SESSION_ACTIVITY_WRITE_SECONDS: an idle session ends between the idle
 that interval and the idle limit after the last request, never later.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 
 LAST_WRITE_KEY = "_activity_written_at"
@@ -15,10 +19,10 @@ LAST_WRITE_KEY = "_activity_written_at"
 class ActivityRenewsSessionMiddleware:
     """List it after SessionMiddleware, so its save sees what this marks as modified."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         if session is not None:
@@ -26,7 +30,7 @@ class ActivityRenewsSessionMiddleware:
         return response
 
     @staticmethod
-    def renew_if_due(session):
+    def renew_if_due(session: SessionBase) -> None:
         written_at = session.get(LAST_WRITE_KEY)
         # Read first: loading drops the key of an expired session. No key (anonymous, logged
         # out, expired): nothing to renew, and no session to create.

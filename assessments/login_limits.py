@@ -6,14 +6,17 @@ username is locked from one address after 5 failures, and from every address aft
 so a new forged X-Forwarded-For on each attempt no longer buys unlimited guesses.
 """
 
+from typing import Any
+
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit
 from django.conf import settings
 from django.db.models import Sum
+from django.http import HttpRequest
 
 
 class PerParameterLimitHandler(AxesDatabaseHandler):
-    def get_failures(self, request, credentials=None) -> int:
+    def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
         counts = [
             attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
             for attempts in self.get_user_attempts(request, credentials)

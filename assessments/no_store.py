@@ -8,10 +8,14 @@ computer or a phone does not bring a record back after sign-out. Static files (W
 answers them before this) and /health/ (never cached already) keep their own headers.
 """
 
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBase
+
 DIARY_NAMESPACE = "diary"
 
 
-def holds_patient_data(request) -> bool:
+def holds_patient_data(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return True
@@ -20,10 +24,10 @@ def holds_patient_data(request) -> bool:
 
 
 class NoStoreMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if holds_patient_data(request):
             if "no-store" not in response.get("Cache-Control", ""):

@@ -13,13 +13,25 @@ signed record adds the reproduction of its sign-off.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 
+from django.db.models import QuerySet
+
 from . import rules
-from .models import Amendment, Injection, PainReading, Result, SignOff, primary_profile
+from .models import (
+    Amendment,
+    Injection,
+    PainReading,
+    Patient,
+    Result,
+    SignedReport,
+    SignOff,
+    primary_profile,
+)
 from .rules.profiles import Criterion
 from .rules.relief import Relief
 from .rules.schedule import Completeness, Slot, completeness
@@ -69,7 +81,7 @@ class InjectionRecord:
         return [row.reading for row in self.readings]
 
     @property
-    def patient(self):
+    def patient(self) -> Patient:
         return self.injection.patient
 
     @property
@@ -103,7 +115,7 @@ class InjectionRecord:
         return self.evaluation.confounders
 
     @property
-    def signed_report(self):
+    def signed_report(self) -> SignedReport | None:
         """The archived PDF of the sign-off in force (None while unsigned)."""
         if self.signoff is None:
             return None
@@ -133,7 +145,7 @@ def build_record(injection: Injection, *, now: datetime) -> InjectionRecord:
         injection=injection,
         now=now,
         readings=rows_of(injection, readings, evaluation, signoff, now),
-        withdrawn=tuple(injection.withdrawn_readings),
+        withdrawn=tuple(injection.withdrawn_readings),  # type: ignore[attr-defined]  # to_attr
         signoff=signoff,
         amendments=tuple(sorted(injection.amendments.all(), key=lambda a: a.opened_at)),
         evaluation=evaluation,
@@ -144,7 +156,13 @@ def build_record(injection: Injection, *, now: datetime) -> InjectionRecord:
     )
 
 
-def rows_of(injection, readings, evaluation, signoff, now) -> tuple[RecordReading, ...]:
+def rows_of(
+    injection: Injection,
+    readings: list[PainReading],
+    evaluation: rules.Evaluation,
+    signoff: SignOff | None,
+    now: datetime,
+) -> tuple[RecordReading, ...]:
     counted = set(evaluation.counted)
     rows = []
     for index, reading in enumerate(readings):
@@ -168,7 +186,9 @@ def rows_of(injection, readings, evaluation, signoff, now) -> tuple[RecordReadin
     return tuple(rows)
 
 
-def records(selection, *, now: datetime, chunk_size: int = 500):
+def records(
+    selection: QuerySet[Injection], *, now: datetime, chunk_size: int = 500
+) -> Iterator[InjectionRecord]:
     """An InjectionRecord for each injection of the `selection` queryset, in id order."""
     queryset = Injection.objects.for_record().filter(pk__in=selection.values("pk")).order_by("pk")
     for injection in queryset.iterator(chunk_size=chunk_size):

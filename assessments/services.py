@@ -145,8 +145,8 @@ def ensure_writable(injection: Injection, reading: PainReading) -> None:
     The database's triggers refuse the same writes whatever the path."""
     stored = None
     if reading.pk is not None:
-        stored = PainReading.objects.filter(pk=reading.pk).values("recorded_at", "withdrawn_at")
-        stored = stored.first()
+        values = PainReading.objects.filter(pk=reading.pk).values("recorded_at", "withdrawn_at")
+        stored = values.first()
         if stored and stored["withdrawn_at"] is not None:
             raise ValidationError(KEPT_MESSAGE, code="withdrawn")
     injection.ensure_reading_editable(
@@ -257,7 +257,7 @@ def correct_reading(reading: PainReading, *, user: Any, reason: str, **fields: A
     return saved(correction)
 
 
-def stale_injections() -> QuerySet:
+def stale_injections() -> "QuerySet[Injection, int]":
     """Unsigned injections evaluated with another profile or policy than the clinic's now."""
     return (
         Injection.objects.filter(locked_at__isnull=True)
@@ -341,7 +341,8 @@ def _registration(
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             errors.setdefault(name, []).extend(messages)
-    baseline = PainReading(
+    # What was typed, None where it was wrong: full_clean() names each problem.
+    baseline = PainReading(  # type: ignore[misc]
         recorded_at=baseline_at,
         score=baseline_score,
         context=baseline_context,

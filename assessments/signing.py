@@ -21,7 +21,7 @@ from .services import evaluation_fields
 log = logging.getLogger(__name__)
 
 
-def evaluation_inputs(injection: Injection, readings: list[tuple]) -> dict[str, Any]:
+def evaluation_inputs(injection: Injection, readings: list[rules.ReadingRow]) -> dict[str, Any]:
     return {
         "performed_at": injection.performed_at.isoformat(),
         "readings": [[str(minutes), *rest] for minutes, *rest in readings],
@@ -131,7 +131,7 @@ def verified_archive(report: SignedReport) -> bytes:
     """The archived PDF's bytes, checked against its stored SHA-256 and size."""
     try:
         with report.file.open("rb") as handle:
-            content = handle.read()
+            content: bytes = handle.read()
     except OSError as error:
         raise ArchiveMismatch(f"the archived file cannot be read ({error.strerror})") from None
     digest = hashlib.sha256(content).hexdigest()

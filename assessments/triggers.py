@@ -24,9 +24,15 @@ only "is distinct from" and "now" are spelt differently. Migrations call install
 than these two fails loudly instead of running unguarded.
 """
 
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import NotSupportedError, migrations
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.operations.base import Operation
+from django.db.migrations.state import StateApps
+from django.db.models import Model
 
 LOCKED = "injection is signed and locked; open an amendment to change it"
 READING_LOCKED = (
@@ -88,7 +94,7 @@ class Guard:
     message: str
 
 
-def injection_locked(column):
+def injection_locked(column: str) -> str:
     return (
         "EXISTS (SELECT 1 FROM assessments_injection "
         f"WHERE id = {column} AND locked_at IS NOT NULL)"
@@ -98,7 +104,7 @@ def injection_locked(column):
 LATEST_VERSION = "(SELECT MAX(version) FROM assessments_signoff WHERE injection_id = {id})"
 
 
-def latest_signoff(injection_id, condition):
+def latest_signoff(injection_id: str, condition: str) -> str:
     """The injection's latest sign-off exists and meets `condition` (columns as s.*)."""
     latest = LATEST_VERSION.format(id=injection_id)
     return (
@@ -107,11 +113,11 @@ def latest_signoff(injection_id, condition):
     )
 
 
-def week_open(injection_id):
+def week_open(injection_id: str) -> str:
     return latest_signoff(injection_id, "{now} < s.follow_up_until")
 
 
-def follow_up_writable(row):
+def follow_up_writable(row: str) -> str:
     """A reading row (NEW or OLD) of a signed injection that may still be written: after the
     signed block, while the follow-up week is open."""
     return latest_signoff(
@@ -120,25 +126,27 @@ def follow_up_writable(row):
     )
 
 
-def reading_locked(row, follow_up_week=True):
+def reading_locked(row: str, follow_up_week: bool = True) -> str:
     locked = injection_locked(f"{row}.injection_id")
     if not follow_up_week:  # a schema from before the follow-up week (a migration's)
         return locked
     return f"({locked} AND NOT {follow_up_writable(row)})"
 
 
-def latest_amended(injection_id):
+def latest_amended(injection_id: str) -> str:
     return (
         "EXISTS (SELECT 1 FROM assessments_amendment WHERE injection_id = {id} "
         f"AND amends_version = {LATEST_VERSION})"
     ).format(id=injection_id)
 
 
-def any_changed(columns):
+def any_changed(columns: Iterable[str]) -> str:
     return "(" + " OR ".join(f"NEW.{column} {{distinct}} OLD.{column}" for column in columns) + ")"
 
 
-def guards(injection_columns, *, follow_up_week=True, withdrawals=True):
+def guards(
+    injection_columns: Sequence[str], *, follow_up_week: bool = True, withdrawals: bool = True
+) -> list[Guard]:
     """Every guard. A migration that runs before the sign-off's follow-up columns or the
     readings' withdrawal columns exist installs the guards that schema supports."""
     changed = any_changed([c for c in injection_columns if c not in UNLOCK_MAY_CHANGE])
@@ -235,14 +243,14 @@ def guards(injection_columns, *, follow_up_week=True, withdrawals=True):
     return found
 
 
-def trigger_name(guard):
+def trigger_name(guard: Guard) -> str:
     return f"assessments_guard_{guard.name}"
 
 
 SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"  # as Django stores times there (UTC)
 
 
-def sqlite_statements(guard):
+def sqlite_statements(guard: Guard) -> list[str]:
     condition = guard.condition.replace("{distinct}", "IS NOT").replace("{now}", SQLITE_NOW)
     message = guard.message if guard.message != APPEND_ONLY else f"{guard.table} {APPEND_ONLY}"
     return [
@@ -252,7 +260,7 @@ def sqlite_statements(guard):
     ]
 
 
-def postgres_statements(guard):
+def postgres_statements(guard: Guard) -> list[str]:
     # A row trigger's WHEN clause may not hold a subquery, so the test lives in the function.
     name = trigger_name(guard)
     condition = guard.condition.replace("{distinct}", "IS DISTINCT FROM").replace("{now}", "now()")
@@ -273,7 +281,7 @@ def postgres_statements(guard):
     ]
 
 
-def postgres_truncate_statements(tables=None):
+def postgres_truncate_statements(tables: Collection[str] | None = None) -> list[str]:
     statements = [
         """CREATE OR REPLACE FUNCTION assessments_guard_no_truncate() RETURNS trigger AS $$
         BEGIN
@@ -294,12 +302,14 @@ def postgres_truncate_statements(tables=None):
     return statements
 
 
-def version_trigger_name(table, event=""):
+def version_trigger_name(table: str, event: str = "") -> str:
     short = table.removeprefix("assessments_")
     return f"assessments_version_{short}" + (f"_{event.lower()}" if event else "")
 
 
-def version_statements(connection, tables=None):
+def version_statements(
+    connection: BaseDatabaseWrapper, tables: Collection[str] | None = None
+) -> list[str]:
     """Triggers that move the data version on with every write (after the row is written,
     in the same transaction). SQLite: one per table and event, per row; PostgreSQL: one per
     table, per statement."""
@@ -337,7 +347,9 @@ def version_statements(connection, tables=None):
     return statements
 
 
-def version_uninstall_statements(connection, tables=None):
+def version_uninstall_statements(
+    connection: BaseDatabaseWrapper, tables: Collection[str] | None = None
+) -> list[str]:
     wanted = [table for table in VERSIONED_TABLES if tables is None or table in tables]
     if connection.vendor == "sqlite":
         return [
@@ -350,7 +362,7 @@ def version_uninstall_statements(connection, tables=None):
     ] + ["DROP FUNCTION IF EXISTS assessments_version_bump()"]
 
 
-def check_vendor(connection):
+def check_vendor(connection: BaseDatabaseWrapper) -> None:
     if connection.vendor not in VENDORS:
         raise NotSupportedError(
             f"The record guards are written for SQLite and PostgreSQL, not {connection.vendor}: "
@@ -358,7 +370,12 @@ def check_vendor(connection):
         )
 
 
-def install_statements(connection, injection_columns, tables=None, **schema):
+def install_statements(
+    connection: BaseDatabaseWrapper,
+    injection_columns: Sequence[str],
+    tables: Collection[str] | None = None,
+    **schema: bool,
+) -> list[str]:
     """Every guard's SQL; with `tables`, only the guards of tables that exist (a migration
     that runs before a table is created installs its guards later). `schema`: guards()'s
     flags for the columns that exist."""
@@ -376,7 +393,9 @@ def install_statements(connection, injection_columns, tables=None, **schema):
     return statements + version_statements(connection, tables)
 
 
-def uninstall_statements(connection, tables=None):
+def uninstall_statements(
+    connection: BaseDatabaseWrapper, tables: Collection[str] | None = None
+) -> list[str]:
     check_vendor(connection)
     statements = []
     for guard in guards(["id"]):
@@ -400,18 +419,18 @@ def uninstall_statements(connection, tables=None):
     return statements + version_uninstall_statements(connection, tables)
 
 
-def concrete_columns(model):
+def concrete_columns(model: type[Model]) -> list[str]:
     return [field.column for field in model._meta.concrete_fields]
 
 
-def table_columns(connection, table):
+def table_columns(connection: BaseDatabaseWrapper, table: str) -> set[str]:
     with connection.cursor() as cursor:
         return {
             column.name for column in connection.introspection.get_table_description(cursor, table)
         }
 
 
-def schema_flags(connection, tables):
+def schema_flags(connection: BaseDatabaseWrapper, tables: Collection[str]) -> dict[str, bool]:
     """Which of guards()'s later guards the database's columns support (a migration may run
     on an older schema)."""
     signoff = "assessments_signoff"
@@ -423,7 +442,7 @@ def schema_flags(connection, tables):
     }
 
 
-def install(connection, injection_model):
+def install(connection: BaseDatabaseWrapper, injection_model: type[Model]) -> None:
     """(Re)create every guard; the injection's columns come from `injection_model`."""
     tables = set(connection.introspection.table_names())
     statements = install_statements(
@@ -437,14 +456,14 @@ def install(connection, injection_model):
             cursor.execute(statement)
 
 
-def uninstall(connection):
+def uninstall(connection: BaseDatabaseWrapper) -> None:
     tables = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
         for statement in uninstall_statements(connection, tables):
             cursor.execute(statement)
 
 
-def installed_names(connection):
+def installed_names(connection: BaseDatabaseWrapper) -> set[str]:
     """The guard triggers present in the database, for tests and checks."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -460,7 +479,7 @@ def installed_names(connection):
         return {row[0] for row in cursor.fetchall()}
 
 
-def install_version_for_migration(apps, schema_editor):
+def install_version_for_migration(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     check_vendor(schema_editor.connection)
     tables = set(schema_editor.connection.introspection.table_names())
     with schema_editor.connection.cursor() as cursor:
@@ -468,21 +487,23 @@ def install_version_for_migration(apps, schema_editor):
             cursor.execute(statement)
 
 
-def uninstall_version_for_migration(apps, schema_editor):
+def uninstall_version_for_migration(
+    apps: StateApps, schema_editor: BaseDatabaseSchemaEditor
+) -> None:
     with schema_editor.connection.cursor() as cursor:
         for statement in version_uninstall_statements(schema_editor.connection):
             cursor.execute(statement)
 
 
-def install_for_migration(apps, schema_editor):
+def install_for_migration(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     install(schema_editor.connection, apps.get_model("assessments", "Injection"))
 
 
-def uninstall_for_migration(apps, schema_editor):
+def uninstall_for_migration(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     uninstall(schema_editor.connection)
 
 
-def around(*operations):
+def around(*operations: Operation) -> list[Operation]:
     """A migration's operations with the guards lifted before them and put back after.
 
     SQLite rebuilds a table to alter it: the rebuilt table has lost its triggers, and the

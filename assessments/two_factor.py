@@ -5,20 +5,30 @@ token there. When OTP_REQUIRED is on, superusers and clinicians (anyone who can 
 who have not enrolled are held on the enrolment page until they do.
 """
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from axes.helpers import get_credentials
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from .access import VerifiedUser
+
 ENROL_URL_NAME = "two_factor_enrol"
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str | None:
     """REMOTE_ADDR, or the address the Nth trusted proxy saw (TRUSTED_PROXY_COUNT=N)."""
     count = settings.TRUSTED_PROXY_COUNT
     if count:
@@ -29,11 +39,11 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR")
 
 
-def needs_two_factor(user):
+def needs_two_factor(user: "User") -> bool:
     return user.is_superuser or user.has_perm("assessments.sign_injection")
 
 
-def trusted_devices(user):
+def trusted_devices(user: "User") -> "QuerySet[TOTPDevice]":
     """The confirmed authenticators that count for `user`. With OTP_REQUIRED, a clinician's
     or superuser's counts only if an enrolment code enrolled it: a device enrolled on a
     password alone (as a nurse, or before OTP_REQUIRED) does not carry over a promotion."""
@@ -43,11 +53,11 @@ def trusted_devices(user):
     return devices
 
 
-def has_authenticator(user):
+def has_authenticator(user: "User") -> bool:
     return trusted_devices(user).exists()
 
 
-def verified_by_trusted_device(user):
+def verified_by_trusted_device(user: "VerifiedUser") -> bool:
     """Whether this session's code came from an authenticator that counts for `user`."""
     device = getattr(user, "otp_device", None)
     return (
@@ -82,13 +92,13 @@ class TwoFactorLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
         "inactive": AdminAuthenticationForm.error_messages["invalid_login"],
     }
 
-    def _chosen_device(self, user):
+    def _chosen_device(self, user: "User") -> TOTPDevice | None:
         # Users enrol one authenticator here, so there is no device picker; a device named
         # in the post is not taken either (it might be one that does not count, see
         # trusted_devices).
         return trusted_devices(user).select_for_update().first()
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         user = self.get_user()
         if user is not None and has_authenticator(user):
@@ -105,10 +115,10 @@ class TwoFactorLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
 
 
 class RequireTwoFactorMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = getattr(request, "user", None)
         if (
             settings.OTP_REQUIRED
@@ -122,7 +132,7 @@ class RequireTwoFactorMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def exempt(path):
+    def exempt(path: str) -> bool:
         allowed = [reverse(ENROL_URL_NAME), reverse("admin:logout"), settings.STATIC_URL]
         return any(
             path.startswith(prefix if prefix.startswith("/") else f"/{prefix}")

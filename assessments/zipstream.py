@@ -11,24 +11,27 @@ from django.utils import timezone
 class Pipe:
     """A write-only file whose bytes are collected until the next drain()."""
 
-    def __init__(self):
-        self.chunks = []
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
 
-    def write(self, data):
+    def write(self, data: bytes) -> int:
         self.chunks.append(bytes(data))
         return len(data)
 
-    def flush(self):
+    def flush(self) -> None:
         pass
 
-    def drain(self):
+    def close(self) -> None:
+        """Nothing to release (a file's interface: zipfile's type for what it writes to)."""
+
+    def drain(self) -> bytes:
         data = b"".join(self.chunks)
         self.chunks.clear()
         return data
 
 
 def stream_zip(
-    entries: Iterable[tuple[str, Iterable[bytes]]], *, compression=zipfile.ZIP_DEFLATED
+    entries: Iterable[tuple[str, Iterable[bytes]]], *, compression: int = zipfile.ZIP_DEFLATED
 ) -> Iterator[bytes]:
     """The bytes of a zip of (name, chunks) entries, yielded as they are written."""
     pipe = Pipe()

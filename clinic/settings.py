@@ -19,7 +19,7 @@ from assessments.rules.relief import EXPECTED_MINUTES
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name, default=False):
+def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
@@ -30,7 +30,7 @@ def env_bool(name, default=False):
     raise ImproperlyConfigured(f"{name} must be 1/0, true/false, yes/no or on/off, not {value!r}.")
 
 
-def env_int(name, default):
+def env_int(name: str, default: int) -> int:
     value = os.environ.get(name) or str(default)
     try:
         return int(value)
@@ -38,18 +38,18 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
-def env_list(name, default=""):
+def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_int_item(name, item):
+def env_int_item(name: str, item: str) -> int:
     try:
         return int(item)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must list whole numbers, not {item!r}.") from None
 
 
-def env_clock(name, default):
+def env_clock(name: str, default: str) -> time:
     value = os.environ.get(name) or default
     try:
         return time.fromisoformat(value)
@@ -59,11 +59,11 @@ def env_clock(name, default):
         ) from None
 
 
-def env_range(name, default):
+def env_range(name: str, default: str) -> tuple[int, int]:
     value = os.environ.get(name) or default
-    low, _, high = value.partition("-")
+    low_text, _, high_text = value.partition("-")
     try:
-        low, high = int(low), int(high)
+        low, high = int(low_text), int(high_text)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be minutes like 60-120, not {value!r}.") from None
     if not 0 < low <= high:
@@ -71,14 +71,16 @@ def env_range(name, default):
     return (low, high)
 
 
-def env_clock_range(name, default):
+def env_clock_range(name: str, default: str) -> tuple[time, time]:
     value = os.environ.get(name) or default
-    start, _, end = value.partition("-")
+    start_text, _, end_text = value.partition("-")
+    start: time | None
+    end: time | None
     try:
-        start, end = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+        start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
     except ValueError:
         start = end = None
-    if start is None or start == end:
+    if start is None or end is None or start == end:
         raise ImproperlyConfigured(
             f"{name} must be two different clock times like 21:00-08:00, not {value!r}."
         )

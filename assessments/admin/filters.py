@@ -1,9 +1,15 @@
 """Changelist filters by the result in force and by sign-off."""
 
+from typing import Any, cast
+
 from django.contrib import admin
+from django.contrib.admin import ModelAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .. import display, rules
+from ..models.result import InjectionQuerySet
 
 
 class ResultFilter(admin.SimpleListFilter):
@@ -12,14 +18,18 @@ class ResultFilter(admin.SimpleListFilter):
     title = "result"
     parameter_name = "result"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: "ModelAdmin[Any]"
+    ) -> list[tuple[str, str]]:
         return [
             (outcome.value, display.outcome_label(outcome, short=True)) for outcome in rules.Outcome
         ]
 
-    def queryset(self, request, queryset):
-        if self.value() in {outcome.value for outcome in rules.Outcome}:
-            return queryset.result_is(self.value(), timezone.now())
+    def queryset(self, request: HttpRequest, queryset: "QuerySet[Any]") -> "QuerySet[Any]":
+        value = self.value()
+        if value in {outcome.value for outcome in rules.Outcome}:
+            # A filter of InjectionAdmin alone: its list is an InjectionQuerySet.
+            return cast(InjectionQuerySet, queryset).result_is(value, timezone.now())
         return queryset
 
 
@@ -27,10 +37,12 @@ class SignedFilter(admin.SimpleListFilter):
     title = "sign-off"
     parameter_name = "signed"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: "ModelAdmin[Any]"
+    ) -> list[tuple[str, str]]:
         return [("yes", "Signed"), ("no", "Not signed (sign-off queue)")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: "QuerySet[Any]") -> "QuerySet[Any]":
         if self.value() in ("yes", "no"):
-            return queryset.signed(self.value() == "yes")
+            return cast(InjectionQuerySet, queryset).signed(self.value() == "yes")
         return queryset

@@ -1,21 +1,30 @@
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, cast
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
+from django.db.models import Field as DatabaseField
+from django.db.models import ForeignKey, Model, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.template.loader import render_to_string
-from django.urls import path
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 
 from .. import admin_views, display, services
+from ..access import AuthenticatedHttpRequest
 from ..access_log import record_report_access
 from ..diary import services as diary
 from ..diary.links import absolute_url
 from ..exports import slots
 from ..forms.fields import local_time_field
-from ..models import Injection, PainReading, Patient, ReportAccess
+from ..models import DiaryLink, Injection, PainReading, Patient, ReportAccess
+from ..models.result import InjectionQuerySet
 from ..record import build_record
 from ..reports.bundle import report_files, stream_zip, zip_filename
 from ..reports.data import report_filename
@@ -25,25 +34,30 @@ from .exports import EXPORT_ACTIONS, ExportMixin, busy_response
 from .filters import ResultFilter, SignedFilter
 from .inlines import AmendmentInline, PainReadingInline, SignOffInline
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 SEARCH_ID_LIST_LIMIT = 1000
 # Records the add form may be given in its query string (?patient=12).
 LINKED_RECORDS = ("patient", "proceduralist")
 BIGGEST_ID = 2**63 - 1
 
 
-def linked_record_exists(model, name, value) -> bool:
+def linked_record_exists(model: type[Model], name: str, value: object) -> bool:
     """Whether `value`, from a query string, is the id of an existing `name` record."""
     text = value if isinstance(value, str) else ""
     if not (text.isascii() and text.isdigit() and 0 < int(text) <= BIGGEST_ID):
         return False
-    related = model._meta.get_field(name).related_model
+    related = cast("type[Model]", model._meta.get_field(name).related_model)
     return related._default_manager.filter(pk=int(text)).exists()
 
 
 HANDOUTS_LEFT_OUT = "HANDOUTS-NOT-INCLUDED.txt"
 
 
-def handout_links(injections, user):
+def handout_links(
+    injections: Iterable[Injection], user: "User"
+) -> tuple[list[tuple[Injection, DiaryLink]], list[tuple[Injection, str]]]:
     """Each injection's working diary link, made where missing, and the injections that can
     have none (their diary's week is over), decided before anything is streamed."""
     links, left_out = [], []
@@ -55,7 +69,11 @@ def handout_links(injections, user):
     return links, left_out
 
 
-def handout_files(links, left_out, request):
+def handout_files(
+    links: list[tuple[Injection, DiaryLink]],
+    left_out: list[tuple[Injection, str]],
+    request: HttpRequest,
+) -> Iterator[tuple[str, bytes]]:
     """(file name, handout PDF) for each (injection, link), then a note of those left out."""
     for injection, link in links:
         pdf = render_handout(handout_facts(injection, absolute_url(link, request), link))
@@ -68,7 +86,7 @@ def handout_files(links, left_out, request):
 
 
 @admin.register(Injection)
-class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
+class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin[Injection]):
     list_display = [
         "performed_local",
         "patient_mrn",
@@ -136,21 +154,24 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
         (None, {"fields": ["notes"]}),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_result(timezone.now())
+    def get_queryset(self, request: HttpRequest) -> InjectionQuerySet:
+        # The admin's queryset is the model's manager's: an InjectionQuerySet.
+        return cast(InjectionQuerySet, super().get_queryset(request)).with_result(timezone.now())
 
-    def get_inline_instances(self, request, obj=None):
+    def get_inline_instances(
+        self, request: HttpRequest, obj: Injection | None = None
+    ) -> "list[InlineModelAdmin[Any, Any]]":
         # Sign-offs and amendments are listed once there are some: no empty tables.
         inlines = super().get_inline_instances(request, obj)
         if obj is None:
             return inlines
-        empty = {
+        empty: dict[type[InlineModelAdmin[Any, Any]], bool] = {
             SignOffInline: not obj.signoffs.exists(),
             AmendmentInline: not obj.amendments.exists(),
         }
         return [inline for inline in inlines if not empty.get(type(inline), False)]
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: Injection | None = None) -> Any:
         if obj is None or self.has_change_permission(request, obj):
             return self.fieldsets
         # Read-only (signed, or a role that only looks): times shown with their zone.
@@ -160,7 +181,7 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
             "proceduralist": "proceduralist_name",
         }
 
-        def swap(names):
+        def swap(names: Any) -> Any:
             if isinstance(names, tuple):
                 return tuple(swap(name) for name in names)
             if isinstance(names, list):
@@ -172,19 +193,21 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
             for title, options in self.fieldsets
         ]
 
-    def get_changeform_initial_data(self, request):
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         given = super().get_changeform_initial_data(request)
         for name in LINKED_RECORDS:
             if name in given and not linked_record_exists(self.model, name, given[name]):
                 # A link's patient=abc (or an id that is gone) would break the form's widgets.
                 del given[name]
-                label = self.model._meta.get_field(name).verbose_name
+                label = getattr(self.model._meta.get_field(name), "verbose_name", name)
                 messages.warning(
                     request, f"The link named a {label} that was not found: choose one below."
                 )
         return {"proceduralist": request.user.pk, "performed_at": timezone.now(), **given}
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: "QuerySet[Injection]", search_term: str
+    ) -> tuple["QuerySet[Injection]", bool]:
         # Match patients first (a subquery over the patient table), then filter injections
         # by them: joining every injection to its patient to test a LIKE was the slow plan.
         if not search_term.strip():
@@ -198,7 +221,7 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
             return queryset.filter(patient_id__in=patients.values("pk")), False
         return queryset.filter(patient_id__in=matched), False
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/sign/", view(admin_views.sign_off), name="assessments_injection_sign"),
@@ -211,17 +234,21 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
             *super().get_urls(),
         ]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Injection | None = None) -> bool:
         # A signed injection is read-only here; an amendment reopens it.
         return super().has_change_permission(request, obj) and not (obj and obj.is_locked)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Injection | None = None) -> bool:
         return super().has_delete_permission(request, obj) and not (obj and obj.is_locked)
 
-    def history_view(self, request, object_id, extra_context=None):
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         return admin_views.audit_trail_page(request, self, object_id)
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
+    def formfield_for_dbfield(
+        self, db_field: "DatabaseField[Any, Any]", request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
         if db_field.name in ("performed_at", "analgesic_at"):
             # One date-and-time box in clinic time, as on the bedside pages (the admin's
             # "Now" shortcut would use the browser's clock and zone).
@@ -232,48 +259,53 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: "ForeignKey[Any, Any]", request: HttpRequest, **kwargs: Any
+    ) -> "forms.ModelChoiceField[Any] | None":
         if db_field.name == "patient":
             formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-            # A patient is never deleted from an injection's form.
-            formfield.widget.can_delete_related = False
+            if formfield is not None:
+                # A patient is never deleted from an injection's form.
+                formfield.widget.can_delete_related = False
             return formfield
         if db_field.name == "proceduralist":
             kwargs["queryset"] = get_user_model().objects.filter(is_active=True, is_staff=True)
             formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-            formfield.label_from_instance = display.person
+            if formfield is not None:
+                # The documented hook for the choices' labels, set on this one field.
+                formfield.label_from_instance = display.person  # type: ignore[assignment]
             return formfield
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="MRN", ordering="patient__mrn")
-    def patient_mrn(self, obj):
+    def patient_mrn(self, obj: Injection) -> str:
         return obj.patient.mrn
 
     @admin.display(description="Name", ordering="patient__family_name")
-    def patient_name(self, obj):
+    def patient_name(self, obj: Injection) -> str:
         return f"{obj.patient.family_name}, {obj.patient.given_name}"
 
     @admin.display(description="Proceduralist", ordering="proceduralist__last_name")
-    def proceduralist_name(self, obj):
+    def proceduralist_name(self, obj: Injection) -> str:
         return display.person(obj.proceduralist)
 
     @admin.display(description="Patient details")
-    def patient_details(self, obj):
+    def patient_details(self, obj: Injection) -> str:
         if obj.pk is None:
             return "Shown once saved."
         patient = obj.patient
         return f"{patient.full_name}, born {display.day_text(patient.date_of_birth)}"
 
     @admin.display(description="Performed", ordering="performed_at")
-    def performed_local(self, obj):
+    def performed_local(self, obj: Injection) -> str:
         return display.date_time(obj.performed_at)
 
     @admin.display(description="Analgesic taken at")
-    def analgesic_local(self, obj):
+    def analgesic_local(self, obj: Injection) -> str:
         return display.date_time(obj.analgesic_at) if obj.analgesic_at else "—"
 
     @admin.display(description="Result", ordering="result_in_force")
-    def result_display(self, obj):
+    def result_display(self, obj: Injection) -> str:
         result = obj.result()
         text = display.outcome_label(result.outcome, short=True)
         if result.at_threshold and not result.signed:
@@ -286,15 +318,15 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
         return badge
 
     @admin.display(description="Reduction", ordering="percent_reduction")
-    def reduction(self, obj):
+    def reduction(self, obj: Injection) -> str:
         return display.percent(obj.percent_reduction)
 
     @admin.display(description="Signed", ordering="locked_at")
-    def signed_display(self, obj):
+    def signed_display(self, obj: Injection) -> str:
         return "Signed" if obj.is_locked else "—"
 
     @admin.display(description="Result")
-    def evaluation(self, obj):
+    def evaluation(self, obj: Injection) -> str:
         if obj.pk is None:
             return "Saved with the readings."
         record = build_record(obj, now=timezone.now())
@@ -311,7 +343,9 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
         )
 
     @admin.action(description="Download PDF reports", permissions=["view"])
-    def download_pdf_reports(self, request, queryset):
+    def download_pdf_reports(
+        self, request: AuthenticatedHttpRequest, queryset: "QuerySet[Injection]"
+    ) -> HttpResponseBase:
         slot = slots.take()
         if slot is None:
             return busy_response(request, self.admin_site)
@@ -325,17 +359,19 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
         response = StreamingHttpResponse(
             slot.holding(stream_zip(report_files(queryset))), content_type="application/zip"
         )
-        response["Content-Disposition"] = content_disposition_header(True, zip_filename())
+        response["Content-Disposition"] = content_disposition_header(True, zip_filename()) or ""
         response["Cache-Control"] = "private, no-store"
         return response
 
-    def has_diary_permission(self, request):
+    def has_diary_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("assessments.add_painreading")
 
     @admin.action(
         description="Download diary handouts (makes missing diary links)", permissions=["diary"]
     )
-    def download_handouts(self, request, queryset):
+    def download_handouts(
+        self, request: AuthenticatedHttpRequest, queryset: "QuerySet[Injection]"
+    ) -> HttpResponseBase | None:
         injections = list(queryset.select_related("patient").order_by("pk"))
         links, left_out = handout_links(injections, request.user)
         if left_out:
@@ -357,18 +393,21 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
         response = StreamingHttpResponse(
             stream_zip(handout_files(links, left_out, request)), content_type="application/zip"
         )
-        response["Content-Disposition"] = content_disposition_header(
-            True, zip_filename().replace("si-reports", "si-diary-handouts")
+        response["Content-Disposition"] = (
+            content_disposition_header(
+                True, zip_filename().replace("si-reports", "si-diary-handouts")
+            )
+            or ""
         )
         response["Cache-Control"] = "private, no-store"
         return response
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Injection, form: Any, change: bool) -> None:
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not PainReading:
             return super().save_formset(request, form, formset, change)
         # Readings go through the same service as the bedside pages (validation, the lock,
@@ -383,7 +422,7 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
         self.warn_not_counted(request, saved)
         return None
 
-    def warn_not_counted(self, request, saved):
+    def warn_not_counted(self, request: HttpRequest, saved: list[services.SavedReading]) -> None:
         """A reading saved here that is listed but not counted gets a warning saying why
         (read by the last save's evaluation, which saw them all)."""
         refreshed = saved[-1].refreshed if saved else None
@@ -399,6 +438,6 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
                     messages.WARNING,
                 )
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         services.refresh_evaluation(form.instance.pk)

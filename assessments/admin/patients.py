@@ -1,6 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.db.models import Field as DatabaseField
+from django.http import HttpRequest
 
 from .. import display
 from ..models import Injection, Patient
@@ -10,22 +14,26 @@ from .base import ClinicalRecordAdmin
 
 class InjectionOfPatientInline(admin.TabularInline):
     model = Injection
-    fields = ["performed_local", "side", "result_display"]
-    readonly_fields = fields
+    # Every field shown, none editable.
+    fields = readonly_fields = (
+        "performed_local",
+        "side",
+        "result_display",
+    )
     show_change_link = True
     extra = 0
     can_delete = False
     verbose_name_plural = "Injections"
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Patient | None = None) -> bool:
         return False
 
     @admin.display(description="Performed")
-    def performed_local(self, obj):
+    def performed_local(self, obj: Injection) -> str:
         return display.date_time(obj.performed_at)
 
     @admin.display(description="Result")
-    def result_display(self, obj):
+    def result_display(self, obj: Injection) -> str:
         return display.result_badge(obj.result())
 
 
@@ -51,7 +59,7 @@ class PatientForm(forms.ModelForm):
             "preferred_language",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         # A view-only user's form has no fields: the admin shows the record read-only.
         if "reminders" in self.fields:
@@ -60,18 +68,19 @@ class PatientForm(forms.ModelForm):
             # Patients registered before there was a language are English unless staff say so.
             self.fields["preferred_language"].required = False
 
-    def clean_preferred_language(self):
+    def clean_preferred_language(self) -> str:
         return self.cleaned_data["preferred_language"] or Patient.Language.ENGLISH
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("reminders") and not (cleaned.get("email") or cleaned.get("mobile")):
             self.add_error("reminders", "Enter an email address or a mobile number first.")
         return cleaned
 
 
 @admin.register(Patient)
-class PatientAdmin(ClinicalRecordAdmin):
+class PatientAdmin(ClinicalRecordAdmin[Patient]):
     form = PatientForm
     list_display = ["mrn", "family_name", "given_name", "date_of_birth", "injection_count"]
     search_fields = ["mrn", "family_name", "given_name"]
@@ -86,13 +95,13 @@ class PatientAdmin(ClinicalRecordAdmin):
     ordering = ["mrn"]
     inlines = [InjectionOfPatientInline]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Patient, form: Any, change: bool) -> None:
         if "reminders" in form.cleaned_data:
             record_consent(obj, consents=form.cleaned_data["reminders"], user=request.user)
         super().save_model(request, obj, form, change)
 
     @admin.display(description="Consent")
-    def consent_record(self, obj):
+    def consent_record(self, obj: Patient) -> str:
         stopped = obj.reminders_stopped_at
         if obj.reminders_allowed:
             return (
@@ -103,16 +112,18 @@ class PatientAdmin(ClinicalRecordAdmin):
             return f"Opted out on {display.date_time(stopped)} (link in a reminder)"
         return "Not recorded: no reminders"
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
+    def formfield_for_dbfield(
+        self, db_field: "DatabaseField[Any, Any]", request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
         if db_field.name == "date_of_birth":
             # The browser's date box: no "Today" shortcut for a birth date.
             kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> "QuerySet[Patient]":
         queryset = super().get_queryset(request)
         return queryset.annotate(injection_total=Count("injections")).order_by("mrn")
 
     @admin.display(description="Injections", ordering="injection_total")
-    def injection_count(self, obj):
-        return obj.injection_total
+    def injection_count(self, obj: Patient) -> int:
+        return obj.injection_total  # type: ignore[attr-defined]  # get_queryset's annotation

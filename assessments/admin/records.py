@@ -1,30 +1,35 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import display
 from ..models import DataExport, EnrolmentCode, ReminderSend, ReportAccess
+from ..models.audit import AuditEntry
 
 
 class ReadOnlyLogAdmin(admin.ModelAdmin):
     """A log nobody edits, superusers included (the database refuses it anyway)."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.display(description="When", ordering="at")
-    def at_local(self, obj):
+    def at_local(self, obj: AuditEntry | ReminderSend) -> str:
         return display.date_time(obj.at)
 
     @admin.display(description="Who", ordering="actor")
-    def who(self, obj):
+    def who(self, obj: AuditEntry) -> str:
         return display.person(obj.user) if obj.user else obj.actor
 
 
@@ -40,7 +45,7 @@ class ReportAccessAdmin(ReadOnlyLogAdmin):
     date_hierarchy = "at"
 
     @admin.display(description="Injection")
-    def injection_link(self, obj):
+    def injection_link(self, obj: ReportAccess) -> str:
         return format_html(
             '<a href="{}">MRN {} · #{}</a>',
             obj.injection.get_absolute_url(),
@@ -71,24 +76,26 @@ class EnrolmentCodeAdmin(admin.ModelAdmin):
     fields = ["user"]
     autocomplete_fields = ["user"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_superuser
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: EnrolmentCode, form: Any, change: bool) -> None:
         obj.issued_by = request.user
         obj.plain_code = obj.prepare()
         super().save_model(request, obj, form, change)
 
-    def response_add(self, request, obj, post_url_continue=None):
+    def response_add(
+        self, request: HttpRequest, obj: EnrolmentCode, post_url_continue: str | None = None
+    ) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -99,15 +106,15 @@ class EnrolmentCodeAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/assessments/enrolmentcode/issued.html", context)
 
     @admin.display(description="Issued", ordering="issued_at")
-    def issued_local(self, obj):
+    def issued_local(self, obj: EnrolmentCode) -> str:
         return display.date_time(obj.issued_at)
 
     @admin.display(description="Expires", ordering="expires_at")
-    def expires_local(self, obj):
+    def expires_local(self, obj: EnrolmentCode) -> str:
         return display.date_time(obj.expires_at)
 
     @admin.display(description="State")
-    def state(self, obj):
+    def state(self, obj: EnrolmentCode) -> str:
         if obj.used_at is not None:
             return f"Used {display.date_time(obj.used_at)}"
         return "Open" if obj.is_usable else "Expired"
@@ -126,11 +133,11 @@ class ReminderSendAdmin(ReadOnlyLogAdmin):
     date_hierarchy = "at"
 
     @admin.display(description="Slot")
-    def slot(self, obj):
+    def slot(self, obj: ReminderSend) -> str:
         return obj.reminder.slot_words
 
     @admin.display(description="Injection")
-    def injection_link(self, obj):
+    def injection_link(self, obj: ReminderSend) -> str:
         injection = obj.reminder.diary_link.injection
         return format_html(
             '<a href="{}">MRN {} · #{}</a>',
@@ -155,23 +162,30 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     search_fields = ["user__username"]
     search_help_text = "User name."
     list_select_related = ["user", "enrolment_code"]
-    fields = ["user", "name", "confirmed", "with_code", "created_local", "used_local"]
-    readonly_fields = fields
+    # Every field shown, none editable.
+    fields = readonly_fields = (
+        "user",
+        "name",
+        "confirmed",
+        "with_code",
+        "created_local",
+        "used_local",
+    )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.display(description="Enrolled with a code", boolean=True)
-    def with_code(self, obj):
+    def with_code(self, obj: TOTPDevice) -> bool:
         return hasattr(obj, "enrolment_code")
 
     @admin.display(description="Enrolled", ordering="created_at")
-    def created_local(self, obj):
+    def created_local(self, obj: TOTPDevice) -> str:
         return display.date_time(obj.created_at) if obj.created_at else "—"
 
     @admin.display(description="Last used", ordering="last_used_at")
-    def used_local(self, obj):
+    def used_local(self, obj: TOTPDevice) -> str:
         return display.date_time(obj.last_used_at) if obj.last_used_at else "—"

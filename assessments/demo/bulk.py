@@ -59,7 +59,7 @@ def insert_readings(readings_of, injections, with_history, stamp):
         else connection.ops.adapt_datetimefield_value
     )
     stamp = adapt(stamp)
-    rows = [
+    tuples = [
         (injection.pk, adapt(r.recorded_at), r.score, r.context, r.source, "", "", "", stamp, stamp)
         for injection, readings in zip(injections, readings_of, strict=True)
         for r in readings
@@ -69,13 +69,13 @@ def insert_readings(readings_of, injections, with_history, stamp):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
+                for row in tuples:
                     copy.write_row(row)
         else:
             # Table and column names come from the model, values are parameters.
             placeholders = ", ".join(["%s"] * len(READING_COLUMNS))
             insert = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-            cursor.executemany(insert, rows)
+            cursor.executemany(insert, tuples)
 
 
 def prepare_batch(connection):

@@ -1,3 +1,5 @@
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout, Submit
 from django import forms
@@ -37,7 +39,7 @@ class PatientEntryForm(forms.Form):
         gettext_lazy("When did you take it?"), seconds=False, required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("recorded_at", local_now().replace(second=0))
         zone = display.zone_label()
@@ -55,8 +57,9 @@ class PatientEntryForm(forms.Form):
             Submit("save", _("Send"), css_class="btn-lg w-100"),
         )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("medication") and not cleaned.get("medication_at"):
             self.add_error("medication_at", _("Say when you took it."))
         if cleaned.get("medication_at") and not cleaned.get("medication"):

@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.http import HttpRequest
+
+from ..models import DiaryLink
 
 
-def absolute_url(link, request=None):
+def absolute_url(link: DiaryLink, request: HttpRequest | None = None) -> str:
     """The link as patients open it: SITE_URL if set, else the staff request's own address."""
     path = link.get_absolute_url()
     if settings.SITE_URL:

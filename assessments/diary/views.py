@@ -5,6 +5,7 @@ links; only a POST records, one reading at a time.
 """
 
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,9 @@ from .forms import PatientEntryForm
 from .language import in_patient_language
 
 
-def closed(request, link, message, status=410):
+def closed(
+    request: HttpRequest, link: DiaryLink | None, message: str, status: int = 410
+) -> HttpResponse:
     # A closed link (switched off, forwarded, the week over) greets nobody by name.
     context = {
         "link": link,
@@ -30,14 +33,14 @@ def closed(request, link, message, status=410):
     return render(request, "diary/closed.html", context, status=status)
 
 
-def first_name(link):
+def first_name(link: DiaryLink | None) -> str:
     """The patient's first name, only while their link works."""
     return link.injection.patient.given_name if link and not link.refusal() else ""
 
 
 @never_cache
 @in_patient_language
-def entry(request, token):
+def entry(request: HttpRequest, token: str) -> HttpResponse:
     link = DiaryLink.from_token(token)
     if link is None:
         return closed(
@@ -81,7 +84,7 @@ def entry(request, token):
 
 @never_cache
 @in_patient_language
-def thanks(request, token):
+def thanks(request: HttpRequest, token: str) -> HttpResponse:
     link = DiaryLink.from_token(token)
     if link is None:
         return closed(request, None, _("This diary link is not valid."), 404)

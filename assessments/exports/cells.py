@@ -11,6 +11,12 @@ medicines, names.
 
 import csv
 import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+# What a cell holds before it is written: text, a number, or nothing.
+Cell = str | int | float | Decimal | None
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Where a spreadsheet may start a cell: the start, or after a separator or a line break,
@@ -21,7 +27,7 @@ CELL_START_FORMULA = re.compile(
 )
 
 
-def spreadsheet_safe(value):
+def spreadsheet_safe(value: Cell) -> str | int | float | Decimal:
     """A cell's value as written: None as empty, text that could run as a formula quoted
     wherever a spreadsheet might start a cell in it."""
     if value is None:
@@ -38,24 +44,32 @@ def yes_no(flag: bool) -> str:
 class _Line:
     """The file csv.writer writes to: hands back what it was given."""
 
-    def write(self, text):
+    def write(self, text: str) -> str:
         return text
 
 
 class CsvLines:
     """Rows as CSV text (RFC 4180, CRLF), every cell made spreadsheet-safe."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.writer = csv.writer(_Line())
 
-    def row(self, cells) -> str:
-        return self.writer.writerow([spreadsheet_safe(cell) for cell in cells])
+    def row(self, cells: Iterable[Any]) -> str:
+        # csv.writer returns what the file's write() returned: _Line hands the text back.
+        line: str = self.writer.writerow([spreadsheet_safe(cell) for cell in cells])
+        return line
 
-    def rows(self, rows) -> str:
+    def rows(self, rows: Iterable[Iterable[Any]]) -> str:
         return "".join(self.row(cells) for cells in rows)
 
 
-def csv_chunks(header, row_batches, *, byte_order_mark=True, flush_at=64 * 1024):
+def csv_chunks(
+    header: Iterable[str],
+    row_batches: Iterable[Iterable[Iterable[Any]]],
+    *,
+    byte_order_mark: bool = True,
+    flush_at: int = 64 * 1024,
+) -> Iterator[bytes]:
     """A CSV file's bytes, about `flush_at` at a time: the header, then each batch of rows.
 
     The byte-order mark tells Excel the file is UTF-8 (REDCap's importer wants none).

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Iterator
 
 from .. import display
-from .cells import csv_chunks, yes_no
+from .cells import Cell, csv_chunks, yes_no
 from .rows import InjectionFacts
 
 HEADER = [
@@ -23,7 +23,7 @@ HEADER = [
 ]
 
 
-def reading_rows(facts: InjectionFacts) -> list[list]:
+def reading_rows(facts: InjectionFacts) -> list[list[Cell]]:
     injection = facts.injection
     return [
         [

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Iterator
 
 from .. import display
-from .cells import csv_chunks, yes_no
+from .cells import Cell, csv_chunks, yes_no
 from .rows import InjectionFacts, rounded_minutes, rounded_percent
 
 HEADER = [
@@ -56,7 +56,7 @@ HEADER = [
 ]
 
 
-def injection_row(facts: InjectionFacts) -> list:
+def injection_row(facts: InjectionFacts) -> list[Cell]:
     injection, evaluation, result = facts.injection, facts.evaluation, facts.result
     baseline, decisive, signoff = facts.baseline, facts.decisive, facts.signoff
     relief = facts.relief

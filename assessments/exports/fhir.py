@@ -15,12 +15,17 @@ import json
 import logging
 import uuid
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.utils import timezone
 
 from .. import display, rules
+from ..models import Patient
 from ..signing import ArchiveMismatch, verified_archive
 from .rows import InjectionFacts, ReadingFacts
+
+# A FHIR resource (or a part of one) as the JSON it is written as.
+Resource = dict[str, Any]
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +42,19 @@ LOCAL = "urn:si-assessments"
 LATERALITY_CODES = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
 
 
-def urn(*parts) -> str:
+def urn(*parts: object) -> str:
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, '/'.join(map(str, parts)))}"
 
 
-def ref(full_url: str) -> dict:
+def ref(full_url: str) -> Resource:
     return {"reference": full_url}
 
 
-def entry(full_url: str, resource: dict) -> dict:
+def entry(full_url: str, resource: Resource) -> Resource:
     return {"fullUrl": full_url, "resource": resource}
 
 
-def patient_resource(patient) -> dict:
+def patient_resource(patient: Patient) -> Resource:
     return {
         "resourceType": "Patient",
         "identifier": [
@@ -62,7 +67,7 @@ def patient_resource(patient) -> dict:
     }
 
 
-def procedure_resource(facts: InjectionFacts, patient_url: str, report_url: str) -> dict:
+def procedure_resource(facts: InjectionFacts, patient_url: str, report_url: str) -> Resource:
     injection = facts.injection
     code, side = LATERALITY_CODES[injection.side]
     resource = {
@@ -105,7 +110,7 @@ def procedure_resource(facts: InjectionFacts, patient_url: str, report_url: str)
     return resource
 
 
-def reading_resource(row: ReadingFacts, patient_url: str, procedure_url: str) -> dict:
+def reading_resource(row: ReadingFacts, patient_url: str, procedure_url: str) -> Resource:
     reading = row.reading
     resource = {
         "resourceType": "Observation",
@@ -147,7 +152,13 @@ def status_of(facts: InjectionFacts) -> str:
     return "final" if facts.result.signed else "preliminary"
 
 
-def reduction_resource(facts, patient_url, procedure_url, used_urls) -> dict:
+def reduction_resource(
+    facts: InjectionFacts, patient_url: str, procedure_url: str, used_urls: list[str]
+) -> Resource:
+    """The percent reduction as an Observation; only for a result that has one."""
+    percent = facts.result.percent_reduction
+    if percent is None:
+        raise ValueError("A result without a percent reduction has no reduction Observation.")
     decisive = facts.decisive
     return {
         "resourceType": "Observation",
@@ -162,7 +173,7 @@ def reduction_resource(facts, patient_url, procedure_url, used_urls) -> dict:
         if decisive
         else display.iso_local(facts.injection.performed_at),
         "valueQuantity": {
-            "value": float(rules.round_percent(facts.result.percent_reduction)),
+            "value": float(rules.round_percent(percent)),
             "unit": "%",
             "system": UCUM,
             "code": "%",
@@ -171,7 +182,9 @@ def reduction_resource(facts, patient_url, procedure_url, used_urls) -> dict:
     }
 
 
-def result_resource(facts, patient_url, procedure_url, derived_urls) -> dict:
+def result_resource(
+    facts: InjectionFacts, patient_url: str, procedure_url: str, derived_urls: list[str]
+) -> Resource:
     result = facts.result
     resource = {
         "resourceType": "Observation",
@@ -200,7 +213,9 @@ def result_resource(facts, patient_url, procedure_url, derived_urls) -> dict:
     return resource
 
 
-def report_resource(facts, patient_url, result_urls, *, with_reports=False) -> dict:
+def report_resource(
+    facts: InjectionFacts, patient_url: str, result_urls: list[str], *, with_reports: bool = False
+) -> Resource:
     signoff = facts.signoff
     resource = {
         "resourceType": "DiagnosticReport",
@@ -239,8 +254,8 @@ def report_resource(facts, patient_url, result_urls, *, with_reports=False) -> d
 
 
 def injection_entries(
-    facts: InjectionFacts, seen_patients: set, *, with_reports=False
-) -> Iterator[dict]:
+    facts: InjectionFacts, seen_patients: set[int], *, with_reports: bool = False
+) -> Iterator[Resource]:
     injection, patient = facts.injection, facts.patient
     patient_url = urn("patient", patient.pk)
     if patient.pk not in seen_patients:
@@ -249,14 +264,14 @@ def injection_entries(
     procedure_url = urn("injection", injection.pk)
     report_url = urn("injection", injection.pk, "report")
     yield entry(procedure_url, procedure_resource(facts, patient_url, report_url))
-    reading_urls = {}
+    reading_urls: dict[int, str] = {}
     for row in facts.readings:
         reading_urls[row.number] = urn("reading", row.reading.pk)
         yield entry(reading_urls[row.number], reading_resource(row, patient_url, procedure_url))
     baseline = facts.baseline
     used = ([baseline] if baseline else []) + [row for row in facts.readings if row.counted]
     used_urls = [reading_urls[row.number] for row in used]
-    derived = []
+    derived: list[str] = []
     if facts.result.percent_reduction is not None:
         reduction_url = urn("injection", injection.pk, "reduction")
         yield entry(reduction_url, reduction_resource(facts, patient_url, procedure_url, used_urls))
@@ -269,11 +284,11 @@ def injection_entries(
     )
 
 
-def dumps(value) -> str:
+def dumps(value: Resource) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def chunks(all_facts: Iterable[InjectionFacts], *, with_reports=False) -> Iterator[bytes]:
+def chunks(all_facts: Iterable[InjectionFacts], *, with_reports: bool = False) -> Iterator[bytes]:
     """The bundle's JSON bytes, one injection's entries at a time. FHIR allows no empty
     array, so an empty selection is a bundle without "entry". with_reports: each signed
     DiagnosticReport carries its archived PDF (which names the patient)."""
@@ -284,7 +299,7 @@ def chunks(all_facts: Iterable[InjectionFacts], *, with_reports=False) -> Iterat
         "timestamp": display.iso_local(timezone.now()),
     }
     yield dumps(opening)[:-1].encode()
-    seen_patients = set()
+    seen_patients: set[int] = set()
     separator = ',"entry":['
     for facts in all_facts:
         parts = []

@@ -10,7 +10,7 @@ REDCap's de-identified exports leave it out. The fields are in redcap_fields.py.
 from collections.abc import Iterable, Iterator
 
 from ..zipstream import stream_zip
-from .cells import csv_chunks
+from .cells import Cell, csv_chunks
 from .redcap_fields import DICTIONARY_HEADER, INJECTION_FORM, READING_FORM, Field, fields
 from .rows import InjectionFacts
 
@@ -28,7 +28,7 @@ def records_header(all_fields: list[Field]) -> list[str]:
     return ["record_id", *REPEAT_COLUMNS, *(field.name for field in all_fields[1:])]
 
 
-def record_rows(facts: InjectionFacts, all_fields: list[Field]) -> list[list]:
+def record_rows(facts: InjectionFacts, all_fields: list[Field]) -> list[list[Cell]]:
     """The injection's row, then one row per reading (an instance of the repeating form)."""
     injection_fields = [field for field in all_fields[1:] if field.form == INJECTION_FORM]
     reading_fields = [field for field in all_fields if field.form == READING_FORM]

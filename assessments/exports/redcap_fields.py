@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from .. import display, rules
 from ..models import Anaesthetic, Context, Contrast, Guidance, Sedation, Side, Source, Steroid
-from .rows import rounded_minutes, rounded_percent
+from .cells import Cell
+from .rows import InjectionFacts, ReadingFacts, rounded_minutes, rounded_percent
 
 DICTIONARY_HEADER = [
     "Variable / Field Name",
@@ -48,7 +49,8 @@ class Field:
     form: str
     kind: str  # text, notes, radio, yesno
     label: str
-    value: Callable[[Any], Any]
+    # Reads an InjectionFacts (the injection form) or a ReadingFacts (the reading form).
+    value: Callable[[Any], Cell | bool]
     choices: tuple[tuple[str, str], ...] = ()  # (stored value, label), coded 1, 2, …
     validation: str = ""  # datetime_ymd, integer, number
     minimum: str = ""
@@ -57,14 +59,14 @@ class Field:
     required: bool = False
     note: str = ""
 
-    def code(self, raw):
+    def code(self, raw: Cell | bool) -> Cell:
         """What the records file holds for a stored value: its choice code, 1/0, or as is."""
         if raw is None or raw == "":
             return ""
         if self.kind == "yesno":
             return 1 if raw else 0
         if self.choices:
-            return 1 + [value for value, _ in self.choices].index(raw)
+            return 1 + [value for value, _ in self.choices].index(str(raw))
         return raw
 
     def dictionary_row(self) -> list[str]:
@@ -111,10 +113,22 @@ def fields() -> list[Field]:
     note = time_note()
     score = {"validation": "integer", "minimum": "0", "maximum": "10"}
 
-    def injection(name, kind, label, value, **options):
+    def injection(
+        name: str,
+        kind: str,
+        label: str,
+        value: Callable[[InjectionFacts], Cell | bool],
+        **options: Any,
+    ) -> Field:
         return Field(name, INJECTION_FORM, kind, label, value, **options)
 
-    def reading(name, kind, label, value, **options):
+    def reading(
+        name: str,
+        kind: str,
+        label: str,
+        value: Callable[[ReadingFacts], Cell | bool],
+        **options: Any,
+    ) -> Field:
         return Field(name, READING_FORM, kind, label, value, **options)
 
     return [

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from .. import rules
+from ..models import Injection
 from ..record import InjectionRecord, RecordReading, records
 
 CHUNK_SIZE = 500
@@ -24,7 +25,7 @@ InjectionFacts = InjectionRecord
 ReadingFacts = RecordReading
 
 
-def rounded_minutes(minutes: Decimal | None) -> Decimal | None:
+def rounded_minutes(minutes: rules.Minutes | None) -> Decimal | None:
     """Minutes to one decimal at most, as a number, as every page writes them: 25, -5, 23.8
     (None stays None)."""
     return None if minutes is None else rules.round_minutes(minutes)
@@ -36,7 +37,7 @@ def rounded_percent(percent: Decimal | None) -> Decimal | None:
 
 
 def export_facts(
-    selection: QuerySet, *, now: datetime, chunk_size: int = CHUNK_SIZE
+    selection: "QuerySet[Injection]", *, now: datetime, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[InjectionRecord]:
     """The record of each injection of the `selection` queryset, in id order."""
     return records(selection, now=now, chunk_size=chunk_size)

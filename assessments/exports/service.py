@@ -2,25 +2,31 @@
 
 import getpass
 import logging
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from .. import display
-from ..models import DataExport
+from ..models import DataExport, Injection
+from ..models.audit import SELECTION_MAX
 from . import csv_long, csv_wide, fhir, redcap
 from .rows import export_facts
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 
 # The log names at most this many ids of a selection (its count is in the row too).
 IDS_SHOWN = 50
-SELECTION_MAX = DataExport._meta.get_field("selection").max_length
 
 
 @dataclass(frozen=True)
@@ -64,22 +70,36 @@ def export_filename(export_format: Format, now: datetime) -> str:
 
 
 def export_chunks(
-    key: str, selection, *, now: datetime | None = None, with_reports: bool = False
+    key: str,
+    selection: "QuerySet[Injection]",
+    *,
+    now: datetime | None = None,
+    with_reports: bool = False,
 ) -> Iterator[bytes]:
     """The bytes of `selection` (an Injection queryset) in format `key`, as they are made.
     with_reports: the signed PDFs too (FHIR only); they name the patient."""
     now = now or timezone.now()
     export_format = FORMATS[key]
     facts = export_facts(selection, now=now)
+    # The writers are modules (csv_long, fhir, …), each with its chunks(); FHIR's alone
+    # takes with_reports.
+    chunks: Iterator[bytes]
     if not with_reports:
-        return export_format.writer.chunks(facts)
+        chunks = export_format.writer.chunks(facts)
+        return chunks
     if not export_format.carries_reports:
         raise ValueError(f"The {key} format carries no reports.")
-    return export_format.writer.chunks(facts, with_reports=True)
+    chunks = export_format.writer.chunks(facts, with_reports=True)
+    return chunks
 
 
 def record_export(
-    key: str, count: int, selection_text: str, *, user=None, with_reports: bool = False
+    key: str,
+    count: int,
+    selection_text: str,
+    *,
+    user: "User | None" = None,
+    with_reports: bool = False,
 ) -> DataExport:
     """The export log's row; a command-line export names the OS user."""
     actor = user.get_username() if user is not None else f"command line ({getpass.getuser()})"
@@ -106,11 +126,11 @@ def record_export(
 class DatePart:
     """The values of a date drill-down parameter (performed_at__year=2026): a whole number."""
 
-    def __contains__(self, value) -> bool:
+    def __contains__(self, value: object) -> bool:
         return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 4
 
 
-def changelist_text(query, known: Mapping[str, Container[str]]) -> str:
+def changelist_text(query: QueryDict, known: Mapping[str, Container[str]]) -> str:
     """The changelist's filters, for the log: only the parameters in `known` (the list's
     filters: name → the values it offers), so nothing typed into the address bar (a
     patient's name as a filter value, a made-up parameter) reaches the log. A search term
@@ -129,7 +149,7 @@ def changelist_text(query, known: Mapping[str, Container[str]]) -> str:
     return text + ("; searched (the term is not logged)" if query.get(SEARCH_VAR) else "")
 
 
-def selected_ids_text(ids) -> str:
+def selected_ids_text(ids: Sequence[int] | Sequence[str]) -> str:
     """ "selected: ids 3, 5, 8", the first IDS_SHOWN of them, then "…"."""
     shown = ", ".join(map(str, sorted(ids)[:IDS_SHOWN]))
     return f"selected: ids {shown}" + (", …" if len(ids) > IDS_SHOWN else "")

@@ -61,7 +61,7 @@ class HeldWhileStreaming:
         self.chunks: Iterator[bytes] = iter(chunks)
         self.slot = slot
 
-    def __iter__(self):
+    def __iter__(self) -> "HeldWhileStreaming":
         return self
 
     def __next__(self) -> bytes:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from ..models import Patient
@@ -15,8 +17,8 @@ class CallForm(forms.Form):
     outcome = forms.ChoiceField(choices=OUTCOMES, required=False)
     note = forms.CharField(max_length=200, required=False)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if cleaned.get("outcome") == "no_answer":
             cleaned["score"] = None
         elif cleaned.get("outcome") == "reached" and cleaned.get("score") is None:

@@ -1,5 +1,7 @@
 """Correcting or withdrawing a reading at the bedside: the original is kept, struck through."""
 
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
@@ -35,7 +37,7 @@ class CorrectionForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args, reading, **kwargs):
+    def __init__(self, *args: Any, reading: PainReading, **kwargs: Any):
         kwargs.setdefault(
             "initial",
             {
@@ -61,8 +63,9 @@ class CorrectionForm(forms.Form):
             Submit("save", "Save", css_class="btn-lg w-100"),
         )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("action") != "correct":
             return cleaned
         for name in CORRECTED_FIELDS:
@@ -76,6 +79,6 @@ class CorrectionForm(forms.Form):
             )
         return cleaned
 
-    def correction(self):
+    def correction(self) -> dict[str, Any]:
         """The corrected reading's fields."""
         return {name: self.cleaned_data[name] for name in CORRECTED_FIELDS}

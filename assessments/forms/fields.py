@@ -4,6 +4,9 @@ Forms check the shape of what was typed; clinical validity comes from the models
 (via ModelForm) and the services.
 """
 
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import from_current_timezone
@@ -19,9 +22,13 @@ SCORE_ERRORS = {
     "invalid_choice": gettext_lazy("Choose a whole number from 0 to 10."),
 }
 BUTTON_CHOICES_TEMPLATE = "assessments/fields/button_choices.html"
+ZERO = timedelta(0)
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise  # a lazy translation (django-stubs)
 
 
-def local_now():
+def local_now() -> datetime:
     """Now in the clinic's zone, to the second: the default of a time input."""
     return display.local(timezone.now()).replace(microsecond=0)
 
@@ -33,12 +40,14 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
     input_type = "datetime-local"
 
-    def __init__(self, attrs=None, *, seconds=True):
+    def __init__(self, attrs: dict[str, Any] | None = None, *, seconds: bool = True):
         step, shown = ("1", "%Y-%m-%dT%H:%M:%S") if seconds else ("60", "%Y-%m-%dT%H:%M")
         super().__init__(attrs={"step": step, **(attrs or {})}, format=shown)
 
 
-def score_field(label="Pain score (0–10)", **kwargs):
+def score_field(
+    label: "str | _StrPromise" = "Pain score (0–10)", **kwargs: Any
+) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         choices=SCORE_CHOICES,
@@ -49,12 +58,13 @@ def score_field(label="Pain score (0–10)", **kwargs):
     )
 
 
-def clock_change_message(naive):
+def clock_change_message(naive: datetime) -> str:
     """Why a local clock time cannot be stored: skipped or repeated by a clock change."""
     zone = timezone.get_current_timezone()
     first, second = naive.replace(fold=0, tzinfo=zone), naive.replace(fold=1, tzinfo=zone)
     when = f"{naive:%H:%M}", f"{naive:%a} {naive.day} {naive:%b %Y} in {zone}"
-    if first.utcoffset() < second.utcoffset():
+    # A zone gives every local time an offset.
+    if (first.utcoffset() or ZERO) < (second.utcoffset() or ZERO):
         return (
             f"{when[0]} does not exist on {when[1]}: the clocks went forward. "
             "Enter the time the clock showed."
@@ -65,7 +75,7 @@ def clock_change_message(naive):
     )
 
 
-def aware_local(naive):
+def aware_local(naive: datetime) -> datetime:
     """`naive` clock time in the clinic's zone; a skipped or repeated time is a field error."""
     try:
         return from_current_timezone(naive)
@@ -78,7 +88,7 @@ def aware_local(naive):
 class ClinicDateTimeField(forms.DateTimeField):
     """A date and time in clinic time, from 2000 on; a year 1 or 9999 is a field error."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> datetime | None:
         try:
             moment = super().to_python(value)
         except OverflowError:
@@ -86,18 +96,20 @@ class ClinicDateTimeField(forms.DateTimeField):
         except ValidationError as error:
             if error.code != "ambiguous_timezone":
                 raise
-            naive = error.params["datetime"]
+            naive = (error.params or {})["datetime"]
             raise ValidationError(clock_change_message(naive), code="clock_change") from None
         if moment is not None and too_early(moment):
             raise ValidationError(EARLIEST_MESSAGE, code="out_of_range")
         return moment
 
 
-def local_time_field(label="Time", *, seconds=True, **kwargs):
+def local_time_field(
+    label: "str | _StrPromise" = "Time", *, seconds: bool = True, **kwargs: Any
+) -> ClinicDateTimeField:
     return ClinicDateTimeField(label=label, widget=LocalDateTimeInput(seconds=seconds), **kwargs)
 
 
-def add_service_errors(form, error):
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form's fields, or above the form."""
     if not hasattr(error, "error_dict"):
         # A whole-record refusal, e.g. the injection is signed and locked.

@@ -1,26 +1,30 @@
 """The bedside form that registers an injection with its baseline (and a new patient)."""
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .. import display
 from ..models import Injection, PainReading, Patient
 from .fields import BUTTON_CHOICES_TEMPLATE, local_now, local_time_field, score_field
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def in_groups(*names):
+
+def in_groups(*names: str) -> Exists:
     membership = get_user_model().groups.through.objects.filter(
         user=OuterRef("pk"), group__name__in=names
     )
     return Exists(membership)
 
 
-def staff_choices():
+def staff_choices() -> "QuerySet[User]":
     """Who can be named as proceduralist: clinicians, and staff in no role group (a visiting
     proceduralist); not nurses, auditors or administrators, unless also clinicians."""
     return (
@@ -34,11 +38,11 @@ def staff_choices():
 
 
 class ProceduralistField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
+    def label_from_instance(self, obj: "User") -> str:
         return display.person(obj)
 
 
-def thirds(*fields):
+def thirds(*fields: str) -> Row:
     """A row of fields, a third of the width each from tablets up (one per line on phones)."""
     return Row(*[Column(field, css_class="col-md-4") for field in fields])
 
@@ -104,11 +108,11 @@ class NewInjectionForm(forms.ModelForm):
 
     patient_fields = ["family_name", "given_name", "date_of_birth", "sex", "phone"]
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args: Any, user: "User | None" = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         now = local_now()
-        self.fields["proceduralist"].queryset = staff_choices()
-        self.fields["side"].choices = Injection.Side.choices
+        cast(forms.ModelChoiceField, self.fields["proceduralist"]).queryset = staff_choices()
+        cast(forms.ChoiceField, self.fields["side"]).choices = Injection.Side.choices
         self.initial.setdefault("performed_at", now)
         self.initial.setdefault("baseline_at", now - timedelta(minutes=5))
         for name in ["performed_at", "baseline_at"]:
@@ -118,10 +122,11 @@ class NewInjectionForm(forms.ModelForm):
             self.initial.setdefault("proceduralist", user.pk)
         for name in ["guidance", "anaesthetic_agent", "contrast", "sedation", "steroid_agent"]:
             field = self.fields.get(name)
-            if field is not None and getattr(field, "choices", None):
+            if isinstance(field, forms.ChoiceField) and field.choices:
+                # ChoiceField keeps its choices as (value, label) pairs.
+                pairs = cast("list[tuple[str, str]]", field.choices)
                 field.choices = [
-                    ("", "Choose…") if value == "" else (value, label)
-                    for value, label in field.choices
+                    ("", "Choose…") if value == "" else (value, label) for value, label in pairs
                 ]
         self.helper = FormHelper()
         self.helper.form_method = "post"
@@ -173,14 +178,14 @@ class NewInjectionForm(forms.ModelForm):
             Submit("register", "Register injection", css_class="btn-lg"),
         )
 
-    def patient_details(self):
+    def patient_details(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.patient_fields}
 
-    def injection_fields(self):
+    def injection_fields(self) -> dict[str, Any]:
         # A field with a shape error is missing from cleaned_data: the model sees it empty.
-        return {name: self.cleaned_data.get(name) for name in self._meta.fields}
+        return {name: self.cleaned_data.get(name) for name in self._meta.fields or ()}
 
-    def registration(self, created_by):
+    def registration(self, created_by: Any) -> dict[str, Any]:
         """register_injection's arguments from what was typed (None where it was wrong)."""
         data = self.cleaned_data
         return {
@@ -193,7 +198,7 @@ class NewInjectionForm(forms.ModelForm):
             "created_by": created_by,
         }
 
-    def add_registration_errors(self, errors):
+    def add_registration_errors(self, errors: dict[str, Any]) -> None:
         """The service's errors on fields the form has not already faulted, so a field shows
         one problem at a time and the rest show in the same round trip."""
         for name, messages in errors.items():

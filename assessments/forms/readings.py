@@ -1,19 +1,22 @@
 """Forms for pain readings: the admin's inline rows, quick entry, and the follow-up week."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from .. import display, rules
-from ..models import MAX_AFTER_INJECTION, MAX_BEFORE_INJECTION, PainReading
+from ..models import MAX_AFTER_INJECTION, MAX_BEFORE_INJECTION, Injection, PainReading
 from .fields import BUTTON_CHOICES_TEMPLATE, aware_local, local_time_field, score_field
 
 MINUTES_MIN = -Decimal(MAX_BEFORE_INJECTION // timedelta(minutes=1))
@@ -41,7 +44,7 @@ class ReadingInlineForm(forms.ModelForm):
         fields = ["recorded_at", "minutes_after", "score", "context", "source", "note"]
         widgets = {"note": forms.TextInput(attrs={"class": "si-note"})}
 
-    def __init__(self, *args, injection=None, **kwargs):
+    def __init__(self, *args: Any, injection: Injection | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.injection = injection
         self.fields["score"].widget.attrs.update({"min": 0, "max": 10, "class": "si-score"})
@@ -52,8 +55,9 @@ class ReadingInlineForm(forms.ModelForm):
             label = f"{name}, reading {int(row) + 1}" if row.isdigit() else f"{name}, new reading"
             field.widget.attrs["aria-label"] = label
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         recorded_at, minutes = cleaned.get("recorded_at"), cleaned.get("minutes_after")
         if "recorded_at" in self.errors or "minutes_after" in self.errors:
             return cleaned
@@ -82,7 +86,7 @@ class ReadingInlineFormSet(BaseInlineFormSet):
     the result, struck through); two in the same minute are refused. A new row takes the
     baseline's context: post-block pain is rated doing what provoked the baseline."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         baseline = None
         if self.instance.pk is not None and self.instance.performed_at is not None:
@@ -94,31 +98,32 @@ class ReadingInlineFormSet(BaseInlineFormSet):
             )
         self.baseline_context = baseline.context if baseline else PainReading.Context.PROVOKED
 
-    def get_queryset(self):
+    def get_queryset(self) -> "QuerySet[PainReading]":
         return super().get_queryset().filter(withdrawn_at__isnull=True)
 
-    def add_fields(self, form, index):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             row = f"reading {index + 1}" if index is not None else "new reading"
             form.fields["DELETE"].widget.attrs["aria-label"] = f"Delete, {row}"
 
-    def get_form_kwargs(self, index):
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "injection": self.instance}
 
     @property
-    def empty_form(self):
+    def empty_form(self) -> forms.BaseForm:
         form = super().empty_form
         form.initial.setdefault("context", self.baseline_context)
         return form
 
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.BaseForm:
+        # BaseFormSet._construct_form is Django's private hook; django-stubs leaves it out.
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         if form.instance.pk is None:
             form.initial.setdefault("context", self.baseline_context)
         return form
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         seen = {}
         for form in self.forms:
@@ -140,7 +145,7 @@ class ReadingInlineFormSet(BaseInlineFormSet):
 CONFIRM_AFTER_CLOSE_MINUTES = 60
 
 
-def needs_confirmation(minutes):
+def needs_confirmation(minutes: Decimal) -> bool:
     """Between the injection and the window's opening, or within an hour of its close."""
     close = rules.WINDOW_END_MINUTES
     return 0 <= minutes < rules.WINDOW_START_MINUTES or (
@@ -148,7 +153,7 @@ def needs_confirmation(minutes):
     )
 
 
-def confirmed_time(cleaned):
+def confirmed_time(cleaned: dict[str, Any]) -> datetime | None:
     """The moment the confirmation box was shown for (None if none, or not a time)."""
     try:
         return datetime.fromisoformat(cleaned.get("confirm_time") or "")
@@ -156,7 +161,7 @@ def confirmed_time(cleaned):
         return None
 
 
-def minutes_words(minutes):
+def minutes_words(minutes: Decimal) -> str:
     return rules.minutes_text(minutes)
 
 
@@ -180,7 +185,7 @@ class QuickReadingForm(forms.ModelForm):
         model = PainReading
         fields = ["score", "recorded_at", "context"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.confirmation = ""
         self.fields[
@@ -206,8 +211,9 @@ class QuickReadingForm(forms.ModelForm):
             Submit("save", "Save reading", css_class="btn-lg w-100"),
         )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         recorded_at = cleaned.get("recorded_at")
         if recorded_at is None or "recorded_at" in self.errors:
             return cleaned
@@ -228,10 +234,11 @@ class QuickReadingForm(forms.ModelForm):
             self.add_error("recorded_at", outside_window(injection, minutes))
         return cleaned
 
-    def minutes_after_hint(self):
+    def minutes_after_hint(self) -> SafeString:
         """A live "N min after the injection" line under the time; see bedside.js."""
         performed_at = self.instance.injection.performed_at
-        offset = timezone.localtime(performed_at).utcoffset()
+        # An aware local time always has an offset.
+        offset = timezone.localtime(performed_at).utcoffset() or timedelta(0)
         return format_html(
             '<p class="small mb-3 minutes-after" aria-live="polite" data-minutes-after="{}"'
             ' data-performed-at="{}" data-utc-offset-minutes="{}" data-window-start="{}"'
@@ -244,7 +251,7 @@ class QuickReadingForm(forms.ModelForm):
         )
 
 
-def before_injection(injection):
+def before_injection(injection: Injection) -> SafeString:
     url = reverse("assessments:baseline_reading", args=[injection.pk])
     return format_html(
         'This is before the injection ({}). To record a new baseline, use <a href="{}">'
@@ -254,7 +261,7 @@ def before_injection(injection):
     )
 
 
-def outside_window(injection, minutes):
+def outside_window(injection: Injection, minutes: Decimal) -> str:
     where = (
         "before the window opens"
         if minutes < rules.WINDOW_START_MINUTES
@@ -283,7 +290,7 @@ class BaselineForm(forms.ModelForm):
         model = PainReading
         fields = ["score", "recorded_at", "context"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         performed = display.clock(self.instance.injection.performed_at)
         self.fields[
@@ -301,7 +308,7 @@ class BaselineForm(forms.ModelForm):
             Submit("save", "Save baseline", css_class="btn-lg w-100"),
         )
 
-    def clean_recorded_at(self):
+    def clean_recorded_at(self) -> datetime:
         recorded_at = self.cleaned_data["recorded_at"]
         injection = self.instance.injection
         if recorded_at >= injection.performed_at:
@@ -345,7 +352,7 @@ class FollowUpEntryForm(forms.ModelForm):
         model = PainReading
         fields = ["recorded_at", "score", "context", "source"]
 
-    def __init__(self, *args, day_date, **kwargs):
+    def __init__(self, *args: Any, day_date: date, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.day_date = day_date
         if self.instance.pk is not None:
@@ -372,7 +379,7 @@ class FollowUpEntryForm(forms.ModelForm):
             )
         )
 
-    def cancel_button(self):
+    def cancel_button(self) -> list[HTML]:
         """An edit folds away again without saving (the add form has nothing to cancel)."""
         if self.instance.pk is None:
             return []
@@ -386,6 +393,6 @@ class FollowUpEntryForm(forms.ModelForm):
             )
         ]
 
-    def clean_recorded_at(self):
+    def clean_recorded_at(self) -> datetime:
         # Refuses a clock time that is skipped or repeated on a daylight-saving day.
         return aware_local(datetime.combine(self.day_date, self.cleaned_data["recorded_at"]))

@@ -1,5 +1,7 @@
 """Sign-off and amendment forms (admin pages in admin_views.py)."""
 
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -22,7 +24,7 @@ class SignOffForm(forms.Form):
         help_text="Required only when overriding the computed outcome.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         # The bedside page draws it with crispy; the admin page draws its fields itself.
         self.helper = FormHelper()

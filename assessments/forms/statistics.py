@@ -5,7 +5,9 @@ injections; a month still in progress changes from one day to the next. So the r
 from a first month to a last month ("2026-03"), both whole, and the last month has ended.
 """
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
@@ -45,7 +47,7 @@ class MonthField(forms.DateField):
         "invalid": "Give a month as YYYY-MM, e.g. 2026-03: the statistics cover whole months."
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any):
         widget = forms.DateInput(format=MONTH_FORMAT, attrs={"type": "month"})
         super().__init__(widget=widget, **kwargs)
 
@@ -57,7 +59,7 @@ class StatisticsForm(forms.Form):
     end = MonthField(label="Last month")
     profile = forms.ChoiceField(label="Criteria profile")
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data: Mapping[str, str] | None = None, **kwargs: Any):
         self.today = timezone.localdate()
         start, end = last_twelve_months(self.today)
         profiles = computable_profiles(primary_profile())
@@ -70,7 +72,8 @@ class StatisticsForm(forms.Form):
         given = {name: value for name, value in (data or {}).items() if name in defaults and value}
         super().__init__({**defaults, **given}, **kwargs)
         self.profiles = {profile.key: profile for profile in profiles}
-        self.fields["profile"].choices = [(p.key, f"{p.title} ({p.criterion})") for p in profiles]
+        profile_field = cast(forms.ChoiceField, self.fields["profile"])
+        profile_field.choices = [(p.key, f"{p.title} ({p.criterion})") for p in profiles]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_id = "statistics-filters"
@@ -98,10 +101,10 @@ class StatisticsForm(forms.Form):
             }
         )
 
-    def clean_start(self):
+    def clean_start(self) -> date:
         return self.within_complete_months(self.cleaned_data["start"])
 
-    def clean_end(self):
+    def clean_end(self) -> date:
         return self.within_complete_months(self.cleaned_data["end"])
 
     def within_complete_months(self, month: date) -> date:
@@ -117,8 +120,9 @@ class StatisticsForm(forms.Form):
             )
         return month
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", "The last month is before the first: choose a later one.")

@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -10,12 +11,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .limits import staff_member
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # Unambiguous letters and digits (no 0/O, 1/I/L), read aloud or typed from a note.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
 
 
-def code_digest(code):
+def code_digest(code: str) -> str:
     normalised = "".join(code.split()).replace("-", "").upper()
     return hashlib.sha256(normalised.encode()).hexdigest()
 
@@ -45,6 +49,9 @@ class EnrolmentCode(models.Model):
         on_delete=models.SET_NULL,
         related_name="enrolment_code",
     )
+    if TYPE_CHECKING:
+        # The code itself, held on the unsaved row by the admin that issues it (shown once).
+        plain_code: str
 
     class Meta:
         ordering = ["-issued_at"]
@@ -56,10 +63,10 @@ class EnrolmentCode(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Enrolment code #{self.pk} for user #{self.user_id}"
 
-    def prepare(self):
+    def prepare(self) -> str:
         """Give this unsaved row a new code (earlier open codes stop working); returns it."""
         now = timezone.now()
         EnrolmentCode.objects.filter(
@@ -72,7 +79,7 @@ class EnrolmentCode(models.Model):
         return "-".join(code[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
     @classmethod
-    def issue(cls, user, *, issued_by=None):
+    def issue(cls, user: "User", *, issued_by: "User | None" = None) -> tuple["EnrolmentCode", str]:
         """A new code for `user`: returns (the saved row, the code to hand over)."""
         row = cls(user=user, issued_by=issued_by)
         code = row.prepare()
@@ -80,7 +87,7 @@ class EnrolmentCode(models.Model):
         return row, code
 
     @classmethod
-    def valid_for(cls, user, code):
+    def valid_for(cls, user: "User", code: str) -> "EnrolmentCode | None":
         """The unused, unexpired code `code` of `user`, or None."""
         return cls.objects.filter(
             user=user,
@@ -90,5 +97,5 @@ class EnrolmentCode(models.Model):
         ).first()
 
     @property
-    def is_usable(self):
+    def is_usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()

@@ -3,6 +3,9 @@ from django.db import models
 from .injection import Injection
 from .limits import choice_constraint, staff_member
 
+# What an export log keeps of the selection (the service cuts longer ones).
+SELECTION_MAX = 500
+
 
 class AuditEntry(models.Model):
     """Who did it and when; the logs below add what. Their tables are append-only
@@ -45,7 +48,7 @@ class ReportAccess(AuditEntry):
         verbose_name_plural = "report access log entries"
         constraints = [choice_constraint("assessments_access_kind_valid", "kind", AccessKind)]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} of injection #{self.injection_id} by {self.actor}"
 
 
@@ -58,7 +61,8 @@ class DataExport(AuditEntry):
 
     format = models.CharField(max_length=10, choices=Format.choices)
     selection = models.CharField(
-        max_length=500, help_text="What was exported: the filter or the selected records."
+        max_length=SELECTION_MAX,
+        help_text="What was exported: the filter or the selected records.",
     )
     injections = models.PositiveIntegerField("injections exported")
     with_reports = models.BooleanField(
@@ -72,5 +76,5 @@ class DataExport(AuditEntry):
         verbose_name_plural = "data export log entries"
         constraints = [choice_constraint("assessments_export_format_valid", "format", ExportFormat)]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_format_display()} of {self.injections} injection(s) by {self.actor}"

@@ -63,7 +63,8 @@ class Source(models.TextChoices):
     PAPER = "paper", "Paper diary (transcribed)"
 
 
-OutcomeChoices = models.TextChoices(
+# The functional API with (value, label) pairs works at run time; django-stubs types only names.
+OutcomeChoices = models.TextChoices(  # type: ignore[call-overload]
     "OutcomeChoices", [(outcome.name, (outcome.value, outcome.label)) for outcome in rules.Outcome]
 )
 

@@ -1,5 +1,6 @@
 import secrets
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
@@ -12,6 +13,9 @@ from simple_history.models import HistoricalRecords
 
 from .injection import Injection
 from .limits import length_constraint, staff_member
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 LINK_SALT = "assessments.diary-link"
 
@@ -45,14 +49,14 @@ class DiaryLink(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Diary link #{self.pk} of injection #{self.injection_id}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("diary:entry", args=[self.token])
 
     @staticmethod
-    def expiry(injection):
+    def expiry(injection: Injection) -> datetime:
         """When a link of `injection` stops working: the end of follow-up day DIARY_LINK_DAYS
         (clinic zone)."""
         zone = timezone.get_default_timezone()
@@ -62,7 +66,7 @@ class DiaryLink(models.Model):
         return timezone.make_aware(datetime.combine(last_day, time.min), zone)
 
     @classmethod
-    def issue(cls, injection, *, created_by=None):
+    def issue(cls, injection: Injection, *, created_by: "User | None" = None) -> "DiaryLink":
         """A new link for `injection`, valid until the end of follow-up day DIARY_LINK_DAYS.
         The caller checks that day is still to come (diary.services.diary_link)."""
         expires_at = cls.expiry(injection)
@@ -74,7 +78,7 @@ class DiaryLink(models.Model):
         )
 
     @classmethod
-    def current(cls, injection):
+    def current(cls, injection: Injection | int) -> "DiaryLink | None":
         """The newest link that still works, or None."""
         now = timezone.now()
         return (
@@ -84,11 +88,11 @@ class DiaryLink(models.Model):
         )
 
     @property
-    def token(self):
+    def token(self) -> str:
         return signing.Signer(salt=LINK_SALT).sign(self.nonce)
 
     @classmethod
-    def from_token(cls, token):
+    def from_token(cls, token: str) -> "DiaryLink | None":
         """The link a token names, or None for a forged or malformed one."""
         try:
             nonce = signing.Signer(salt=LINK_SALT).unsign(token)
@@ -96,7 +100,7 @@ class DiaryLink(models.Model):
             return None
         return cls.objects.select_related("injection__patient").filter(nonce=nonce).first()
 
-    def refusal(self, now=None):
+    def refusal(self, now: datetime | None = None) -> str:
         """Why the link cannot take an entry now, in the patient's words; "" when it can.
 
         A sign-off does not close the diary: the clinician signs the block on the day, and
@@ -136,5 +140,5 @@ class FollowUpCall(models.Model):
             length_constraint("assessments_followupcall_note_length", "note", 200),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Follow-up call #{self.pk} for injection #{self.injection_id}"

@@ -1,5 +1,7 @@
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,10 +13,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .. import display, rules
-from ..rules.profiles import criteria_matrix, evaluate_profile
+from ..rules.profiles import Criterion, Profile, criteria_matrix, evaluate_profile
 from ..rules.profiles import find as find_profile
-from ..rules.relief import duration_of_relief
-from ..rules.schedule import schedule
+from ..rules.relief import Relief, duration_of_relief
+from ..rules.schedule import Slot, schedule
 from .choices import (
     Anaesthetic,
     Contrast,
@@ -40,6 +42,12 @@ from .limits import (
 )
 from .patient import Patient
 from .result import InjectionQuerySet, ResultInForce
+
+if TYPE_CHECKING:
+    from .reading import PainReading
+
+# What a reviewer asks about: a name, or [what, minutes after the injection, when].
+Confounder = str | list[str]
 
 ONE_DAY = MAX_BEFORE_INJECTION
 
@@ -162,6 +170,8 @@ class Injection(ResultInForce, models.Model):
             "diary_slots",
         ]
     )
+    # Read by django-simple-history when it writes the history row of a save.
+    _change_reason: str
 
     objects = InjectionQuerySet.as_manager()
 
@@ -220,16 +230,16 @@ class Injection(ResultInForce, models.Model):
             models.Index(fields=["patient", "-performed_at"]),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         performed = (
             display.day_text(display.local(self.performed_at).date()) if self.performed_at else "?"
         )
         return f"Injection #{self.pk} ({self.side}, {performed})"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("admin:assessments_injection_change", args=[self.pk])
 
-    def clean(self):
+    def clean(self) -> None:
         errors = {}
         performed_at = self.performed_at
         if performed_at and too_early(performed_at):
@@ -246,7 +256,7 @@ class Injection(ResultInForce, models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def analgesic_errors(self):
+    def analgesic_errors(self) -> dict[str, str]:
         errors = taken_errors(self, "analgesic", "analgesic_at", what="the analgesic")
         taken = self.analgesic_at
         if errors or taken is None:
@@ -258,10 +268,11 @@ class Injection(ResultInForce, models.Model):
             return {"analgesic_at": "More than 24 hours before the injection: not relevant."}
         return {}
 
-    def born_after(self, moment):
+    def born_after(self, moment: datetime | None) -> bool:
         """The patient was born after `moment` (False while either is unknown)."""
         # The patient may be new and unsaved (registered together with the injection).
-        patient = self._meta.get_field("patient").get_cached_value(self, default=None)
+        cached = Injection.patient.field.get_cached_value(self, default=None)
+        patient = cast(Patient | None, cached)
         if patient is None and self.patient_id is not None:
             patient = self.patient
         if moment is None or patient is None or patient.date_of_birth is None:
@@ -269,23 +280,23 @@ class Injection(ResultInForce, models.Model):
         return timezone.localdate(moment) < patient.date_of_birth
 
     @property
-    def window_opens_at(self):
+    def window_opens_at(self) -> datetime:
         return self.performed_at + timedelta(minutes=rules.WINDOW_START_MINUTES)
 
     @property
-    def window_closes_at(self):
+    def window_closes_at(self) -> datetime:
         return self.performed_at + timedelta(minutes=rules.WINDOW_END_MINUTES)
 
-    def minutes_after(self, moment):
+    def minutes_after(self, moment: datetime) -> Decimal:
         """Exact minutes from the injection to `moment` (negative before it)."""
         return Decimal((moment - self.performed_at) // ONE_MICROSECOND) / 60_000_000
 
-    def confounders(self, readings=None):
+    def confounders(self, readings: "Iterable[PainReading] | None" = None) -> list[Confounder]:
         """What a reviewer will ask about, for the rule to weigh (JSON-ready, as a sign-off
         keeps it): sedation beyond minimal by name; pain medicine as [what, minutes after the
         injection it was taken (text), its date and time], the injection's analgesic and any
         rescue analgesic recorded with a reading. The rule decides which of them confound."""
-        found: list = []
+        found: list[Confounder] = []
         if self.sedation in (Sedation.MODERATE, Sedation.DEEP):
             found.append(f"{self.get_sedation_display().lower()} sedation")
         if self.analgesic and self.analgesic_at:
@@ -293,20 +304,19 @@ class Injection(ResultInForce, models.Model):
         if readings is None:
             readings = self.readings.live()
         for reading in readings:
-            if getattr(reading, "rescue_at", None) is not None:
-                found.append(
-                    self.medicine(f"rescue analgesic: {reading.medication}", reading.rescue_at)
-                )
+            rescue_at = getattr(reading, "rescue_at", None)
+            if rescue_at is not None:
+                found.append(self.medicine(f"rescue analgesic: {reading.medication}", rescue_at))
         return found
 
-    def medicine(self, words, taken_at):
+    def medicine(self, words: str, taken_at: datetime) -> list[str]:
         return [words, str(self.minutes_after(taken_at)), display.date_time(taken_at)]
 
     @property
-    def has_steroid(self):
+    def has_steroid(self) -> bool:
         return self.steroid_agent != Steroid.NONE
 
-    def rule_readings(self, readings):
+    def rule_readings(self, readings: "Iterable[PainReading]") -> list[rules.ReadingRow]:
         """(minutes after the injection, score, context, source) of each reading, for the
         rule: "staff", or "patient" for the patient's own entries (diary link or paper)."""
         return [
@@ -319,7 +329,14 @@ class Injection(ResultInForce, models.Model):
             for r in readings
         ]
 
-    def evaluate(self, readings=None, *, now=None, profile=None, window_closed=False):
+    def evaluate(
+        self,
+        readings: "Iterable[PainReading] | None" = None,
+        *,
+        now: datetime | None = None,
+        profile: Profile | None = None,
+        window_closed: bool = False,
+    ) -> rules.Evaluation:
         """Ask the rule about this injection's readings under the clinic's primary profile.
 
         `now` (default: the clock) says whether the window is still open, unless
@@ -337,7 +354,13 @@ class Injection(ResultInForce, models.Model):
             minutes_elapsed=elapsed,
         )
 
-    def criteria(self, readings, *, now=None, known=None):
+    def criteria(
+        self,
+        readings: "Iterable[PainReading]",
+        *,
+        now: datetime | None = None,
+        known: dict[str, rules.Evaluation] | None = None,
+    ) -> tuple[Criterion, ...]:
         """The criteria matrix: the 20–30 minute reduction under each built-in profile
         (`known`: evaluations of these readings at `now` already made, by profile key)."""
         readings = list(readings)
@@ -350,12 +373,14 @@ class Injection(ResultInForce, models.Model):
             known=known,
         )
 
-    def relief(self, readings, evaluation):
+    def relief(self, readings: "Iterable[PainReading]", evaluation: rules.Evaluation) -> Relief:
         """Duration of relief in the first 8 hours, from the baseline `evaluation` (the
         primary profile's, from these readings) took."""
         readings = list(readings)
         profile = primary_profile()
-        rescues = [r.rescue_at for r in readings if getattr(r, "rescue_at", None)]
+        rescues: list[datetime] = [
+            rescue for r in readings if (rescue := getattr(r, "rescue_at", None))
+        ]
         if self.analgesic_at and self.analgesic_at >= self.performed_at:
             rescues.append(self.analgesic_at)
         after = [rules.as_reading(r) for r in self.rule_readings(readings)]
@@ -371,7 +396,7 @@ class Injection(ResultInForce, models.Model):
             steroid=self.has_steroid,
         )
 
-    def diary(self, readings):
+    def diary(self, readings: "Iterable[PainReading]") -> list[Slot]:
         """The diary's slots (assessments/rules/schedule.py) and whether each is filled."""
         return schedule(
             self.performed_at,
@@ -383,10 +408,10 @@ class Injection(ResultInForce, models.Model):
         )
 
 
-def primary_profile():
+def primary_profile() -> Profile:
     return find_profile(settings.SI_PROFILE)
 
 
-def evaluated_rule():
+def evaluated_rule() -> str:
     """What a stored evaluation is computed with; another value means it is stale."""
     return f"{primary_profile().key}/{settings.SI_CONFOUNDER_POLICY}"

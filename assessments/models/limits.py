@@ -1,6 +1,7 @@
 """Bounds the clinical records keep, and helpers that write them as database constraints."""
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -30,19 +31,21 @@ CORRECTION_REASON_MAX = 300
 CHANGE_REASON_MAX = 100
 
 
-def change_reason(text):
+def change_reason(text: str) -> str:
     """A history row's reason: whole when it fits, else cut with an ellipsis (the full
     reason stays on the record: the amendment, or the withdrawn reading)."""
     return text if len(text) <= CHANGE_REASON_MAX else text[: CHANGE_REASON_MAX - 1] + "…"
 
 
-def too_early(moment):
+def too_early(moment: date | datetime) -> bool:
     """Before 2000 on the clock it was typed in; checked before any comparison, since an
     aware datetime in year 1 overflows when converted to UTC."""
     return moment.year < EARLIEST_YEAR
 
 
-def taken_errors(record, name_field, time_field, *, what):
+def taken_errors(
+    record: models.Model, name_field: str, time_field: str, *, what: str
+) -> dict[str, str]:
     """A medicine named needs its time and a time needs the medicine; no time before 2000.
     Strips the name in place. `what` is how the form calls it ("the analgesic")."""
     name = (getattr(record, name_field) or "").strip()
@@ -57,23 +60,25 @@ def taken_errors(record, name_field, time_field, *, what):
     return {}
 
 
-def length_constraint(name, field, limit):
+def length_constraint(name: str, field: str, limit: int) -> models.CheckConstraint:
     """SQLite ignores a column's declared length; this holds it on every database."""
     return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
 
 
-def choice_values(choices):
+def choice_values(choices: type[models.TextChoices]) -> list[str]:
     return [value for value, _ in choices.choices]
 
 
-def choice_constraint(name, field, choices):
+def choice_constraint(
+    name: str, field: str, choices: type[models.TextChoices]
+) -> models.CheckConstraint:
     """A CheckConstraint holding `field` to the values of a TextChoices class."""
     return models.CheckConstraint(
         condition=Q(**{f"{field}__in": choice_values(choices)}), name=name
     )
 
 
-def staff_member(**options):
+def staff_member(**options: Any) -> "models.ForeignKey[Any, Any]":
     """A reference to the user who did something: kept while the record is (PROTECT), with
     no reverse accessor on the user."""
     return models.ForeignKey(

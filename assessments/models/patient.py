@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -56,6 +58,8 @@ class Patient(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+    # Read by django-simple-history when it writes the history row of a save.
+    _change_reason: str
 
     class Meta:
         ordering = ["mrn"]
@@ -96,18 +100,18 @@ class Patient(models.Model):
         ]
         indexes = [models.Index(fields=["family_name", "given_name"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"MRN {self.mrn}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("admin:assessments_patient_change", args=[self.pk])
 
     @property
-    def full_name(self):
+    def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
     @property
-    def reminders_allowed(self):
+    def reminders_allowed(self) -> bool:
         """Consent recorded, and no opt-out since."""
         if self.reminder_consent_at is None:
             return False
@@ -116,10 +120,10 @@ class Patient(models.Model):
         )
 
     @property
-    def has_contact(self):
+    def has_contact(self) -> bool:
         return bool(self.email or self.mobile)
 
-    def clean(self):
+    def clean(self) -> None:
         self.email = (self.email or "").strip()
         try:
             self.mobile = normalise_mobile(self.mobile)
@@ -141,13 +145,15 @@ class Patient(models.Model):
         if born > timezone.localdate():
             raise ValidationError({"date_of_birth": "Date of birth cannot be in the future."})
         if self.pk is not None:
-            first = self.injections.order_by("performed_at").values_list("performed_at", flat=True)
-            first = first.first()
+            performed = self.injections.order_by("performed_at").values_list(
+                "performed_at", flat=True
+            )
+            first = performed.first()
             if first is not None and born > timezone.localdate(first):
                 raise ValidationError(
                     {"date_of_birth": "Date of birth cannot be after the patient's injections."}
                 )
 
-    def age_on(self, day):
+    def age_on(self, day: date) -> int:
         before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
         return day.year - self.date_of_birth.year - before_birthday

@@ -1,4 +1,6 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -29,8 +31,8 @@ from .limits import (
 NEAR_WINDOW_MINUTES = 60
 
 
-class ReadingQuerySet(models.QuerySet):
-    def live(self):
+class ReadingQuerySet(models.QuerySet["PainReading"]):
+    def live(self) -> "ReadingQuerySet":
         """Readings that stand: not withdrawn. Only these reach the rule."""
         return self.filter(withdrawn_at__isnull=True)
 
@@ -86,6 +88,13 @@ class PainReading(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+    # Read by django-simple-history when it writes the history row of a save.
+    _change_reason: str
+    if TYPE_CHECKING:
+        # Marks the injection page sets on the readings it lists (views/injections.py).
+        not_counted_why: str
+        after_signoff: bool
+        correctable: bool
 
     objects = ReadingQuerySet.as_manager()
 
@@ -134,15 +143,16 @@ class PainReading(models.Model):
         ]
         indexes = [models.Index(fields=["injection", "recorded_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Reading #{self.pk} of injection #{self.injection_id}"
 
-    def clean(self):
+    def clean(self) -> None:
         errors = self.medication_errors()
         if errors:
             raise ValidationError(errors)
         # The injection may be new and unsaved (a form saving both at once).
-        injection = self._meta.get_field("injection").get_cached_value(self, default=None)
+        cached = PainReading.injection.field.get_cached_value(self, default=None)
+        injection = cast(Injection | None, cached)
         if injection is None and self.injection_id is not None:
             injection = self.injection
         if self.recorded_at is None:
@@ -173,7 +183,7 @@ class PainReading(models.Model):
                 }
             )
 
-    def medication_errors(self):
+    def medication_errors(self) -> dict[str, str]:
         errors = taken_errors(self, "medication", "medication_at", what="the pain medicine")
         taken = self.medication_at
         if errors or taken is None:
@@ -184,11 +194,11 @@ class PainReading(models.Model):
         return {}
 
     @property
-    def rescue_at(self):
+    def rescue_at(self) -> datetime | None:
         """When a rescue analgesic reported with this entry was taken (None if none)."""
         return self.medication_at if self.medication else None
 
-    def same_minute(self, injection):
+    def same_minute(self, injection: Injection) -> "PainReading | None":
         """Another saved reading of `injection` in the same clock minute, or None."""
         if injection.pk is None:
             return None
@@ -200,41 +210,41 @@ class PainReading(models.Model):
         )
         return others.exclude(pk=self.pk).first()
 
-    def check_against(self, injection):
+    def check_against(self, injection: Injection) -> None:
         """Validate this reading against an injection that may not be saved yet."""
         self.injection = injection
         self.full_clean(exclude=["injection"])
 
     @property
-    def is_withdrawn(self):
+    def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
     @property
-    def minutes_after_injection(self):
+    def minutes_after_injection(self) -> Decimal:
         return self.injection.minutes_after(self.recorded_at)
 
     @property
-    def follow_up_day(self):
+    def follow_up_day(self) -> int:
         """Days after the injection day, counted in the clinic's time zone (0 = same day)."""
         performed = timezone.localdate(self.injection.performed_at)
         return (timezone.localdate(self.recorded_at) - performed).days
 
     @property
-    def is_baseline(self):
+    def is_baseline(self) -> bool:
         return self.recorded_at < self.injection.performed_at
 
     @property
-    def in_window(self):
+    def in_window(self) -> bool:
         return rules.in_window(self.minutes_after_injection)
 
     @property
-    def recalled(self):
+    def recalled(self) -> bool:
         """Entered more than a day after the moment it describes."""
         return self.created_at is not None and self.created_at - self.recorded_at > timedelta(
             days=1
         )
 
-    def not_counted_reason(self, *, counted, baseline_context):
+    def not_counted_reason(self, *, counted: bool, baseline_context: str | None) -> str:
         """Why this reading is listed but not counted towards the block's result, in a
         sentence; "" when it counts, is a baseline or is ordinary follow-up (over an hour
         after the window). `counted`: whether the rule counted it."""
@@ -263,7 +273,7 @@ class PainReading(models.Model):
         return "The rule did not count it (see the result's reasons)."
 
     @property
-    def phase(self):
+    def phase(self) -> str:
         if self.is_baseline:
             return "Baseline"
         minutes = self.minutes_after_injection

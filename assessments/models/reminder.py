@@ -77,11 +77,11 @@ class Reminder(models.Model):
         ]
         indexes = [models.Index(fields=["status", "slot_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Reminder #{self.pk} of diary link #{self.diary_link_id}"
 
     @property
-    def slot_words(self):
+    def slot_words(self) -> str:
         """ "30 min" or "day 3", for staff."""
         if self.slot_minutes is not None:
             return f"{self.slot_minutes} min"
@@ -116,5 +116,5 @@ class ReminderSend(models.Model):
             length_constraint("assessments_remindersend_recipient_length", "recipient", 254),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Reminder send #{self.pk} (reminder #{self.reminder_id})"

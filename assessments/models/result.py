@@ -9,9 +9,11 @@ plus whether it is waiting for the window, and `now` decides, in Python (`decide
 SQL (`InjectionQuerySet`) alike.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,7 +21,12 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from .. import display, rules
-from ..rules import FOLLOW_UP_DAYS, WINDOW_END_MINUTES, Outcome
+from ..rules import FOLLOW_UP_DAYS, WINDOW_END_MINUTES, Evaluation, Outcome
+
+if TYPE_CHECKING:
+    from .injection import Injection  # noqa: F401 (the QuerySet's type argument names it)
+    from .reading import PainReading
+    from .signoff import SignOff
 
 WINDOW_LENGTH = timedelta(minutes=WINDOW_END_MINUTES)
 
@@ -53,7 +60,7 @@ def decide(
     """The one rule: a signed outcome wins; otherwise the computed one, as it stands now."""
     signed = bool(signed_outcome)
     return Result(
-        Outcome(signed_outcome) if signed else Outcome(computed),
+        Outcome(signed_outcome) if signed_outcome else Outcome(computed),
         Outcome(computed),
         signed=signed,
         provisional=provisional and not signed,
@@ -66,10 +73,10 @@ def window_open(performed_at: datetime, now: datetime) -> bool:
     return now < performed_at + WINDOW_LENGTH
 
 
-class InjectionQuerySet(models.QuerySet):
+class InjectionQuerySet(models.QuerySet["Injection"]):
     """`decide` in SQL, so lists filter and sort by the result in force."""
 
-    def with_result(self, now: datetime):
+    def with_result(self, now: datetime) -> "InjectionQuerySet":
         signed = Q(locked_at__isnull=False)
         waiting = Q(awaits_window_reading=True, performed_at__gt=now - WINDOW_LENGTH)
         return self.annotate(
@@ -81,7 +88,7 @@ class InjectionQuerySet(models.QuerySet):
             )
         )
 
-    def result_is(self, outcome: str, now: datetime):
+    def result_is(self, outcome: str, now: datetime) -> "InjectionQuerySet":
         """Injections whose result in force is `outcome`, as index-friendly conditions."""
         signed = Q(locked_at__isnull=False)
         waiting = Q(awaits_window_reading=True, performed_at__gt=now - WINDOW_LENGTH)
@@ -90,17 +97,18 @@ class InjectionQuerySet(models.QuerySet):
         unsigned = ~signed & Q(outcome=outcome) & ~waiting
         return self.filter((signed & Q(signed_outcome=outcome)) | unsigned)
 
-    def signed(self, is_signed: bool = True):
+    def signed(self, is_signed: bool = True) -> "InjectionQuerySet":
         return self.filter(locked_at__isnull=not is_signed)
 
-    def for_record(self):
+    def for_record(self) -> "InjectionQuerySet":
         """Everything an InjectionRecord reads (assessments/record.py): the patient and the
         proceduralist joined; the readings that stand in time order, the withdrawn ones,
         the sign-offs and the amendments prefetched. Five queries per chunk of injections."""
-        relations = self.model._meta
-        reading = relations.get_field("readings").related_model
-        signoff = relations.get_field("signoffs").related_model
-        amendment = relations.get_field("amendments").related_model
+        # The related models import this module: imported when asked.
+        from .reading import PainReading as reading
+        from .signoff import Amendment as amendment
+        from .signoff import SignOff as signoff
+
         return self.select_related("patient", "proceduralist").prefetch_related(
             models.Prefetch(
                 "readings", queryset=reading.objects.live().order_by("recorded_at", "pk")
@@ -139,11 +147,36 @@ class ResultInForce:
     """The injection's side of it: its result in force, its lock and the sign-off in force
     (mixed into Injection)."""
 
-    def result(self, now=None):
+    if TYPE_CHECKING:
+        # Injection's columns and relations that the mixin reads.
+        performed_at: datetime
+        awaits_window_reading: bool
+        outcome: str
+        signed_outcome: str | None
+        decisive_score: int | None
+        percent_reduction: Decimal | None
+        at_threshold: bool
+        locked_at: datetime | None
+
+        @property
+        def window_closes_at(self) -> datetime: ...
+
+        signoffs: "models.Manager[SignOff]"
+
+        def evaluate(
+            self,
+            readings: "Iterable[PainReading] | None" = None,
+            *,
+            now: datetime | None = None,
+            window_closed: bool = False,
+        ) -> Evaluation: ...
+
+    def result(self, now: datetime | None = None) -> Result:
         """The result in force from the stored columns (no query), by `decide`."""
         now = now or timezone.now()
         is_open = window_open(self.performed_at, now)
-        computed = rules.Outcome.PENDING if self.awaits_window_reading and is_open else self.outcome
+        waiting = self.awaits_window_reading and is_open
+        computed = rules.Outcome.PENDING if waiting else rules.Outcome(self.outcome)
         return decide(
             signed_outcome=self.signed_outcome if self.is_locked else None,
             computed=computed,
@@ -152,7 +185,7 @@ class ResultInForce:
             at_threshold=self.at_threshold,
         )
 
-    def result_of(self, evaluation, signoff=None):
+    def result_of(self, evaluation: Evaluation, signoff: "SignOff | None" = None) -> Result:
         """The result in force, given the full evaluation (as signed, when signed)."""
         return decide(
             signed_outcome=signoff.signed_outcome if signoff else None,
@@ -163,24 +196,24 @@ class ResultInForce:
         )
 
     @property
-    def is_locked(self):
+    def is_locked(self) -> bool:
         return self.locked_at is not None
 
-    def ensure_editable(self):
+    def ensure_editable(self) -> None:
         """Refuse a change to a signed injection with a message people can act on."""
         if self.is_locked:
             raise ValidationError(LOCKED_MESSAGE, code="locked")
 
     @property
-    def follow_up_ends_at(self):
+    def follow_up_ends_at(self) -> datetime:
         return follow_up_ends(self.performed_at)
 
-    def follow_up_open(self, now=None):
+    def follow_up_open(self, now: datetime | None = None) -> bool:
         """Whether follow-up readings can be added: always while unsigned; once signed, until
         the end of follow-up day 7 in the clinic's zone."""
         return not self.is_locked or (now or timezone.now()) < self.follow_up_ends_at
 
-    def reading_lock_message(self, recorded_at, now=None):
+    def reading_lock_message(self, recorded_at: datetime, now: datetime | None = None) -> str:
         """Why a reading at `recorded_at` cannot be added or changed now; "" when it can.
 
         A sign-off locks the procedure, the baseline and every reading up to the window's
@@ -202,14 +235,16 @@ class ResultInForce:
             )
         return ""
 
-    def ensure_reading_editable(self, *moments, now=None):
+    def ensure_reading_editable(
+        self, *moments: datetime | None, now: datetime | None = None
+    ) -> None:
         """Refuse a reading written at any of `moments` when the sign-off locks it."""
         for moment in moments:
             message = self.reading_lock_message(moment, now) if moment is not None else ""
             if message:
                 raise ValidationError(message, code="locked")
 
-    def signoff_in_force(self, signoffs=None):
+    def signoff_in_force(self, signoffs: "Iterable[SignOff] | None" = None) -> "SignOff | None":
         """The latest sign-off while the injection is locked; None while it is a draft.
 
         `signoffs`: the injection's sign-offs when already fetched (saves the query).

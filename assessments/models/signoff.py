@@ -69,18 +69,18 @@ class SignOff(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Sign-off v{self.version} of injection #{self.injection_id}"
 
     @property
-    def is_override(self):
+    def is_override(self) -> bool:
         return self.signed_outcome != self.computed_outcome
 
     @property
-    def signed_outcome_label(self):
+    def signed_outcome_label(self) -> str:
         return rules.Outcome(self.signed_outcome).label
 
-    def reproduce(self):
+    def reproduce(self) -> rules.Evaluation:
         """Re-run the rule on the stored inputs with the options it was signed under.
 
         Sign-offs made before rule 2.1 stored no revision: they are read as rule 2.0 read
@@ -113,7 +113,7 @@ class Amendment(models.Model):
             length_constraint("assessments_amendment_reason_length", "reason", REASON_MAX),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Amendment of injection #{self.injection_id} v{self.amends_version}"
 
 
@@ -135,5 +135,5 @@ class SignedReport(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Archived report of {self.signoff}"

@@ -16,11 +16,11 @@ class DataVersion(models.Model):
             models.CheckConstraint(condition=models.Q(id=1), name="assessments_one_version")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Data version {self.number}"
 
     @classmethod
-    def current(cls):
+    def current(cls) -> int:
         """The number now (0 before the first write). Plain SQL: it is asked on every board
         request, and building the ORM query cost more than running it."""
         connection = connections[router.db_for_read(cls)]

@@ -6,10 +6,13 @@ per chunk), and each PDF leaves the process as soon as it is written into the ar
 
 import logging
 import zipfile
+from collections.abc import Iterable, Iterator
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .. import zipstream
+from ..models import Injection
 from .data import report_filename, report_queryset
 from .document import render_report
 
@@ -19,7 +22,13 @@ FAILURES_NAME = "REPORTS-NOT-INCLUDED.txt"
 log = logging.getLogger(__name__)
 
 
-def report_files(injections, *, invariant=False, chunk_size=CHUNK_SIZE, failed=None):
+def report_files(
+    injections: "QuerySet[Injection]",
+    *,
+    invariant: bool = False,
+    chunk_size: int = CHUNK_SIZE,
+    failed: list[int] | None = None,
+) -> Iterator[tuple[str, bytes]]:
     """(file name, PDF bytes) for each injection of a queryset, in id order.
 
     A report that cannot be drawn is left out and logged, never half-written: its id goes
@@ -46,7 +55,7 @@ def report_files(injections, *, invariant=False, chunk_size=CHUNK_SIZE, failed=N
         yield FAILURES_NAME, text.encode()
 
 
-def stream_zip(named_files):
+def stream_zip(named_files: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
     """A zip of (name, content) pairs, streamed as each is added (zipstream.py). PDFs are
     already compressed, so entries are stored rather than deflated."""
     return zipstream.stream_zip(
@@ -54,5 +63,5 @@ def stream_zip(named_files):
     )
 
 
-def zip_filename():
+def zip_filename() -> str:
     return f"si-reports-{timezone.localtime():%Y-%m-%d-%H%M}.zip"

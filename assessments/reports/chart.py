@@ -9,35 +9,41 @@ with baseline readings in a "before" strip; the right one shows the follow-up da
 """
 
 import math
+from collections.abc import Callable, Iterable, Sequence
 
 from reportlab.lib import colors
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from .. import display, rules
+from .data import ReadingRow, ReportFacts
 from .fonts import BOLD, REGULAR
 from .palette import BASELINE, DECISIVE, GRID, INK, MEETS, MUTED, SERIES, WINDOW
 
 MINUTES_PER_DAY = 24 * 60
 FIRST_HOUR = 60
 BEFORE_SHOWN = 30
+# Where a reading's minutes and a score fall on the page (points).
+XOf = Callable[[rules.Minutes], float]
+YOf = Callable[[float], float]
 
 
-def early_end_minutes(readings):
+def early_end_minutes(readings: Sequence[ReadingRow]) -> int:
     """The left panel runs to 4 h, or 8 h when there are readings between 4 and 8 h."""
     return 480 if any(240 < row.minutes <= 480 for row in readings) else 240
 
 
 class PainChart(Flowable):
-    def __init__(self, facts, width, height=88):
+    def __init__(self, facts: ReportFacts, width: float, height: float = 88):
         super().__init__()
         self.facts = facts
         self.width = width
         self.height = height
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.width, self.height
 
-    def draw(self):
+    def draw(self) -> None:
         canvas = self.canv
         readings = self.facts.readings
         early_end = early_end_minutes(readings)
@@ -52,7 +58,7 @@ class PainChart(Flowable):
         right = (left[1] + gap, self.width)
         y_of = lambda score: bottom + (top - bottom) * score / 10  # noqa: E731
 
-        def early_x(minutes):
+        def early_x(minutes: rules.Minutes) -> float:
             x0, x1 = left
             strip = (x1 - x0) * 0.1
             span = x1 - x0 - strip
@@ -63,7 +69,7 @@ class PainChart(Flowable):
             fraction = (float(minutes) - FIRST_HOUR) / (early_end - FIRST_HOUR)
             return x0 + strip + span * (0.5 + 0.5 * fraction)
 
-        def late_x(minutes):
+        def late_x(minutes: rules.Minutes) -> float:
             x0, x1 = right
             return x0 + (x1 - x0) * float(minutes) / (days * MINUTES_PER_DAY)
 
@@ -130,7 +136,7 @@ class PainChart(Flowable):
             canvas.drawCentredString(sum(right) / 2, (top + bottom) / 2, "No follow-up readings")
         canvas.restoreState()
 
-    def draw_relief(self, canvas, x_of, early_end, top):
+    def draw_relief(self, canvas: Canvas, x_of: XOf, early_end: int, top: float) -> None:
         """The relief interval along the top: solid while it held, dashed where it ended."""
         relief = self.facts.relief
         if relief.began is None or relief.last_meeting is None:
@@ -150,7 +156,9 @@ class PainChart(Flowable):
         canvas.setFont(REGULAR, 6)
         canvas.drawString(start + 2, y - 7, "relief")
 
-    def draw_panel_frame(self, canvas, panel, bottom, top, title):
+    def draw_panel_frame(
+        self, canvas: Canvas, panel: tuple[float, float], bottom: float, top: float, title: str
+    ) -> None:
         canvas.setStrokeColor(BASELINE)
         canvas.setLineWidth(0.6)
         canvas.line(panel[0], bottom, panel[1], bottom)
@@ -159,7 +167,15 @@ class PainChart(Flowable):
         canvas.setFont(BOLD, 7)
         canvas.drawString(panel[0], top + 4, title)
 
-    def draw_level(self, canvas, score, y_of, panels, colour, dash):
+    def draw_level(
+        self,
+        canvas: Canvas,
+        score: int,
+        y_of: YOf,
+        panels: Iterable[tuple[float, float]],
+        colour: colors.Color,
+        dash: tuple[float, float],
+    ) -> None:
         canvas.setStrokeColor(colour)
         canvas.setLineWidth(0.9)
         canvas.setDash(*dash)
@@ -168,7 +184,7 @@ class PainChart(Flowable):
             canvas.line(x0, y, x1, y)
         canvas.setDash()
 
-    def draw_series(self, canvas, rows, x_of, y_of):
+    def draw_series(self, canvas: Canvas, rows: list[ReadingRow], x_of: XOf, y_of: YOf) -> None:
         if not rows:
             return
         canvas.setStrokeColor(SERIES)
@@ -182,7 +198,9 @@ class PainChart(Flowable):
         for row in rows:
             self.draw_point(canvas, x_of(row.minutes), y_of(row.score), decisive=row.is_decisive)
 
-    def draw_point(self, canvas, x, y, *, decisive=False, square=False):
+    def draw_point(
+        self, canvas: Canvas, x: float, y: float, *, decisive: bool = False, square: bool = False
+    ) -> None:
         canvas.setLineWidth(0.8)
         if decisive:
             canvas.setStrokeColor(DECISIVE)
@@ -197,9 +215,9 @@ class PainChart(Flowable):
             canvas.setFillColor(SERIES)
             canvas.circle(x, y, 1.9, stroke=1, fill=1)
 
-    def draw_legend(self, canvas, x, y):
+    def draw_legend(self, canvas: Canvas, x: float, y: float) -> None:
         facts = self.facts
-        items = []
+        items: list[tuple[str, colors.Color, tuple[float, float] | None, str]] = []
         if facts.evaluation.baseline is not None:
             items.append(("level", BASELINE, (4, 2), f"Baseline {facts.evaluation.baseline}/10"))
         if facts.meets_rule_score is not None:
@@ -209,7 +227,7 @@ class PainChart(Flowable):
         items.append(("square", BASELINE, None, "Before injection"))
         canvas.setFont(REGULAR, 7)
         for kind, colour, dash, label in items:
-            if kind == "level":
+            if kind == "level" and dash is not None:
                 canvas.setStrokeColor(colour)
                 canvas.setLineWidth(0.9)
                 canvas.setDash(*dash)

@@ -6,17 +6,20 @@ purpose: with it the usual report still fits one page.
 """
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from .. import display
-from ..rules.profiles import MATRIX_TITLE
+from ..rules.profiles import MATRIX_TITLE, Criterion
+from .data import ReportFacts
 from .fonts import markup
 from .palette import GRID
 
+# The report's paragraph styles by name (sections.styles).
+Styles = dict[str, ParagraphStyle]
 CRITERION_MARKS = {"yes": "✓ yes", "no": "✗ no", "pending": "… not yet", "not-applicable": "– n/a"}
 
 
-def row_text(criterion):
+def row_text(criterion: Criterion) -> str:
     """ "✓ yes  CMS-LCD-2023@2 (≥ 75 % reduction, …): reading at 25 min, 1/10, is 87.5 %;
     duration of relief and coverage criteria are not part of this row"."""
     if not criterion.applicable:
@@ -32,7 +35,7 @@ def row_text(criterion):
     )
 
 
-def criteria_section(facts, frame_width, style):
+def criteria_section(facts: ReportFacts, frame_width: float, style: Styles) -> list[Flowable]:
     """The criteria matrix: the 20–30 minute reduction under each built-in profile."""
     cell = ParagraphStyle("matrix", parent=style["cell"], fontSize=7.5, leading=8.8)
     heading = Paragraph(markup(MATRIX_TITLE), style["heading"])

@@ -5,16 +5,18 @@ No drawing here: `gather_report` turns an injection into plain frozen dataclasse
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils import timezone
 
 from .. import display, rules
-from ..models import Injection, Result
-from ..record import build_record
+from ..models import Amendment, Injection, PainReading, Result, SignOff
+from ..models.result import InjectionQuerySet
+from ..record import InjectionRecord, build_record
 from ..rules.profiles import Criterion
 from ..rules.relief import Relief
 from ..rules.schedule import Completeness
@@ -56,7 +58,7 @@ class ReadingRow:
     rescue: str = ""
 
     @property
-    def marks(self):
+    def marks(self) -> str:
         """Short words for the table's last column, most important first."""
         words = []
         if self.is_decisive:
@@ -125,24 +127,24 @@ class ReportFacts:
     withdrawn: tuple[str, ...] = ()
 
     @property
-    def follow_up_days_with_data(self):
+    def follow_up_days_with_data(self) -> int:
         return sum(1 for day in self.follow_up if day.entries)
 
     @property
-    def outcome_label(self):
+    def outcome_label(self) -> str:
         return self.result.outcome.label
 
     @property
-    def meets_rule_score(self):
+    def meets_rule_score(self) -> int | None:
         return self.evaluation.meets_at_score
 
 
-def report_queryset():
+def report_queryset() -> InjectionQuerySet:
     """Injections with everything a report prints (the read model's queryset)."""
     return Injection.objects.for_record()
 
 
-def signature_of(latest):
+def signature_of(latest: SignOff | None) -> Signature | None:
     """The signature block's facts for the sign-off in force; None while a draft."""
     if latest is None:
         return None
@@ -155,7 +157,7 @@ def signature_of(latest):
     )
 
 
-def addenda_of(amendments):
+def addenda_of(amendments: Iterable[Amendment]) -> tuple[str, ...]:
     return tuple(
         f"{display.date_time(amendment.opened_at)}, {display.person(amendment.opened_by)} "
         f"(amending version {amendment.amends_version}): {amendment.reason}"
@@ -163,13 +165,15 @@ def addenda_of(amendments):
     )
 
 
-def report_filename(mrn, performed_on, injection_id, extension="pdf"):
+def report_filename(
+    mrn: str, performed_on: date, injection_id: int | None, extension: str = "pdf"
+) -> str:
     """MRN, date and id only: a file name never carries the patient's name."""
     safe_mrn = re.sub(r"[^A-Za-z0-9._-]+", "-", mrn).strip("-.") or "no-mrn"
     return f"si-report-{safe_mrn}-{performed_on:%Y-%m-%d}-injection-{injection_id}.{extension}"
 
 
-def withdrawn_lines(withdrawn):
+def withdrawn_lines(withdrawn: Iterable[PainReading]) -> tuple[str, ...]:
     return tuple(
         f"{reading.score}/10 at {display.short_date_time(reading.recorded_at)} "
         f"({reading.get_source_display().lower()}) withdrawn "
@@ -179,7 +183,7 @@ def withdrawn_lines(withdrawn):
     )
 
 
-def reading_rows(record):
+def reading_rows(record: InjectionRecord) -> tuple[ReadingRow, ...]:
     evaluation = record.evaluation
     rows = []
     for row in record.readings:
@@ -193,7 +197,10 @@ def reading_rows(record):
                 local_time=display.short_date_time(reading.recorded_at),
                 minutes=row.minutes,
                 score=reading.score,
-                change_points=f"{reading.score - evaluation.baseline:+d}" if compared else "",
+                # compared: the baseline is known.
+                change_points=f"{reading.score - evaluation.baseline:+d}"  # type: ignore[operator]
+                if compared
+                else "",
                 reduction=(
                     f"{rules.round_percent(percent)} %" if compared and percent is not None else ""
                 ),
@@ -219,9 +226,9 @@ def reading_rows(record):
     return tuple(rows)
 
 
-def follow_up_summary(readings):
+def follow_up_summary(readings: Iterable[PainReading]) -> tuple[FollowUpDay, ...]:
     """Entries, mean and lowest score of each day of the follow-up week."""
-    scores = {day: [] for day in range(1, rules.FOLLOW_UP_DAYS + 1)}
+    scores: dict[int, list[int]] = {day: [] for day in range(1, rules.FOLLOW_UP_DAYS + 1)}
     for reading in readings:
         if not reading.is_baseline and reading.follow_up_day in scores:
             scores[reading.follow_up_day].append(reading.score)
@@ -240,7 +247,7 @@ def follow_up_summary(readings):
     )
 
 
-def medication(injection):
+def medication(injection: Injection) -> tuple[str, str]:
     anaesthetic = (
         f"{injection.get_anaesthetic_agent_display()} "
         f"{display.amount(injection.anaesthetic_concentration)} %, "
@@ -252,7 +259,13 @@ def medication(injection):
     return anaesthetic, steroid
 
 
-def gather_report(injection, *, generated_at=None, archival=False, signature=None):
+def gather_report(
+    injection: Injection,
+    *,
+    generated_at: datetime | None = None,
+    archival: bool = False,
+    signature: Signature | None = None,
+) -> ReportFacts:
     """Everything the report prints about `injection`, drawn from its InjectionRecord.
 
     An injection loaded through `report_queryset()` costs no query; any other is fetched

@@ -5,6 +5,7 @@ several threads do not share state; only the parsed fonts are shared (read-only)
 """
 
 import io
+from typing import Any
 
 from django.conf import settings
 from reportlab.lib.pagesizes import A4, LETTER
@@ -16,7 +17,8 @@ from reportlab.platypus import (
     PageTemplate,
 )
 
-from .data import gather_report
+from ..models import Injection
+from .data import ReportFacts, Signature, gather_report
 from .fonts import BOLD, REGULAR, draw_text, register_fonts
 from .palette import DRAFT_RED, GRID, INK, MUTED
 from .sections import DISCLAIMER, DRAFT, story
@@ -33,7 +35,9 @@ FOOTER = 6 * mm
 TITLE = "SI joint diagnostic injection — pain response report"
 
 
-def render_report(injection, *, invariant=False, signature=None):
+def render_report(
+    injection: Injection, *, invariant: bool = False, signature: Signature | None = None
+) -> bytes:
     """The PDF of one injection's report, as bytes.
 
     invariant=True gives identical bytes for identical records (ReportLab's invariant
@@ -45,11 +49,11 @@ def render_report(injection, *, invariant=False, signature=None):
     return draw_report(facts, invariant=invariant)
 
 
-def page_size():
+def page_size() -> tuple[float, float]:
     return PAGE_SIZES[settings.REPORT_PAGE_SIZE]
 
 
-def draw_report(facts, *, invariant=False):
+def draw_report(facts: ReportFacts, *, invariant: bool = False) -> bytes:
     register_fonts()
     width, height = page_size()
     buffer = io.BytesIO()
@@ -68,7 +72,7 @@ def draw_report(facts, *, invariant=False):
         invariant=int(invariant),
     )
 
-    def frame(header):
+    def frame(header: float) -> Frame:
         return Frame(
             MARGIN,
             EDGE + FOOTER,
@@ -80,11 +84,11 @@ def draw_report(facts, *, invariant=False):
             bottomPadding=0,
         )
 
-    def first_page(canvas, doc):
+    def first_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
         draw_first_header(canvas, facts, width, height)
         draw_footer(canvas, facts, width)
 
-    def later_page(canvas, doc):
+    def later_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
         draw_later_header(canvas, facts, width, height)
         draw_footer(canvas, facts, width)
 
@@ -103,15 +107,15 @@ def draw_report(facts, *, invariant=False):
 class NumberedCanvas(Canvas):
     """Holds pages back until the end so each can say "Page N of M"."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._held_pages = []
+        self._held_pages: list[dict[str, Any]] = []
 
-    def showPage(self):
+    def showPage(self) -> None:
         self._held_pages.append(dict(self.__dict__))
         self._startPage()
 
-    def save(self):
+    def save(self) -> None:
         total = len(self._held_pages)
         for number, state in enumerate(self._held_pages, start=1):
             self.__dict__.update(state)
@@ -123,7 +127,7 @@ class NumberedCanvas(Canvas):
         super().save()
 
 
-def draw_first_header(canvas, facts, width, height):
+def draw_first_header(canvas: Canvas, facts: ReportFacts, width: float, height: float) -> None:
     canvas.saveState()
     top = height - EDGE
     canvas.setFillColor(INK)
@@ -148,7 +152,7 @@ def draw_first_header(canvas, facts, width, height):
     canvas.restoreState()
 
 
-def draw_later_header(canvas, facts, width, height):
+def draw_later_header(canvas: Canvas, facts: ReportFacts, width: float, height: float) -> None:
     canvas.saveState()
     top = height - EDGE
     canvas.setFillColor(MUTED)
@@ -165,7 +169,7 @@ def draw_later_header(canvas, facts, width, height):
     canvas.restoreState()
 
 
-def draw_footer(canvas, facts, width):
+def draw_footer(canvas: Canvas, facts: ReportFacts, width: float) -> None:
     canvas.saveState()
     canvas.setStrokeColor(GRID)
     canvas.setLineWidth(0.5)

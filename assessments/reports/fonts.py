@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
 FONT_DIR = Path(__file__).resolve().parent / "ttf"
 REGULAR = "DejaVuSans"
@@ -24,7 +25,7 @@ FILES = {
 
 
 @cache
-def register_fonts():
+def register_fonts() -> dict[str, frozenset[int]]:
     """Parse and register the fonts once per process; ReportLab keeps per-document state."""
     for name, filename in FILES.items():
         pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
@@ -32,11 +33,11 @@ def register_fonts():
     return {name: frozenset(pdfmetrics.getFont(name).face.charToGlyph) for name in FILES}
 
 
-def font_runs(text, font=REGULAR):
+def font_runs(text: str, font: str = REGULAR) -> list[tuple[str, str]]:
     """Split text into (font name, chunk) runs, falling back where `font` lacks a glyph."""
     covered = register_fonts()
     main, fallback = covered[font], covered[FALLBACK]
-    runs = []
+    runs: list[list[str]] = []
     for char in text:
         code = ord(char)
         name = font if code in main or code not in fallback else FALLBACK
@@ -47,12 +48,12 @@ def font_runs(text, font=REGULAR):
     return [(name, chunk) for name, chunk in runs]
 
 
-def needs_fallback(text, font=REGULAR):
+def needs_fallback(text: str, font: str = REGULAR) -> bool:
     main = register_fonts()[font]
     return any(ord(char) not in main for char in text)
 
 
-def markup(text, font=REGULAR):
+def markup(text: str, font: str = REGULAR) -> str:
     """Paragraph markup for `text`, escaped, with <font> tags around fallback runs."""
     if not needs_fallback(text, font):
         return escape(text)
@@ -62,11 +63,13 @@ def markup(text, font=REGULAR):
     )
 
 
-def string_width(text, font, size):
+def string_width(text: str, font: str, size: float) -> float:
     return sum(pdfmetrics.stringWidth(chunk, name, size) for name, chunk in font_runs(text, font))
 
 
-def draw_text(canvas, x, y, text, font, size, align="left"):
+def draw_text(
+    canvas: Canvas, x: float, y: float, text: str, font: str, size: float, align: str = "left"
+) -> None:
     """canvas.drawString with font fallback; align is left, right or centre."""
     if align != "left":
         width = string_width(text, font, size)

@@ -27,6 +27,8 @@ from reportlab.platypus import (
 )
 
 from .. import display
+from ..models import DiaryLink, Injection
+from .criteria import Styles
 from .document import MARGIN, page_size
 from .fonts import BOLD, REGULAR, markup, register_fonts
 from .palette import GRID, HEAD_FILL, INK, MUTED
@@ -61,10 +63,10 @@ class HandoutFacts:
     language: str = "en"
 
 
-def handout_facts(injection, url, link):
+def handout_facts(injection: Injection, url: str, link: DiaryLink) -> HandoutFacts:
     language = injection.patient.preferred_language
     with translation.override(language):
-        slots = []
+        slots: list[tuple[str, str]] = []
         for slot in injection.diary([]):
             if slot.minutes is not None:
                 what = _("%(minutes)s min after") % {"minutes": slot.minutes}
@@ -84,7 +86,7 @@ def handout_facts(injection, url, link):
         )
 
 
-def qr_drawing(url):
+def qr_drawing(url: str) -> Drawing:
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(
@@ -94,12 +96,12 @@ def qr_drawing(url):
     return drawing
 
 
-def render_handout(facts, *, invariant=False):
+def render_handout(facts: HandoutFacts, *, invariant: bool = False) -> bytes:
     with translation.override(facts.language):
         return draw_handout(facts, invariant=invariant)
 
 
-def draw_handout(facts, *, invariant):
+def draw_handout(facts: HandoutFacts, *, invariant: bool) -> bytes:
     register_fonts()
     style = styles()
     buffer = io.BytesIO()
@@ -158,7 +160,7 @@ def draw_handout(facts, *, invariant):
     return buffer.getvalue()
 
 
-def paper_table(facts, width, style):
+def paper_table(facts: HandoutFacts, width: float, style: Styles) -> KeepTogether:
     header = [
         _("When"),
         "",

@@ -2,11 +2,13 @@
 
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from .. import display
+from ..rules import Evaluation
 from .chart import PainChart
-from .criteria import criteria_section
+from .criteria import Styles, criteria_section
+from .data import ReportFacts
 from .fonts import BOLD, REGULAR, markup, needs_fallback
 from .palette import DECISIVE, GRID, HEAD_FILL, INK, LABEL, MUTED, OUTCOME_COLOURS, WINDOW
 
@@ -16,7 +18,7 @@ CONTEXT_SHORT = {"At rest": "At rest", "During provoking activity": "Provoked"}
 SOURCE_SHORT = {"Staff": "Staff", "Patient-reported": "Patient"}
 
 
-def styles():
+def styles() -> Styles:
     body = ParagraphStyle("body", fontName=REGULAR, fontSize=8.5, leading=11, textColor=INK)
     return {
         "body": body,
@@ -35,12 +37,12 @@ def styles():
     }
 
 
-def text_cell(text, style):
+def text_cell(text: str, style: ParagraphStyle) -> Paragraph | str:
     """A plain string where the cell font has every glyph (fast), else a Paragraph."""
     return Paragraph(markup(text), style) if needs_fallback(text) else text
 
 
-def story(facts, frame_width):
+def story(facts: ReportFacts, frame_width: float) -> list[Flowable]:
     style = styles()
     flow = [details_table(facts, frame_width, style), Spacer(0, 5)]
     flow += notes_section(facts, style)
@@ -55,7 +57,7 @@ def story(facts, frame_width):
     return flow
 
 
-def details_table(facts, frame_width, style):
+def details_table(facts: ReportFacts, frame_width: float, style: Styles) -> Table:
     label_width = 62
     value_width = frame_width / 2 - label_width
     patient = [
@@ -108,13 +110,13 @@ def details_table(facts, frame_width, style):
     return table
 
 
-def free_text(text, style):
+def free_text(text: str, style: ParagraphStyle) -> list[Paragraph]:
     """Typed prose as paragraphs that flow across pages (a table cell cannot split)."""
     blocks = [block.strip() for block in text.replace("\r\n", "\n").split("\n\n")]
     return [Paragraph(markup(block).replace("\n", "<br/>"), style) for block in blocks if block]
 
 
-def notes_section(facts, style):
+def notes_section(facts: ReportFacts, style: Styles) -> list[Flowable]:
     if not facts.notes.strip():
         return []
     return [
@@ -124,7 +126,7 @@ def notes_section(facts, style):
     ]
 
 
-def result_headline(facts):
+def result_headline(facts: ReportFacts) -> str:
     """The result in force, in the box's first line: the signed outcome when signed."""
     result, evaluation = facts.result, facts.evaluation
     if result.signed:
@@ -141,7 +143,7 @@ def result_headline(facts):
     return headline
 
 
-def interpretation_box(facts, frame_width, style):
+def interpretation_box(facts: ReportFacts, frame_width: float, style: Styles) -> Table:
     evaluation, result = facts.evaluation, facts.result
     line, fill = OUTCOME_COLOURS[result.outcome]
     content = [Paragraph(markup(result_headline(facts)), style["outcome"])]
@@ -195,11 +197,11 @@ def interpretation_box(facts, frame_width, style):
     return box
 
 
-def readings_section(facts, frame_width, style):
+def readings_section(facts: ReportFacts, frame_width: float, style: Styles) -> list[Flowable]:
     heading = Paragraph("Pain readings (0–10 numeric rating scale)", style["heading"])
     if not facts.readings:
         return [heading, Paragraph("No pain readings recorded.", style["body"])]
-    widths = [64, 98, 36, 40, 52, 52, 42]
+    widths: list[float] = [64, 98, 36, 40, 52, 52, 42]
     widths.append(frame_width - sum(widths))
     header = ["Phase", "Clock time", "Score", "Change", "Reduction"]
     header += ["Context", "Source", "Marks"]
@@ -245,7 +247,7 @@ def readings_section(facts, frame_width, style):
     return [heading, table, Spacer(0, 2), key]
 
 
-def readings_legend(evaluation):
+def readings_legend(evaluation: Evaluation) -> str:
     """The readings table's key: how the rule read the readings it shows."""
     decisive = (
         "the most relief (rule 1.0)" if evaluation.method == "best" else "the least relief counted"
@@ -258,7 +260,7 @@ def readings_legend(evaluation):
     )
 
 
-def follow_up_section(facts, frame_width, style):
+def follow_up_section(facts: ReportFacts, frame_width: float, style: Styles) -> KeepTogether:
     days = facts.follow_up
     header = ["Day after injection", *[str(day.day) for day in days]]
     # Three rows (the mean with the lowest beside it), so the week and the closing note fit
@@ -297,7 +299,7 @@ def follow_up_section(facts, frame_width, style):
     return KeepTogether([heading, table])
 
 
-def signature_block(facts, frame_width, style):
+def signature_block(facts: ReportFacts, frame_width: float, style: Styles) -> Table:
     signature = facts.signature
     if signature is None:
         signed_by, signed_on = "_" * 28, "_" * 18
@@ -333,7 +335,7 @@ def signature_block(facts, frame_width, style):
     return line
 
 
-def closing_section(facts, style):
+def closing_section(facts: ReportFacts, style: Styles) -> list[Flowable]:
     """Addenda of amendments, withdrawn readings and follow-up after the sign-off, then the
     note every report ends with."""
     parts = []

@@ -26,6 +26,7 @@ from .terms import (
     Minutes,
     Outcome,
     Reading,
+    ReadingRow,
     Reasons,
     at_threshold_sentence,
     check_choice,
@@ -39,7 +40,7 @@ from .terms import (
 )
 
 
-def as_reading(raw: Reading | tuple) -> Reading:
+def as_reading(raw: Reading | ReadingRow) -> Reading:
     if isinstance(raw, Reading):
         minutes, score, context, source = raw.minutes, raw.score, raw.context, raw.source
     elif isinstance(raw, tuple) and 2 <= len(raw) <= 4:
@@ -105,14 +106,14 @@ class Options:
 
 def evaluate(
     baseline: int | None,
-    readings: Iterable[Reading | tuple],
+    readings: Iterable[Reading | ReadingRow],
     *,
     threshold: int = DEFAULT_THRESHOLD,
     inclusive: bool = False,
     method: str = "sustained",
     negative_below: int | None = None,
     baseline_context: str | None = None,
-    confounders: Iterable[str | tuple | list] = (),
+    confounders: Iterable[str | tuple[Any, ...] | list[Any]] = (),
     confounder_policy: str = "warn",
     minutes_elapsed: Minutes | None = None,
     required_context: str | None = None,
@@ -294,7 +295,7 @@ def choose_baseline(
     return max(in_context, key=lambda i: parsed[i].minutes, default=latest)
 
 
-def evaluate_readings(readings: Iterable[Reading | tuple], **options: Any) -> Evaluation:
+def evaluate_readings(readings: Iterable[Reading | ReadingRow], **options: Any) -> Evaluation:
     """Evaluate every reading of an injection, the baseline taken from those before it.
 
     The baseline is chosen by `choose_baseline`; its context is the one the others must

@@ -19,6 +19,7 @@ from . import (
     Minutes,
     Outcome,
     Reading,
+    ReadingRow,
     evaluate_readings,
     minutes_text,
 )
@@ -253,7 +254,7 @@ def rule_options(
 
 def evaluate_profile(
     profile: Profile,
-    readings: Iterable[Reading | tuple],
+    readings: Iterable[Reading | ReadingRow],
     *,
     confounders: Iterable[Any] = (),
     confounder_policy: str = "warn",
@@ -358,7 +359,7 @@ MATRIX_TITLE = "Relief criteria: the 20–30 minute reduction under each publish
 
 
 def criteria_matrix(
-    readings: Iterable[Reading | tuple],
+    readings: Iterable[Reading | ReadingRow],
     *,
     confounders: Iterable[Any] = (),
     confounder_policy: str = "warn",

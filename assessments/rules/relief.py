@@ -26,6 +26,7 @@ from .terms import (
     WINDOW_END_MINUTES,
     Minutes,
     Reading,
+    ReadingRow,
     duration_words,
     format_minutes,
     meets,
@@ -161,7 +162,7 @@ def hours_span(low: int, high: int) -> str:
 
 
 def readings_for_relief(
-    readings: Iterable[Reading | tuple],
+    readings: Iterable[Reading | ReadingRow],
     passes: "Passes",
     baseline_context: str | None,
     within: int,
@@ -192,7 +193,7 @@ class Passes:
 
 def duration_of_relief(
     baseline: int | None,
-    readings: Iterable[Reading | tuple],
+    readings: Iterable[Reading | ReadingRow],
     *,
     threshold: int,
     inclusive: bool,

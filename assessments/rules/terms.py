@@ -7,9 +7,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 # Minutes after the injection: whole, float or exact Decimal (the models give Decimal).
 Minutes = int | float | Decimal
+# A reading as the database gives it: (minutes, score[, context[, source]]); checked by
+# evaluation.as_reading, which names the shape in its error.
+ReadingRow = tuple[Any, ...]
 
 WINDOW_START_MINUTES = 20
 WINDOW_END_MINUTES = 30

@@ -7,22 +7,25 @@ Ranges are whole clinic months, and every figure is a sum of monthly cells relea
 their own month's data (suppression.py), so no difference of two ranges is a small group.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from .. import display, rules
 from ..display import local_midnight
 from ..models import Injection, primary_profile
+from ..models.result import InjectionQuerySet
 from ..rules import profiles
 from ..rules.profiles import Profile
 from .groups import CAUSES, FINAL, GROUPINGS, Group, MonthlyCells
-from .sql import RELIEF, grouped_counts
+from .sql import RELIEF, Row, grouped_counts
 from .suppression import SMALL, SUPPRESSED, WITHHELD
 
 __all__ = [
@@ -43,7 +46,7 @@ def computable_profiles() -> list[Profile]:
     return profiles.computable_profiles(primary_profile())
 
 
-def outcome_under(profile: Profile):
+def outcome_under(profile: Profile) -> dict[str, Combinable]:
     """The outcome `profile` gives, in SQL, from the stored primary-profile evaluation.
 
     Only for a profile decided by the same reading (computable_profiles): a non-diagnostic
@@ -73,7 +76,9 @@ def outcome_under(profile: Profile):
     }
 
 
-def with_profile_result(queryset, profile: Profile, now: datetime):
+def with_profile_result(
+    queryset: InjectionQuerySet, profile: Profile, now: datetime
+) -> InjectionQuerySet:
     """`stats_result`: the result in force (`with_result`) under the primary profile, where
     a signed outcome wins. Under another profile, the rule's outcome for every injection
     (the clinician signed the primary profile's reading), pending while `with_result` says
@@ -125,7 +130,7 @@ def median_of_counts(counts: Iterable[tuple[int, int]]) -> Decimal | None:
     return Decimal(sum(values)) / 2
 
 
-def relief_medians(rows: list[dict]) -> dict[str, tuple[Decimal, Decimal]]:
+def relief_medians(rows: list[Row]) -> dict[str, tuple[Decimal | None, Decimal | None]]:
     """Per anaesthetic: the medians of when relief was last seen and first gone, from the
     query's counts of injections per whole minute (sql.RELIEF)."""
     counts: dict[str, dict[str, list[tuple[int, int]]]] = {column: {} for column in RELIEF}
@@ -147,25 +152,33 @@ def group_label(grouping: str, key: str, people: dict[int, str]) -> tuple[object
         return month, display.month_text(month)
     if grouping == "proceduralist":
         return int(key), people.get(int(key), f"user #{key}")
-    choices = dict(Injection._meta.get_field(grouping).choices)
+    choices = choices_of(grouping)
     return key, str(choices.get(key, key))
 
 
-def sort_order(grouping: str):
+def choices_of(name: str) -> dict[str, str]:
+    """The choices of one of Injection's columns: value → label, in their order."""
+    column = Injection._meta.get_field(name)
+    if not isinstance(column, models.Field):
+        raise TypeError(f"Injection.{name} is not a column")
+    return {str(value): str(label) for value, label in column.flatchoices}
+
+
+def sort_order(grouping: str) -> Callable[[Group], tuple[str, str] | int]:
     if grouping in ("month", "proceduralist"):
         return lambda group: (group.label.casefold(), str(group.key))
-    order = [value for value, _ in Injection._meta.get_field(grouping).choices]
+    order = list(choices_of(grouping))
     return lambda group: order.index(group.key) if group.key in order else len(order)
 
 
-def proceduralists(in_range) -> dict[int, str]:
+def proceduralists(in_range: InjectionQuerySet) -> dict[int, str]:
     """Names of the staff who performed injections in the range (one query, always)."""
     performed = in_range.filter(proceduralist=OuterRef("pk"))
     users = get_user_model().objects.filter(Exists(performed))
     return {user.pk: display.person(user) for user in users}
 
 
-def statistics(start: date, end: date, profile: Profile, now: datetime | None = None):
+def statistics(start: date, end: date, profile: Profile, now: datetime | None = None) -> Statistics:
     """The dashboard's figures for injections performed in the clinic months from `start`'s
     to `end`'s (whole months, whatever the days given) under `profile`, one of
     computable_profiles(). Two queries, whatever the data: the staff's names and
@@ -196,7 +209,7 @@ def statistics(start: date, end: date, profile: Profile, now: datetime | None = 
         if grouping == "anaesthetic_agent":
             for group in groups:
                 if cells.relief_shown(group):
-                    group.relief = medians.get(group.key)
+                    group.relief = medians.get(str(group.key))
         groupings[grouping] = [
             replace(g, suppressed=True) if total.suppressed else g for g in groups
         ]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import display, rules
+from .sql import Row
 from .suppression import (
     SMALL,
     SUPPRESSED,
@@ -36,17 +37,20 @@ class Group:
 
     key: object
     label: str
-    counts: dict
+    counts: Row
     suppressed: bool = False
-    relief: tuple[Decimal, Decimal] | None = None  # median end of relief: (from, to) minutes
+    # The median end of relief: (from, to) minutes.
+    relief: tuple[Decimal | None, Decimal | None] | None = None
     # Months whose cell of this group was not released (its figures leave them out).
     left_out: int = 0
     hidden_words: str | None = None  # what a suppressed row shows, from its cells
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> int:
+        """A figure of `counts` by name: group.injections, group.signed…"""
         counts = self.__dict__.get("counts", {})
         if name in counts:
-            return counts[name]
+            figure: int = counts[name]
+            return figure
         raise AttributeError(name)
 
     @property
@@ -93,7 +97,7 @@ DISTINCT = ("patients", "relief_patients")
 class MonthlyCells:
     """The query's rows as monthly cells, and which are released (suppression.py)."""
 
-    def __init__(self, rows: list[dict]):
+    def __init__(self, rows: list[Row]):
         self.rows = rows
         self.names = [
             name
@@ -106,12 +110,12 @@ class MonthlyCells:
         self.left_out = sorted(month for month in by_month if month not in self.released)
         self.month_rows = [by_month[month] for month in sorted(self.released)]
         # (grouping, group key) → {month: (released, small, the cell's row)}.
-        self.cells: dict[tuple, dict[str, tuple[bool, bool, dict]]] = {}
+        self.cells: dict[tuple[str, object], dict[str, tuple[bool, bool, Row]]] = {}
         for grouping in GROUPINGS:
             if grouping != "month":
                 self.decide(grouping)
 
-    def range_rows(self, grouping: str) -> list[dict]:
+    def range_rows(self, grouping: str) -> list[Row]:
         return [
             row
             for row in self.rows
@@ -121,7 +125,7 @@ class MonthlyCells:
     def decide(self, grouping: str) -> None:
         """Release the cells of `grouping` month by month: in a released month, suppress()
         its groups together; a month left out releases none."""
-        per_month: dict[str, list[dict]] = {}
+        per_month: dict[str, list[Row]] = {}
         for row in self.rows:
             if row["grouping_name"] == grouping and row["group_month"] is not None:
                 per_month.setdefault(row["group_month"], []).append(row)
@@ -133,18 +137,19 @@ class MonthlyCells:
                 cell = (released, row["patients"] < SMALL, row)
                 self.cells.setdefault((grouping, row["group_key"]), {})[month] = cell
 
-    def total(self) -> dict:
+    def total(self) -> Row:
         return {**summed(self.month_rows, self.additive), "patients": self.all_patients()}
 
     def all_patients(self) -> int:
-        return next(r for r in self.rows if r["grouping_name"] == "all")["patients"]
+        patients: int = next(r for r in self.rows if r["grouping_name"] == "all")["patients"]
+        return patients
 
-    def group_row(self, grouping: str, row: dict, key_label: tuple) -> Group:
+    def group_row(self, grouping: str, row: Row, key_label: tuple[object, str]) -> Group:
         """A group's row over the range: the sum of its released monthly cells (a month's
         row: the month itself, when released)."""
         if grouping == "month":
-            released = row["group_key"] in self.released
-            return Group(*key_label, row, suppressed=not released, hidden_words=SUPPRESSED)
+            shown = row["group_key"] in self.released
+            return Group(*key_label, row, suppressed=not shown, hidden_words=SUPPRESSED)
         cells = self.cells.get((grouping, row["group_key"]), {}).values()
         released = [cell for shown, _, cell in cells if shown]
         hidden = [small for shown, small, _ in cells if not shown]

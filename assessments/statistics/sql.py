@@ -8,8 +8,10 @@ each grouping adds up cells (GROUP BY, joined with UNION ALL). Plain SQL that SQ
 and PostgreSQL (12+) read the same way: SUM(CASE ...), COUNT(DISTINCT ...), a window COUNT.
 """
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -21,14 +23,20 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Q,
+    QuerySet,
     Value,
     When,
     Window,
 )
+from django.db.models.expressions import Combinable
 
 from .. import rules
 from ..display import local_midnight
-from ..models import evaluated_rule
+from ..models import Injection, evaluated_rule
+from ..models.result import InjectionQuerySet
+
+# A row of the aggregate query: its figure columns are named at run time (figure_columns).
+Row = dict[str, Any]
 
 # The grouping's name → its column in the per-injection rows.
 KEYS = {
@@ -44,17 +52,17 @@ OUTCOMES = [outcome.value for outcome in rules.Outcome]
 ND = rules.Outcome.NON_DIAGNOSTIC.value
 
 
-def flag(condition: Q) -> ExpressionWrapper:
+def flag(condition: Q) -> "ExpressionWrapper[Q]":
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def month_key(months: list[date]):
+def month_key(months: list[date]) -> Combinable:
     """The clinic month ("2026-03") an injection was performed in, for `months` (first days,
     in order, covering the range): a balanced CASE on the months' local midnights, so it is
     a few comparisons a row on both databases, with no time zone arithmetic in SQL (SQLite
     would call Python for each row)."""
 
-    def tree(low: int, high: int):
+    def tree(low: int, high: int) -> Combinable:
         if high - low == 1:
             return Value(f"{months[low]:%Y-%m}")
         middle = (low + high) // 2
@@ -67,7 +75,9 @@ def month_key(months: list[date]):
     return tree(0, len(months))
 
 
-def per_injection(queryset, now: datetime, months: list[date]):
+def per_injection(
+    queryset: InjectionQuerySet, now: datetime, months: list[date]
+) -> "QuerySet[Injection, Any]":
     """One row per injection: its group keys, result in force and what the figures add up."""
     diary_ended = now - timedelta(days=settings.DIARY_DAYS + 1)
     signed = Q(locked_at__isnull=False)
@@ -99,11 +109,12 @@ def counted(condition: str) -> str:
     return f"SUM(CASE WHEN {condition} THEN n ELSE 0 END)"
 
 
-def figure_columns() -> tuple[dict[str, str], list]:
+def figure_columns() -> tuple[dict[str, str], list[str]]:
     """{name: SQL over the cells} and its parameters: the additive figures of one group."""
-    columns, params = {}, []
+    columns: dict[str, str] = {}
+    params: list[str] = []
 
-    def add(name, expression, *values):
+    def add(name: str, expression: str, *values: str) -> None:
         columns[name] = expression
         params.extend(values)
 
@@ -142,7 +153,7 @@ CELL_KEYS = [
 
 
 @contextmanager
-def planner_settings():
+def planner_settings() -> Iterator[None]:
     """On PostgreSQL, for this transaction only: sorts of a year's injections fit in memory,
     and no JIT compilation of the query's expressions (chosen for its row estimate, it costs
     more than running them)."""
@@ -154,7 +165,7 @@ def planner_settings():
         yield
 
 
-def grouped_counts(queryset, now: datetime, months: list[date]) -> list[dict]:
+def grouped_counts(queryset: InjectionQuerySet, now: datetime, months: list[date]) -> list[Row]:
     """Rows of {grouping_name, group_key, group_value, group_month, figures...}: "all" (the
     whole range), each grouping of KEYS (group_key: the group as text) over the range and,
     but for "month", per clinic month too (group_month: "2026-03"; NULL over the range), and
@@ -169,9 +180,20 @@ def grouped_counts(queryset, now: datetime, months: list[date]) -> list[dict]:
     rows_sql, rows_params = per_injection(queryset, now, months).query.sql_with_params()
     figures, figure_params = figure_columns()
     names = list(figures)
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[str] = []
 
-    def part(grouping, key, source, group_by, *, value="NULL", month="NULL", where="", **given):
+    def part(
+        grouping: str,
+        key: str,
+        source: str,
+        group_by: str,
+        *,
+        value: str = "NULL",
+        month: str = "NULL",
+        where: str = "",
+        **given: str,
+    ) -> None:
         listed = ", ".join(
             f"{given.get(name, 'NULL')} AS {name}" if name in given else f"NULL AS {name}"
             for name in names
@@ -184,13 +206,13 @@ def grouped_counts(queryset, now: datetime, months: list[date]) -> list[dict]:
         )
         params.append(grouping)
 
-    def figures_of(grouping, key, *, month="NULL"):
+    def figures_of(grouping: str, key: str, *, month: str = "NULL") -> None:
         columns = [column for column in (month, key) if column != "NULL"]
         group_by = f"GROUP BY {', '.join(columns)}" if columns else ""
         part(grouping, key, "cells", group_by, month=month, **figures)
         params.extend(figure_params)
 
-    def patients_of(grouping, key, *, month="NULL"):
+    def patients_of(grouping: str, key: str, *, month: str = "NULL") -> None:
         # Patients with one injection in the range are counted in the cells; only those
         # with several need COUNT(DISTINCT), over their few rows.
         columns = [column for column in (month, key) if column != "NULL"]
@@ -241,9 +263,9 @@ def grouped_counts(queryset, now: datetime, months: list[date]) -> list[dict]:
     return merged(found, names)
 
 
-def merged(found: list[dict], names: list[str]) -> list[dict]:
+def merged(found: list[Row], names: list[str]) -> list[Row]:
     """One row per group: its figures, with the patients of several injections added."""
-    rows: dict[tuple, dict] = {}
+    rows: dict[tuple[Any, ...], Row] = {}
     for row in found:
         key = (row["grouping_name"], row["group_key"], row["group_value"], row["group_month"])
         into = rows.setdefault(key, {**row, **dict.fromkeys(names, 0)})

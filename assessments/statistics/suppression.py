@@ -14,7 +14,10 @@ the same suppression shows, never a group of fewer than SMALL patients.
 """
 
 from dataclasses import replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .groups import Group
 
 SMALL = 5  # a group with fewer patients than this is not shown
 SUPPRESSED = f"< {SMALL}"
@@ -22,12 +25,7 @@ SUPPRESSED = f"< {SMALL}"
 WITHHELD = "hidden"
 
 
-class Sized(Protocol):
-    patients: int
-    injections: int
-
-
-def suppress(groups: list) -> list:
+def suppress(groups: "list[Group]") -> "list[Group]":
     """Hide every group of fewer than SMALL patients; then, while the hidden groups together
     may hold fewer than SMALL patients, hide the smallest shown one too, so the total minus
     the shown groups does not give a small number back. A patient can be in several hidden
@@ -59,6 +57,6 @@ def hidden_word(small_parts: list[bool]) -> str:
     return SUPPRESSED if all(small_parts) else WITHHELD
 
 
-def summed(rows: list[dict], names: list[str]) -> dict[str, int]:
+def summed(rows: list[dict[str, Any]], names: list[str]) -> dict[str, int]:
     """The additive figures `names` of several cells, added up."""
     return {name: sum(row[name] for row in rows) for name in names}

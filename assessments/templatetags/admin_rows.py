@@ -8,7 +8,9 @@ serves list_display entries that are ModelAdmin methods, model fields or "action
 no list_editable (the injection list has none).
 """
 
+from collections.abc import Callable
 from html import escape as escape_text
+from typing import Any
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import (
@@ -19,18 +21,28 @@ from django.contrib.admin.templatetags.admin_list import (
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import display_for_field, display_for_value
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
-from django.utils.safestring import mark_safe
+from django.db.models import Field as DatabaseField
+from django.db.models import Model
+from django.db.models.options import Options
+from django.template.base import Parser, Token
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
+# A column: its cell's class, and what it shows for an object.
+Writer = tuple[str, Callable[..., object]]
 
-def column_writers(cl):
+
+def column_writers(cl: ChangeList) -> list[Writer]:
     """For each list_display entry: (cell class, function of the object giving its value)."""
     admin = cl.model_admin
     empty = admin.get_empty_value_display()
-    writers = []
+    writers: list[Writer] = []
     for name in cl.list_display:
+        if not isinstance(name, str):
+            raise TypeError(f"fast_result_list writes named columns only, not {name!r}")
         if name == "action_checkbox":
             writers.append(("action-checkbox", admin.action_checkbox))
             continue
@@ -40,6 +52,8 @@ def column_writers(cl):
             method = getattr(admin, name)
             writers.append((f"field-{name}", lambda obj, m=method: plain(m(obj), empty)))
             continue
+        if not isinstance(field, DatabaseField):
+            raise TypeError(f"{name} is a relation's reverse side, not a column")
         if field.choices:
             getter = getattr(cl.model, f"get_{name}_display")
             writers.append((f"field-{name}", lambda obj, g=getter: g(obj)))
@@ -53,21 +67,23 @@ def column_writers(cl):
     return writers
 
 
-def plain(value, empty):
+def plain(value: object, empty: str) -> str:
     """display_for_value's answer, quicker for the strings the columns mostly give."""
     if isinstance(value, str):
         return value or empty
     return display_for_value(value, empty)
 
 
-def html(value):
+def html(value: object) -> str:
     """conditional_escape for a str (safe or not), without its lazy-string wrapper."""
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape_text(str(value))
 
 
-def row_html(obj, writers, linked, change_url):
+def row_html(
+    obj: Model, writers: list[Writer], linked: int, change_url: Callable[[Model], str]
+) -> SafeString:
     """One `<tr>`'s cells; the linked column opens the change page, filters preserved."""
     cells = []
     for index, (css, write) in enumerate(writers):
@@ -80,18 +96,23 @@ def row_html(obj, writers, linked, change_url):
     return mark_safe("".join(cells))  # noqa: S308 - every value above is escaped
 
 
-def fast_result_list(cl):
+def fast_result_list(cl: ChangeList) -> dict[str, Any]:
     if cl.is_popup or getattr(cl, "formset", None):  # Pickers and list_editable: the admin's.
         return result_list(cl)
     headers = list(result_headers(cl))
     writers = column_writers(cl)
-    links = cl.list_display_links or [cl.list_display[1 if cl.actions else 0]]
+    # With no links named, the first column after the action checkbox opens the record.
+    first = 1 if cl.list_display[0] == "action_checkbox" else 0
+    links = cl.list_display_links or [cl.list_display[first]]
     linked = next(index for index, name in enumerate(cl.list_display) if name in links)
     # The preserved filters are the same query string on every row: work it out once.
-    filters = {"preserved_filters": cl.preserved_filters, "opts": cl.opts}
+    filters: dict[str, Options[Any] | str] = {
+        "preserved_filters": cl.preserved_filters,
+        "opts": cl.opts,
+    }
     suffix = add_preserved_filters(filters, "/")[1:]
 
-    def change_url(obj):
+    def change_url(obj: Model) -> str:
         return cl.url_for_result(obj) + suffix
 
     return {
@@ -107,7 +128,7 @@ def fast_result_list(cl):
 
 
 @register.tag(name="fast_result_list")
-def fast_result_list_tag(parser, token):
+def fast_result_list_tag(parser: Parser, token: Token) -> InclusionAdminNode:
     return InclusionAdminNode(
         parser,
         token,

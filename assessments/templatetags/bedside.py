@@ -4,12 +4,15 @@ Each filter is the display function of the same name, called with the value alon
 {{ moment|date_time }} is display.date_time(moment). `day` is a date with its weekday.
 """
 
+from collections.abc import Callable
 from functools import partial
 
 from django import template
 
 from assessments import display
-from assessments.rules.profiles import MATRIX_TITLE
+from assessments.board import Status
+from assessments.models import Result
+from assessments.rules.profiles import MATRIX_TITLE, Criterion
 
 register = template.Library()
 
@@ -21,7 +24,7 @@ STATUS_BADGE_CLASSES = {
     "done": "text-bg-success",
 }
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., str]] = {
     "clock": display.clock,  # "14:05 CET"
     "date_time": display.date_time,  # "3 Mar 2026, 14:05 CET"
     "short_date_time": display.short_date_time,  # "3 Mar, 14:05 CET" (the year is on the page)
@@ -41,22 +44,22 @@ for name, function in FILTERS.items():
 
 
 @register.simple_tag
-def outcome_badge(outcome, short=False):
+def outcome_badge(outcome: str, short: bool = False) -> str:
     return display.outcome_badge(outcome, short=short)
 
 
 @register.simple_tag
-def result_badge(result, short=True):
+def result_badge(result: Result, short: bool = True) -> str:
     return display.result_badge(result, short=short)
 
 
 @register.simple_tag
-def window_label():
+def window_label() -> str:
     return display.window_label()
 
 
 @register.simple_tag
-def criteria_title():
+def criteria_title() -> str:
     return MATRIX_TITLE
 
 
@@ -64,11 +67,11 @@ CRITERION_MARKS = {"yes": "✓", "no": "✗", "pending": "○", "not-applicable"
 
 
 @register.filter
-def criterion_mark(criterion):
+def criterion_mark(criterion: Criterion) -> str:
     """The row's sign: ✓ meets, ✗ does not, ○ not yet, – not applicable."""
     return CRITERION_MARKS[criterion.status]
 
 
 @register.filter
-def status_badge_class(status):
+def status_badge_class(status: Status) -> str:
     return STATUS_BADGE_CLASSES[status.slug]

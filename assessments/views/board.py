@@ -6,21 +6,26 @@ opened many times a minute by several people, so the rendered cards are kept
 status change, whichever comes first.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .. import board, display
-from ..access import staff_required
-from ..rules.schedule import completeness
+from ..access import AuthenticatedHttpRequest, staff_required
+from ..models import Injection, PainReading, Result
+from ..rules.schedule import Completeness, completeness
 from .fragments import kept, next_minute
 from .queries import todays_injections
 
+# One card: the injection, its window, the readings after it, its result, its diary.
+BoardRow = tuple[Injection, board.WindowStatus, list[PainReading], Result, Completeness]
 
-def chosen_day(request, today):
+
+def chosen_day(request: HttpRequest, today: date) -> date:
     """The day asked for with ?day=YYYY-MM-DD (today when absent or unreadable)."""
     try:
         return date.fromisoformat(request.GET.get("day", ""))
@@ -28,8 +33,8 @@ def chosen_day(request, today):
         return today
 
 
-def board_rows(now, day):
-    rows = []
+def board_rows(now: datetime, day: date) -> list[BoardRow]:
+    rows: list[BoardRow] = []
     for injection in todays_injections(now, day):
         window = board.window_status(
             injection.performed_at,
@@ -44,7 +49,7 @@ def board_rows(now, day):
     return rows
 
 
-def board_cards(request, now, day, is_today):
+def board_cards(request: AuthenticatedHttpRequest, now: datetime, day: date, is_today: bool) -> str:
     """The cards' HTML, kept while nothing is written and no status changes."""
     user = request.user
     key = (
@@ -56,9 +61,11 @@ def board_cards(request, now, day, is_today):
         user.has_perm("assessments.add_injection"),
     )
 
-    def cards():
+    def cards() -> tuple[str, datetime]:
         rows = board_rows(now, day)
-        changes = [row[1].changes_at for row in rows if (row[1].changes_at or now) > now]
+        changes = [
+            moment for row in rows if (moment := row[1].changes_at) is not None and moment > now
+        ]
         html = render_to_string(
             "assessments/_board_cards.html", {"rows": rows, "is_today": is_today}, request=request
         )
@@ -68,7 +75,7 @@ def board_cards(request, now, day, is_today):
 
 
 @staff_required
-def today_board(request):
+def today_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     today = timezone.localdate(now)
     day = chosen_day(request, today)

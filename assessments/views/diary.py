@@ -1,5 +1,9 @@
 """Staff side of the patient's diary: the link, the handout, transcribing a paper diary."""
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,26 +15,30 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from .. import display, services
-from ..access import staff_required
+from ..access import AuthenticatedHttpRequest, staff_required
 from ..access_log import record_report_access
 from ..diary import services as diary
 from ..diary.links import absolute_url
-from ..forms.paper import PaperDiaryFormSet
+from ..forms.paper import PaperDiaryFormSet, PaperEntryForm
 from ..models import DiaryLink, Injection, PainReading, ReportAccess
 from ..reports.data import report_filename
 from ..reports.handout import handout_facts, render_handout
+from ..rules.schedule import Slot
 from .queries import injections_with_readings
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 WRITE_READINGS = ("assessments.add_painreading",)
 
 
-def detail_url(injection):
+def detail_url(injection: Injection) -> str:
     return reverse("assessments:injection_detail", args=[injection.pk]) + "#diary"
 
 
 @staff_required(write=WRITE_READINGS)
 @require_POST
-def issue_link(request, pk):
+def issue_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     injection = get_object_or_404(Injection, pk=pk)
     try:
         link = diary.diary_link(injection, user=request.user)
@@ -43,7 +51,7 @@ def issue_link(request, pk):
 
 @staff_required(write=WRITE_READINGS)
 @require_POST
-def revoke_link(request, pk):
+def revoke_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     injection = get_object_or_404(Injection, pk=pk)
     link = DiaryLink.current(injection)
     if link is not None:
@@ -55,7 +63,7 @@ def revoke_link(request, pk):
 
 
 @staff_required(read=WRITE_READINGS)
-def handout(request, pk):
+def handout(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The take-home handout. A GET prints the working link; making a link takes a POST
     (the handout button on the injection page), so opening a URL never creates one."""
     injection = get_object_or_404(Injection.objects.select_related("patient"), pk=pk)
@@ -76,23 +84,23 @@ def handout(request, pk):
     name = report_filename(injection.patient.mrn, performed_on, injection.pk).replace(
         "si-report", "si-diary-handout"
     )
-    response["Content-Disposition"] = content_disposition_header(False, name)
+    response["Content-Disposition"] = content_disposition_header(False, name) or ""
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def paper_slots(injection, readings, now):
+def paper_slots(injection: Injection, readings: list[PainReading], now: datetime) -> list[Slot]:
     """The diary times a paper diary can fill: after the clinic's window, up to now."""
     starts = injection.window_closes_at
     return [slot for slot in injection.diary(readings) if starts < slot.at <= now]
 
 
-def slot_key(slot):
+def slot_key(slot: Slot) -> str:
     return slot.at.isoformat()
 
 
 @staff_required(read=WRITE_READINGS)
-def paper_diary(request, pk):
+def paper_diary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Type in a paper diary: a row per slot that has come, blank rows are skipped. Each row
     carries its slot's time, so a slot that came due after the page was opened is shown
     for checking instead of shifting the rows."""
@@ -139,14 +147,16 @@ def paper_diary(request, pk):
     )
 
 
-def carried_over(posted, keys):
+def carried_over(posted: Iterable[PaperEntryForm], keys: list[str]) -> list[dict[str, Any]]:
     """Fresh rows for `keys`, keeping what was typed for the slots still on the page."""
     typed = {form["slot"].value(): form.cleaned_data for form in posted}
     return [{**typed.get(key, {}), "slot": key} for key in keys]
 
 
 @transaction.atomic
-def save_paper_rows(injection, rows, user):
+def save_paper_rows(
+    injection: Injection, rows: Iterable[tuple[Slot, PaperEntryForm]], user: "User"
+) -> int:
     saved = 0
     for slot, form in rows:
         if form.cleaned_data.get("score") is None:

@@ -1,24 +1,38 @@
 """The follow-up call list: patients in their week with no entry today, and their calls."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import TypedDict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from .. import display, rules
-from ..access import staff_required
+from ..access import AuthenticatedHttpRequest, staff_required
 from ..diary import services as diary
 from ..display import local_midnight
 from ..forms.calls import CallForm, PhoneForm
 from ..models import FollowUpCall, Injection, PainReading, Reminder
+from ..models.result import InjectionQuerySet
 
 
-def week_injections(today):
+class CallRow(TypedDict):
+    """An injection to call today: no entry yet on this follow-up day."""
+
+    injection: Injection
+    day: int  # follow-up day, 1–7
+    last: PainReading | None  # the latest entry after the injection
+    yesterday: bool  # an entry yesterday
+    calls: list[FollowUpCall]  # today's calls
+    reminder: Reminder | None  # the latest reminder that went or failed
+
+
+def week_injections(today: date) -> InjectionQuerySet:
     """Injections whose follow-up day 1–7 is today (clinic zone), signed or not (a sign-off
     does not end the week), with what the list shows: readings, and today's calls. Three
     queries, whatever the number."""
@@ -36,7 +50,7 @@ def week_injections(today):
     )
 
 
-def latest_reminders(injections):
+def latest_reminders(injections: list[int]) -> dict[int, Reminder]:
     """Each injection's latest reminder that went or failed, by injection id: one query."""
     finished = (
         Reminder.objects.filter(
@@ -46,11 +60,12 @@ def latest_reminders(injections):
         .annotate(injection_id=F("diary_link__injection_id"))
         .order_by("finished_at", "pk")
     )
+    # injection_id: the annotation above.
     return {reminder.injection_id: reminder for reminder in finished}
 
 
-def call_rows(today):
-    rows = []
+def call_rows(today: date) -> list[CallRow]:
+    rows: list[CallRow] = []
     injections = list(week_injections(today))
     reminders = latest_reminders([injection.pk for injection in injections])
     for injection in injections:
@@ -64,7 +79,7 @@ def call_rows(today):
                 "day": (today - timezone.localdate(injection.performed_at)).days,
                 "last": readings[-1] if readings else None,
                 "yesterday": today - timedelta(days=1) in days,
-                "calls": injection.calls_today,
+                "calls": injection.calls_today,  # type: ignore[attr-defined]  # Prefetch to_attr
                 "reminder": reminders.get(injection.pk),
             }
         )
@@ -73,7 +88,7 @@ def call_rows(today):
 
 
 @staff_required(read=("assessments.add_painreading",))
-def call_list(request):
+def call_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and "phone" in request.POST:
         return add_phone(request)
     if request.method == "POST":
@@ -91,10 +106,10 @@ def call_list(request):
     )
 
 
-def record_call(request):
+def record_call(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CallForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("assessments:call_list")
     injection = get_object_or_404(
         Injection.objects.select_related("patient"), pk=form.cleaned_data["injection"]
@@ -126,13 +141,13 @@ def record_call(request):
     return redirect("assessments:call_list")
 
 
-def add_phone(request):
+def add_phone(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The number for a patient the list cannot call yet; the list comes back at that row."""
     if not request.user.has_perm("assessments.change_patient"):
         raise PermissionDenied
     form = PhoneForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("assessments:call_list")
     injection = get_object_or_404(
         Injection.objects.select_related("patient"), pk=form.cleaned_data["injection"]

@@ -9,34 +9,40 @@ request (CSRF tokens, messages) goes into a kept fragment.
 """
 
 import threading
+from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from ..models import DataVersion
 
 KEPT = 64  # fragments per process; the oldest goes first
+# What a fragment is kept under: its page's name and what it depends on.
+Key = tuple[Hashable, ...]
+# What a page keeps: its HTML, or the HTML with what goes beside it.
+Fragment = TypeVar("Fragment")
 
 
 class FragmentCache:
     """Rendered fragments by key, each until its own moment; a small, per-process dict."""
 
-    def __init__(self, size):
+    def __init__(self, size: int):
         self.size = size
-        self.entries = {}
+        self.entries: dict[Key, tuple[Any, datetime]] = {}
         self.lock = threading.Lock()
 
-    def get(self, key, now):
+    def get(self, key: Key, now: datetime) -> Any:
         found = self.entries.get(key)
         if found is None or found[1] <= now:
             return None
         return found[0]
 
-    def put(self, key, html, until):
+    def put(self, key: Key, html: object, until: datetime) -> None:
         with self.lock:
             self.entries[key] = (html, until)
             while len(self.entries) > self.size:
                 del self.entries[next(iter(self.entries))]
 
-    def clear(self):
+    def clear(self) -> None:
         with self.lock:
             self.entries.clear()
 
@@ -48,11 +54,11 @@ def next_minute(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
-def kept(key, now, render):
+def kept(key: Key, now: datetime, render: Callable[[], tuple[Fragment, datetime]]) -> Fragment:
     """The fragment for `key` at the current data version; `render()` returns (html, until)
     when it has to be made."""
     key = (DataVersion.current(), *key)
-    html = fragments.get(key, now)
+    html: Fragment | None = fragments.get(key, now)
     if html is None:
         html, until = render()
         fragments.put(key, html, until)

@@ -1,16 +1,18 @@
 """Registering an injection, and the injection page."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .. import display, services
-from ..access import staff_required
+from ..access import AuthenticatedHttpRequest, staff_required
 from ..diary import services as diary
 from ..diary.links import absolute_url
 from ..forms import NewInjectionForm, add_service_errors
@@ -20,7 +22,7 @@ from ..record import build_record
 from .fragments import kept, next_minute
 
 
-def known_patient(request):
+def known_patient(request: HttpRequest) -> dict[str, Any]:
     """The patient's details to start from, when the page was opened for one (?patient=id)."""
     wanted = request.GET.get("patient", "")
     patient = Patient.objects.filter(pk=wanted).first() if wanted.isdigit() else None
@@ -34,7 +36,7 @@ def known_patient(request):
     read=("assessments.add_injection",),
     write=("assessments.add_patient", "assessments.add_painreading"),
 )
-def new_injection(request):
+def new_injection(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NewInjectionForm(request.POST or None, user=request.user, initial=known_patient(request))
     if request.method == "POST" and not form.is_valid():
         # The record's own checks too, so every error shows in this one round trip.
@@ -72,7 +74,9 @@ RECORD_PERMISSIONS = (
 )
 
 
-def injection_record(request, pk, now):
+def injection_record(
+    request: HttpRequest, pk: int, now: datetime
+) -> tuple[tuple[str, str], datetime]:
     """The page's record part (summary, result, readings, diary times) and why no new diary
     link can be made ("" when one can), as ((html, refusal), until)."""
     record = build_record(get_object_or_404(Injection.objects.for_record(), pk=pk), now=now)
@@ -118,7 +122,7 @@ def injection_record(request, pk, now):
 
 
 @staff_required
-def injection_detail(request, pk):
+def injection_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The injection's page. The record part is kept until a write or the next minute
     (views/fragments.py); the diary link and its forms (a CSRF token) are made per request."""
     now = timezone.now()

@@ -1,6 +1,7 @@
 """Find a patient from the bedside pages: MRN first, then name."""
 
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -10,7 +11,7 @@ from ..models import Injection, Patient
 LIMIT = 25
 
 
-def search_patients(query):
+def search_patients(query: str) -> "QuerySet[Patient]":
     """Patients matching `query`: an exact MRN first, then MRNs starting with it, then names."""
     words = query.split()
     by_name = Q()
@@ -31,7 +32,7 @@ def search_patients(query):
 
 
 @staff_required
-def patient_search(request):
+def patient_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     patients = list(search_patients(query)) if query else []
     now = timezone.now()

@@ -1,6 +1,6 @@
 """Querysets and dates the bedside pages share."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -8,9 +8,10 @@ from django.utils import timezone
 from .. import board
 from ..display import local_midnight
 from ..models import Injection, PainReading
+from ..models.result import InjectionQuerySet
 
 
-def injections_with_readings():
+def injections_with_readings() -> InjectionQuerySet:
     """Injections with their readings that stand (`readings`), for the bedside pages that
     list them; a page that reads the result draws from the read model (record.py)."""
     live = PainReading.objects.live().order_by("recorded_at", "pk")
@@ -19,7 +20,7 @@ def injections_with_readings():
     )
 
 
-def todays_injections(now, day=None):
+def todays_injections(now: datetime, day: date | None = None) -> InjectionQuerySet:
     """Injections performed on `day` (default today, clinic zone); today's board also keeps
     any whose window is still open (one given just before midnight)."""
     today = timezone.localdate(now)

@@ -1,17 +1,19 @@
 """Quick score entry from the board, and the follow-up week."""
 
 import copy
+import datetime
 from datetime import timedelta
+from typing import TypedDict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from .. import display, rules, services
-from ..access import staff_required
+from ..access import AuthenticatedHttpRequest, staff_required
 from ..display import local_midnight
 from ..forms import (
     BaselineForm,
@@ -21,14 +23,30 @@ from ..forms import (
     add_service_errors,
     local_now,
 )
-from ..models import PainReading
+from ..models import Injection, PainReading
 from ..rules.schedule import completeness
 from .queries import injections_with_readings
 
 WEEK = range(1, rules.FOLLOW_UP_DAYS + 1)
 
 
-def reading_saved_message(saved):
+class DayEntry(TypedDict):
+    reading: PainReading
+    form: FollowUpEntryForm
+    target: str  # the form's prefix: "r<reading id>"
+
+
+class WeekDay(TypedDict):
+    number: int  # 1–7 after the injection day
+    date: datetime.date
+    zone: str | None
+    entries: list[DayEntry]
+    add_form: FollowUpEntryForm | None  # None for a day still to come
+    add_target: str  # the add form's prefix: "d<number>"
+    future: bool
+
+
+def reading_saved_message(saved: services.SavedReading) -> tuple[int, str]:
     """What the nurse needs to hear after saving (`saved`: services.SavedReading): the
     reading, whether it counts, the result in force. A reading that is listed but not counted
     is a warning, with why (messages level)."""
@@ -49,13 +67,13 @@ def reading_saved_message(saved):
     return (messages.WARNING if why else messages.SUCCESS), text
 
 
-def say_saved(request, saved):
+def say_saved(request: HttpRequest, saved: services.SavedReading) -> None:
     level, text = reading_saved_message(saved)
     messages.add_message(request, level, text)
 
 
 @staff_required(write=("assessments.add_painreading",))
-def quick_reading(request, pk):
+def quick_reading(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     injection = get_object_or_404(injections_with_readings(), pk=pk)
     readings = list(injection.readings.all())
     baseline = next((r for r in reversed(readings) if r.is_baseline), None)
@@ -96,7 +114,7 @@ def quick_reading(request, pk):
 
 
 @staff_required(write=("assessments.add_painreading",))
-def baseline_reading(request, pk):
+def baseline_reading(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A baseline taken before the injection, recorded as one (never from the after form)."""
     injection = get_object_or_404(injections_with_readings(), pk=pk)
     unsaved = PainReading(injection=injection, source=PainReading.Source.STAFF)
@@ -122,7 +140,7 @@ def baseline_reading(request, pk):
 
 
 @staff_required(write=("assessments.add_painreading", "assessments.change_painreading"))
-def correct_reading(request, pk, reading_pk):
+def correct_reading(request: AuthenticatedHttpRequest, pk: int, reading_pk: int) -> HttpResponse:
     """Correct or withdraw one reading, with a reason; the original stays, struck through."""
     injection = get_object_or_404(injections_with_readings(), pk=pk)
     reading = get_object_or_404(
@@ -163,13 +181,19 @@ def correct_reading(request, pk, reading_pk):
     )
 
 
-def week_days(injection, readings, today, bound_form=None, bound_target=None):
+def week_days(
+    injection: Injection,
+    readings: list[PainReading],
+    today: datetime.date,
+    bound_form: FollowUpEntryForm | None = None,
+    bound_target: str | None = None,
+) -> list[WeekDay]:
     """Days 1–7 with their entries and forms; `bound_form` replaces the one it was posted from."""
     performed_day = timezone.localdate(injection.performed_at)
-    days = []
+    days: list[WeekDay] = []
     for number in WEEK:
         date = performed_day + timedelta(days=number)
-        entries = []
+        entries: list[DayEntry] = []
         for reading in readings:
             if reading.follow_up_day != number:
                 continue
@@ -196,7 +220,7 @@ def week_days(injection, readings, today, bound_form=None, bound_target=None):
     return days
 
 
-def next_place(injection, saved, *, edited):
+def next_place(injection: Injection, saved: PainReading, *, edited: bool) -> str:
     """Where the week page opens after a save: an edit stays on its day; an added entry moves
     on to the next day's form (bedside.js focuses its time box), or stays on the last one."""
     day = saved.follow_up_day
@@ -208,7 +232,9 @@ def next_place(injection, saved, *, edited):
     return f"#add-d{day}"
 
 
-def posted_entry_form(injection, readings, target, data):
+def posted_entry_form(
+    injection: Injection, readings: list[PainReading], target: str, data: QueryDict
+) -> tuple[FollowUpEntryForm, PainReading | None]:
     """The bound form for a POST from the week page, or 404 for a target not on it."""
     performed_day = timezone.localdate(injection.performed_at)
     if target.startswith("d") and target[1:].isdigit() and int(target[1:]) in WEEK:
@@ -225,7 +251,7 @@ def posted_entry_form(injection, readings, target, data):
 
 
 @staff_required(write=("assessments.add_painreading", "assessments.change_painreading"))
-def follow_up_week(request, pk):
+def follow_up_week(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     injection = get_object_or_404(injections_with_readings(), pk=pk)
     readings = list(injection.readings.all())
     form, target = None, None
@@ -233,13 +259,13 @@ def follow_up_week(request, pk):
         target = request.POST.get("target", "")
         form, reading = posted_entry_form(injection, readings, target, request.POST)
         if form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+            fields = {name: form.cleaned_data[name] for name in form._meta.fields or ()}
             try:
                 if reading is None:
-                    saved = services.add_reading(injection, entered_by=request.user, **fields)
+                    added = services.add_reading(injection, entered_by=request.user, **fields)
                 else:
-                    saved = services.update_reading(reading, **fields)
-                saved = saved.reading
+                    added = services.update_reading(reading, **fields)
+                saved = added.reading
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -1,21 +1,23 @@
 """Sign-off from the injection page: what is signed, what it locks, and the form."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from .. import display, signing
-from ..access import staff_required
+from ..access import AuthenticatedHttpRequest, staff_required
 from ..forms import SignOffForm, add_service_errors
-from ..models import Injection, primary_profile
+from ..models import Injection, SignOff, primary_profile
 from ..models.result import window_open
 from ..record import build_record
 
 
-def signoff_facts(injection, now):
+def signoff_facts(injection: Injection, now: datetime) -> dict[str, Any]:
     """What a sign-off page shows about `injection` (readings that stand, as evaluated now by
     the clinic's rule, which is what signing keeps): the readings, the computed result, the
     criteria, and what signing locks."""
@@ -42,7 +44,7 @@ def signoff_facts(injection, now):
     }
 
 
-def locks_sentence(injection):
+def locks_sentence(injection: Injection) -> str:
     week_ends = display.date_time(injection.follow_up_ends_at - timedelta(minutes=1))
     return (
         "Signing locks the procedure, the baseline and every reading up to "
@@ -53,7 +55,9 @@ def locks_sentence(injection):
     )
 
 
-def posted_sign_off(request, injection, facts):
+def posted_sign_off(
+    request: AuthenticatedHttpRequest, injection: Injection, facts: dict[str, Any]
+) -> tuple[SignOffForm, SignOff | None]:
     """The sign-off form, and the sign-off when this request made one (None otherwise): the
     bedside page and the admin's sign off the same way."""
     form = SignOffForm(request.POST or None, initial={"outcome": facts["evaluation"].outcome.value})
@@ -82,7 +86,7 @@ def posted_sign_off(request, injection, facts):
     read=("assessments.view_injection", "assessments.sign_injection"),
     write=("assessments.sign_injection",),
 )
-def sign_off(request, pk):
+def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     injection = get_object_or_404(Injection.objects.for_record(), pk=pk)
     facts = signoff_facts(injection, timezone.now())
     form, signoff = posted_sign_off(request, injection, facts)

@@ -1,6 +1,6 @@
 """The outcome dashboard (/stats/) and its table as CSV: staff with `view_statistics`."""
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -8,15 +8,16 @@ from ..access import staff_required
 from ..forms.statistics import StatisticsForm
 from ..statistics.chart import outcome_chart
 from ..statistics.figures import FINAL, GROUPINGS, SMALL, statistics
+from ..statistics.groups import Group
 from ..statistics.table import COLUMNS, csv_text
 
 VIEW_STATISTICS = ("assessments.view_statistics",)
 
 
 @staff_required(read=VIEW_STATISTICS)
-def dashboard(request):
+def dashboard(request: HttpRequest) -> HttpResponse:
     form = StatisticsForm(request.GET)
-    context = {
+    context: dict[str, object] = {
         "outcome_columns": [(o.value, COLUMNS[o.value]) for o in FINAL],
         "form": form,
         "columns": COLUMNS,
@@ -39,7 +40,7 @@ def dashboard(request):
 
 
 @staff_required(read=VIEW_STATISTICS)
-def table_csv(request):
+def table_csv(request: HttpRequest) -> HttpResponse:
     form = StatisticsForm(request.GET)
     if not form.is_valid():
         return HttpResponse(
@@ -53,7 +54,7 @@ def table_csv(request):
     return response
 
 
-def summary(total):
+def summary(total: Group) -> list[tuple[str, str]]:
     """The whole range's rates as (figure, words) tiles."""
     cells = total.cells
     words = {

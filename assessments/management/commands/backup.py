@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from assessments.backups import backup_database
@@ -12,10 +13,10 @@ class Command(BaseCommand):
         "(custom format) on PostgreSQL. See the README for restoring."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, help="File to write (refuses to overwrite).")
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args: Any, path: Path, **options: Any) -> None:
         if path.exists():
             raise CommandError(f"{path} exists; backups are never overwritten.")
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,11 +1,12 @@
 """The demo logins, printed last by `make run`: a fresh password on every run."""
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 # User name, first name, last name, group (None: superuser, the clinic administrator).
 DEMO_USERS = [
@@ -22,10 +23,10 @@ class Command(BaseCommand):
         "and print the login."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Where it is served.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError(
                 "demo_login resets the demo users' password: it runs only with DEBUG=1, "

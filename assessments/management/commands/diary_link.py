@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments import display
 from assessments.diary import services as diary
@@ -12,10 +14,10 @@ class Command(BaseCommand):
         "is the URL; set SITE_URL to the address patients reach the site at."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("injection_id", type=int)
 
-    def handle(self, *args, injection_id, **options):
+    def handle(self, *args: Any, injection_id: int, **options: Any) -> None:
         injection = Injection.objects.select_related("patient").filter(pk=injection_id).first()
         if injection is None:
             raise CommandError(f"No injection with id {injection_id}.")

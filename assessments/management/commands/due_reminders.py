@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -15,7 +17,7 @@ class Command(BaseCommand):
         "send_reminders sends them to patients who agreed."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         links = (
             DiaryLink.objects.filter(revoked_at=None, expires_at__gt=now)

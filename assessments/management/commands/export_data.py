@@ -8,10 +8,12 @@ overwritten. Errors exit with status 2.
 
 import os
 import tempfile
+from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.display import local_midnight
 from assessments.exports import service as exports
@@ -22,11 +24,11 @@ from assessments.models.limits import LATEST_DAY as LATEST
 USAGE_ERROR = 2
 
 
-def usage_error(message):
+def usage_error(message: str) -> CommandError:
     return CommandError(message, returncode=USAGE_ERROR)
 
 
-def clinic_day(text, option):
+def clinic_day(text: str, option: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError:
@@ -42,7 +44,7 @@ class Command(BaseCommand):
         "redcap (a zip: data dictionary and records) or fhir (an R4 bundle, JSON)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         # Checked in handle(), not by argparse, so that every mistake exits with status 2
         # and a sentence, however the command is called.
         parser.add_argument("--format", required=True, help=", ".join(exports.FORMATS))
@@ -57,7 +59,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("-o", "--output", required=True, metavar="PATH")
 
-    def handle(self, *args, format, signed_only, since, until, with_reports, output, **options):
+    def handle(
+        self,
+        *args: Any,
+        format: str,
+        signed_only: bool,
+        since: str | None,
+        until: str | None,
+        with_reports: bool,
+        output: str,
+        **options: Any,
+    ) -> None:
         if format not in exports.FORMATS:
             raise usage_error(
                 f"Unknown format {format!r}: choose one of {', '.join(exports.FORMATS)}."
@@ -92,7 +104,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Wrote {count} injection{'s' if count != 1 else ''} to {path}")
 
-    def write_atomically(self, path, chunks):
+    def write_atomically(self, path: Path, chunks: Iterable[bytes]) -> None:
         handle, temporary = tempfile.mkstemp(
             dir=path.parent, prefix=f".{path.name}.", suffix=".part"
         )

@@ -1,8 +1,10 @@
 """Write PDF reports to a file, a zip or a directory: export_report ID [ID ...] -o PATH."""
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.access_log import record_report_access
 from assessments.models import Injection, ReportAccess
@@ -15,7 +17,7 @@ class Command(BaseCommand):
         "ending in .zip, one archive; anything else is a directory, one file per report."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("ids", nargs="*", type=int, metavar="ID", help="Injection ids.")
         parser.add_argument(
             "--all", action="store_true", dest="export_all", help="Export every injection."
@@ -27,7 +29,15 @@ class Command(BaseCommand):
             help="Identical bytes for identical records (archives): no generation time.",
         )
 
-    def handle(self, *args, ids, export_all, output, invariant, **options):
+    def handle(
+        self,
+        *args: Any,
+        ids: list[int],
+        export_all: bool,
+        output: str,
+        invariant: bool,
+        **options: Any,
+    ) -> None:
         if export_all == bool(ids):
             raise CommandError("Give injection ids or --all, not both and not neither.")
         injections = Injection.objects.all() if export_all else Injection.objects.filter(pk__in=ids)
@@ -38,7 +48,7 @@ class Command(BaseCommand):
         if total == 0:
             raise CommandError("There are no injections to export.")
         path = Path(output)
-        failed = []
+        failed: list[int] = []
         rendered = report_files(injections, invariant=invariant, failed=failed)
         files = self.with_progress(rendered, total)
         if path.suffix.lower() == ".pdf":
@@ -67,7 +77,9 @@ class Command(BaseCommand):
                 + ", ".join(f"#{pk}" for pk in failed)
             )
 
-    def with_progress(self, files, total):
+    def with_progress(
+        self, files: Iterable[tuple[str, bytes]], total: int
+    ) -> Iterator[tuple[str, bytes]]:
         """Pass files through, drawing a bar on stderr when it is a terminal."""
         terminal = self.stderr.isatty()
         for done, item in enumerate(files, start=1):

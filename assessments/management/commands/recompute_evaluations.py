@@ -1,7 +1,9 @@
 from collections import Counter
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import QuerySet
 
 from assessments import services
 from assessments.models import Injection, evaluated_rule, primary_profile
@@ -16,14 +18,14 @@ class Command(BaseCommand):
         "with. Says how many outcomes changed, from what to what, and which injections moved."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--all",
             action="store_true",
             help="Recompute every unsigned injection, not only stale ones.",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["all"]:
             ids = Injection.objects.filter(locked_at__isnull=True).values_list("pk", flat=True)
         else:
@@ -53,11 +55,11 @@ class Command(BaseCommand):
             )
 
 
-def stored(queryset):
+def stored(queryset: "QuerySet[Injection]") -> dict[int, dict[str, Any]]:
     """{pk: the stored evaluation's outcome, percent and rule}."""
     return {row["pk"]: row for row in queryset.values("pk", *COLUMNS)}
 
 
-def percent(row):
+def percent(row: dict[str, Any]) -> str:
     value = row["percent_reduction"]
     return "(—)" if value is None else f"({value} %)"

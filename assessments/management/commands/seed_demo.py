@@ -1,19 +1,23 @@
 """Demo data: patients covering every result of the rule, and a bulk mode for benchmarks."""
 
 from io import StringIO
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from assessments.demo import scenarios
 from assessments.demo.bulk import seed_bulk
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Command(BaseCommand):
     help = "Load demo patients covering every outcome; --patients N adds N synthetic ones."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--patients",
             type=int,
@@ -26,7 +30,7 @@ class Command(BaseCommand):
             help="Bulk-insert synthetic rows without audit history (benchmarks only; faster).",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         # The demo signs two injections as a Clinician: the roles must exist.
         call_command("setup_roles", stdout=StringIO())
         proceduralist = self.demo_proceduralist()
@@ -42,7 +46,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Synthetic patients: {added} added.")
 
-    def demo_proceduralist(self):
+    def demo_proceduralist(self) -> "User":
         user, created = get_user_model().objects.get_or_create(
             username="dr.demo",
             defaults={"first_name": "Demo", "last_name": "Proceduralist", "is_staff": True},

@@ -1,12 +1,13 @@
 import time
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
 from assessments import display
-from assessments.reminders.sending import run_round, sender_name
+from assessments.reminders.sending import Round, run_round, sender_name
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         "REMINDER_LOOP_SECONDS. Safe to run on several machines at once."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--loop", action="store_true", help="keep running, one round a while")
         parser.add_argument(
             "--interval",
@@ -25,7 +26,9 @@ class Command(BaseCommand):
             help="seconds between rounds with --loop (default REMINDER_LOOP_SECONDS)",
         )
 
-    def handle(self, *args, loop=False, interval=None, **options):
+    def handle(
+        self, *args: Any, loop: bool = False, interval: float | None = None, **options: Any
+    ) -> None:
         if not settings.SITE_URL and not settings.DEBUG:
             raise CommandError(
                 "Set SITE_URL to the address patients reach the site at: reminders carry links."
@@ -43,7 +46,7 @@ class Command(BaseCommand):
             # A long-running worker: a connection broken or too old while asleep is replaced.
             close_old_connections()
 
-    def summary(self, result):
+    def summary(self, result: Round) -> str:
         when = display.clock(timezone.now())
         if result.quiet:
             return f"{when}: quiet hours, nothing sent."

@@ -1,5 +1,7 @@
 """Create the Clinician, Nurse and Auditor groups with their permissions (idempotent)."""
 
+from typing import Any
+
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 
@@ -7,7 +9,7 @@ CLINICAL_MODELS = ["patient", "injection", "painreading"]
 HISTORY_MODELS = [f"historical{model}" for model in [*CLINICAL_MODELS, "signoff", "amendment"]]
 
 
-def perms(actions, models):
+def perms(actions: list[str], models: list[str]) -> list[str]:
     return [f"{action}_{model}" for model in models for action in actions]
 
 
@@ -31,7 +33,7 @@ ROLES = {
 class Command(BaseCommand):
     help = "Create or update the Clinician, Nurse and Auditor groups. Safe to run again."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         for name, codenames in ROLES.items():
             group, created = Group.objects.get_or_create(name=name)
             permissions = Permission.objects.filter(
