@@ -1,47 +1,71 @@
-"""Rendered HTML kept per process for the current data version.
+"""Rendered HTML kept in Django's cache for the current data version.
 
 Pages that many people open many times a minute (the board, an injection's page) spend most
 of their time on queries and templates whose result only changes when someone writes or the
-clock passes a minute (statuses and countdowns). So each process keeps the rendered fragment
-for the data version (models/version.py: every write to patients, injections, readings,
-sign-offs and amendments moves it on), until the moment the caller gives. Nothing that is per
-request (CSRF tokens, messages) goes into a kept fragment.
+clock passes a minute (statuses and countdowns). So the rendered fragment is kept in the
+cache (`CACHES`: each process's memory, or one Redis that every app server shares) under the
+data version (models/version.py: every write to patients, injections, readings, sign-offs and
+amendments moves it on), until the moment the caller gives. Nothing that is per request
+(CSRF tokens, messages) goes into a kept fragment.
 """
 
-import threading
+import hashlib
+import json
+import logging
+import math
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache as page_cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.context import make_context
+from django.template.loader import get_template
+from django.template.loader_tags import BlockNode
+from redis.exceptions import RedisError
 
 from ..models import DataVersion
 
-KEPT = 64  # fragments per process; the oldest goes first
+logger = logging.getLogger(__name__)
+
+# Settings that cannot change what a page shows, or that must not be hashed at all.
+NOT_SHOWN = ("SECRET", "PASSWORD", "TOKEN", "CACHES", "LOGGING")
 
 
-class FragmentCache:
-    """Rendered fragments by key, each until its own moment; a small, per-process dict."""
-
-    def __init__(self, size):
-        self.size = size
-        self.entries = {}
-        self.lock = threading.Lock()
-
-    def get(self, key, now):
-        found = self.entries.get(key)
-        if found is None or found[1] <= now:
-            return None
-        return found[0]
-
-    def put(self, key, html, until):
-        with self.lock:
-            self.entries[key] = (html, until)
-            while len(self.entries) > self.size:
-                del self.entries[next(iter(self.entries))]
-
-    def clear(self):
-        with self.lock:
-            self.entries.clear()
+@cache
+def code_digest() -> str:
+    """This code and its templates, read once per process."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder, pattern in (("assessments", "*.py"), ("templates", "*.html"), ("clinic", "*.py")):
+        for path in sorted((base / folder).rglob(pattern)):
+            digest.update(str(path.relative_to(base)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
-fragments = FragmentCache(KEPT)
+@cache
+def release() -> str:
+    """What, besides the data, decides a kept page: this code and templates, the settings,
+    and which database it shows. App servers running the same release on the same database
+    share their entries; a new release (or an old one still serving during a rolling
+    upgrade) never reads another's HTML, even from a Redis that outlived both."""
+    shown = {
+        name: getattr(settings, name)
+        for name in dir(settings)
+        if name.isupper() and not any(word in name for word in NOT_SHOWN)
+    }
+    database = settings.DATABASES["default"]
+    shown["DATABASES"] = [database.get(part) for part in ("ENGINE", "NAME", "HOST", "PORT")]
+    text = code_digest() + json.dumps(shown, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@receiver(setting_changed)
+def settings_moved(**kwargs):
+    release.cache_clear()
 
 
 def next_minute(now: datetime) -> datetime:
@@ -49,11 +73,32 @@ def next_minute(now: datetime) -> datetime:
 
 
 def kept(key, now, render):
-    """The fragment for `key` at the current data version; `render()` returns (html, until)
-    when it has to be made."""
-    key = (DataVersion.current(), *key)
-    html = fragments.get(key, now)
-    if html is None:
-        html, until = render()
-        fragments.put(key, html, until)
-    return html
+    """The fragment for `key` at the current data version; `render()` returns (fragment,
+    until) when it has to be made. A fragment is any picklable value (HTML, or a tuple of
+    parts). The cache's own expiry is only a bound: `until` is checked against `now`, so a
+    page turns the very moment a window closes."""
+    name = ":".join(str(part) for part in ("page", release(), DataVersion.current(), *key))
+    try:
+        found = page_cache.get(name)
+    except RedisError:
+        logger.warning("The page cache did not answer; the page is made afresh.", exc_info=True)
+        found = None
+    if found is not None and found[1] > now:
+        return found[0]
+    fragment, until = render()
+    try:
+        page_cache.set(name, (fragment, until), math.ceil((until - now).total_seconds()) or 1)
+    except RedisError:
+        logger.warning("The page cache did not answer; the page is not kept.", exc_info=True)
+    return fragment
+
+
+def render_blocks(template_name, names, context, request):
+    """The named top-level `{% block %}`s of a template, each rendered on its own (in order)
+    in one request context: the parts of a page that are kept, between which the page puts
+    what is made per request."""
+    template = get_template(template_name).template
+    blocks = {node.name: node for node in template.nodelist.get_nodes_by_type(BlockNode)}
+    context = make_context(context, request)
+    with context.render_context.push_state(template), context.bind_template(template):
+        return tuple(blocks[name].render(context) for name in names)

@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -17,7 +16,7 @@ from ..diary.schedule import completeness
 from ..forms import NewInjectionForm, add_service_errors
 from ..models import DiaryLink, Patient, primary_profile
 from ..models.result import window_open
-from .fragments import kept, next_minute
+from .fragments import kept, next_minute, render_blocks
 from .queries import injections_with_readings
 
 
@@ -66,7 +65,8 @@ def new_injection(request):
     return render(request, "assessments/new_injection.html", {"form": form})
 
 
-RECORD_PARTS = ("<!--diary-link-->", "<!--diary-link-forms-->")
+# The record template's blocks, rendered one by one; the diary link and its forms go between.
+RECORD_PARTS = ("record_head", "record_diary_actions", "record_tail")
 # Every permission _injection_record.html asks about: the kept record is per combination.
 RECORD_PERMISSIONS = (
     "assessments.add_painreading",
@@ -100,8 +100,9 @@ def injection_record(request, pk, now):
     slots = injection.diary(readings)
     mark_readings(injection, readings, evaluation, signoff, now)
     shown = sorted([*readings, *injection.withdrawn_readings], key=lambda r: (r.recorded_at, r.pk))
-    html = render_to_string(
+    parts = render_blocks(
         "assessments/_injection_record.html",
+        RECORD_PARTS,
         {
             "injection": injection,
             "signoff": signoff,
@@ -138,26 +139,25 @@ def injection_record(request, pk, now):
         DiaryLink.expiry(injection),
     ]
     until = min([next_minute(now), *(moment for moment in moments if moment > now)])
-    return (html, diary.link_refusal(injection, now)), until
+    return (parts, diary.link_refusal(injection, now)), until
 
 
 @staff_required
 def injection_detail(request, pk):
-    """The injection's page. The record part is kept until a write or the next minute
+    """The injection's page. The record's parts are kept until a write or the next minute
     (views/fragments.py); the diary link and its forms (a CSRF token) are made per request."""
     now = timezone.now()
     user = request.user
-    key = ("injection", pk, tuple(user.has_perm(name) for name in RECORD_PERMISSIONS))
+    allowed = "".join("1" if user.has_perm(name) else "0" for name in RECORD_PERMISSIONS)
+    key = ("injection", pk, allowed)
     record, refusal = kept(key, now, lambda: injection_record(request, pk, now))
-    head, rest = record.split(RECORD_PARTS[0], 1)
-    middle, tail = rest.split(RECORD_PARTS[1], 1)
     link = DiaryLink.current(pk)
     return render(
         request,
         "assessments/injection_detail.html",
         {
             "pk": pk,
-            "record": [mark_safe(part) for part in (head, middle, tail)],  # noqa: S308 - rendered
+            "record": [mark_safe(part) for part in record],  # noqa: S308 - rendered
             "diary_link": link,
             "diary_url": absolute_url(link, request) if link else "",
             "link_refusal": "" if link else refusal,
