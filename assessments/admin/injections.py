@@ -16,9 +16,11 @@ from ..diary.links import absolute_url
 from ..exports import slots
 from ..forms.fields import local_time_field
 from ..models import Injection, PainReading, Patient, ReportAccess
+from ..models.result import WINDOW_LENGTH
 from ..reports.bundle import report_files, stream_zip, zip_filename
 from ..reports.data import report_filename
 from ..reports.handout import handout_facts, render_handout
+from ..views.fragments import next_minute
 from .base import ClinicalRecordAdmin, FastListMixin
 from .exports import EXPORT_ACTIONS, ExportMixin, busy_response
 from .filters import ResultFilter, SignedFilter
@@ -137,6 +139,21 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_result(timezone.now())
+
+    def list_changes_at(self, now):
+        """When the list may change by the clock alone (the admin_rows tag keeps its table
+        until then, or a write): the next 30-minute window to close turns its injection's
+        result from pending or provisional to final; the next minute at the latest."""
+        first_open = (
+            Injection.objects.filter(performed_at__gt=now - WINDOW_LENGTH)
+            .order_by("performed_at")
+            .values_list("performed_at", flat=True)
+            .first()
+        )
+        moments = [next_minute(now)]
+        if first_open is not None:
+            moments.append(first_open + WINDOW_LENGTH)
+        return min(moments)
 
     def get_inline_instances(self, request, obj=None):
         # Sign-offs and amendments are listed once there are some: no empty tables.

@@ -6,8 +6,13 @@ is one string, with the same markup (`<td class="field-…">`, the first linked 
 `<th>`, the action checkbox cell), so the admin's CSS and JavaScript work unchanged. It
 serves list_display entries that are ModelAdmin methods, model fields or "action_checkbox";
 no list_editable (the injection list has none).
+
+A ModelAdmin that says when its list changes by the clock alone (`list_changes_at(now)`) has
+the table kept (views/fragments.py) under the data version, the query string and the columns
+(which carry the action checkbox or not): the same for every user who sees that list.
 """
 
+import hashlib
 from html import escape as escape_text
 
 from django import template
@@ -17,10 +22,14 @@ from django.contrib.admin.templatetags.admin_list import (
     result_list,
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import display_for_field, display_for_value
 from django.core.exceptions import FieldDoesNotExist
+from django.template.loader import select_template
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+
+from ..views.fragments import kept
 
 register = template.Library()
 
@@ -106,12 +115,36 @@ def fast_result_list(cl):
     }
 
 
-@register.tag(name="fast_result_list")
-def fast_result_list_tag(parser, token):
-    return InclusionAdminNode(
-        parser,
-        token,
-        func=fast_result_list,
-        template_name="change_list_results.html",
-        takes_context=False,
+def results_template(cl):
+    """change_list_results.html, looked up as the admin's inclusion tags look it up."""
+    opts = cl.opts
+    return select_template(
+        [
+            f"admin/{opts.app_label}/{opts.model_name}/change_list_results.html",
+            f"admin/{opts.app_label}/change_list_results.html",
+            "admin/change_list_results.html",
+        ]
     )
+
+
+@register.simple_tag
+def kept_result_list(cl):
+    """The changelist's table, kept until a write or the moment the admin gives."""
+    changes_at = getattr(cl.model_admin, "list_changes_at", None)
+    if changes_at is None or cl.is_popup or getattr(cl, "formset", None):
+        return results_template(cl).render(fast_result_list(cl))
+    now = timezone.now()
+    key = (
+        "changelist",
+        cl.opts.label_lower,
+        str(timezone.get_current_timezone()),
+        # The columns and the query string, hashed: a search may be a patient's name.
+        hashlib.sha256(
+            f"{','.join(cl.list_display)}?{urlencode(sorted(cl.params.items()), doseq=True)}".encode()
+        ).hexdigest()[:32],
+    )
+
+    def table():
+        return results_template(cl).render(fast_result_list(cl)), changes_at(now)
+
+    return kept(key, now, table)
