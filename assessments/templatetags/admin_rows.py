@@ -134,14 +134,13 @@ def kept_result_list(cl):
     if changes_at is None or cl.is_popup or getattr(cl, "formset", None):
         return results_template(cl).render(fast_result_list(cl))
     now = timezone.now()
+    # The columns and the query string, hashed: a search may be a patient's name.
+    asked = f"{','.join(cl.list_display)}?{urlencode(sorted(cl.params.items()), doseq=True)}"
     key = (
         "changelist",
         cl.opts.label_lower,
         str(timezone.get_current_timezone()),
-        # The columns and the query string, hashed: a search may be a patient's name.
-        hashlib.sha256(
-            f"{','.join(cl.list_display)}?{urlencode(sorted(cl.params.items()), doseq=True)}".encode()
-        ).hexdigest()[:32],
+        hashlib.sha256(asked.encode()).hexdigest()[:32],
     )
 
     def table():
