@@ -1,7 +1,9 @@
 """The kept pages in Django's cache (views/fragments.py): what keys them, which cache the
 settings choose, and a cache that does not answer."""
 
+import re
 import runpy
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,8 +11,10 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.views import fragments
+from tests import builders
 
 SETTINGS_FILE = Path(django_settings.BASE_DIR) / "clinic" / "settings.py"
 # A port nothing listens on: connecting is refused at once.
@@ -80,3 +84,45 @@ def test_pages_are_made_afresh_when_redis_does_not_answer(
         assert response.status_code == 200
     assert b"8/10" in nurse_client.get(page_of(injection)).content
     assert "The page cache did not answer" in caplog.text
+
+
+CHANGELIST = reverse("admin:assessments_injection_changelist")
+TABLE = re.compile(r'<table id="result_list">.*</table>', re.DOTALL)
+
+
+def table_of(client, **query):
+    return TABLE.search(client.get(CHANGELIST, query).content.decode())[0]
+
+
+@pytest.fixture
+def superuser_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+def test_the_kept_changelist_shows_a_new_reading_at_once(superuser_client, make_injection):
+    injection = make_injection([(-5, 8)], minutes_ago=60)
+    assert "87.5" not in table_of(superuser_client)
+    builders.add_reading(injection, 25, 1)
+    assert "87.5" in table_of(superuser_client)
+
+
+def test_the_kept_changelist_turns_final_the_moment_a_window_closes(
+    superuser_client, make_injection, monkeypatch
+):
+    # Two visits in the same minute, either side of the window's close.
+    moment = timezone.now().replace(second=10, microsecond=0) - timedelta(minutes=1)
+    make_injection([(-5, 8), (25, 1)], performed_at=moment - timedelta(minutes=29, seconds=55))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    assert "provisional" in table_of(superuser_client)
+    monkeypatch.setattr(timezone, "now", lambda: moment + timedelta(seconds=20))
+    assert "provisional" not in table_of(superuser_client)
+
+
+def test_each_query_string_has_its_own_kept_table(superuser_client, make_injection):
+    make_injection([(-5, 8), (25, 1)], side="left")
+    make_injection([(-5, 8), (25, 8)], side="right")
+    everything = table_of(superuser_client)
+    assert "87.5" in everything and "0.0" in everything
+    left = table_of(superuser_client, side="left")
+    assert "87.5" in left and "0.0" not in left
