@@ -47,7 +47,7 @@ def test_an_unreadable_redis_url_stops_start_up(monkeypatch):
 def test_the_injection_page_is_kept_in_the_cache(nurse_client, make_injection):
     injection = make_injection([(-5, 8)], minutes_ago=40)
     nurse_client.get(page_of(injection))
-    kept = [key for key in cache._cache if f":injection:{injection.pk}:" in key]  # type: ignore[attr-defined]
+    kept = [key for key in cache._cache if f":injection:{injection.pk}:" in key]
     assert len(kept) == 1
 
 
