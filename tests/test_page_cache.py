@@ -3,7 +3,7 @@ settings choose, and a cache that does not answer."""
 
 import re
 import runpy
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -126,3 +126,17 @@ def test_each_query_string_has_its_own_kept_table(superuser_client, make_injecti
     assert "87.5" in everything and "0.0" in everything
     left = table_of(superuser_client, side="left")
     assert "87.5" in left and "0.0" not in left
+
+
+def test_the_kept_count_and_date_range_follow_a_new_injection(
+    clinic_clock, superuser_client, make_injection
+):
+    last_year = timezone.localdate().year - 1
+    make_injection([(-5, 8)], performed_at=datetime(last_year, 6, 15, 12, tzinfo=UTC))
+    page = superuser_client.get(CHANGELIST).content.decode()
+    assert "1 injection" in page and f"?performed_at__year={last_year + 1}" not in page
+    make_injection([(-5, 8)], minutes_ago=60)
+    page = superuser_client.get(CHANGELIST).content.decode()
+    assert "2 injections" in page
+    assert f"?performed_at__year={last_year}" in page
+    assert f"?performed_at__year={last_year + 1}" in page

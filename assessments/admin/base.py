@@ -1,13 +1,58 @@
+import hashlib
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.forms.utils import flatatt
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
+
+from ..views.fragments import kept
+
+
+def asked(opts, params, *more):
+    """What a changelist's kept parts are keyed on: the model, the clinic's time zone and
+    the query string (and `more`), hashed: a search may be a patient's name."""
+    text = urlencode(sorted(params.items()), doseq=True) + "|" + "|".join(more)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return (opts.label_lower, str(timezone.get_current_timezone()), digest)
+
+
+def list_changes_at(request, model_admin, now):
+    """The admin's `list_changes_at(now)`, asked once per request (the changelist keeps
+    three parts); None when the admin does not say (nothing is kept)."""
+    if getattr(model_admin, "list_changes_at", None) is None:
+        return None
+    if not hasattr(request, "list_changes_at"):
+        request.list_changes_at = model_admin.list_changes_at(now)
+    return request.list_changes_at
+
+
+class KeptCountPaginator(Paginator):
+    """The changelist's paginator, its COUNT kept like the table (views/fragments.py)."""
+
+    def __init__(self, *args, kept_as, request, model_admin, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept_as = kept_as
+        self.request = request
+        self.model_admin = model_admin
+
+    @cached_property
+    def count(self):
+        now = timezone.now()
+
+        def count():
+            return Paginator.count.func(self), list_changes_at(self.request, self.model_admin, now)
+
+        return kept(self.kept_as, now, count, self.request)
 
 
 class ClinicalRecordAdmin(SimpleHistoryAdmin):
@@ -63,6 +108,10 @@ class FastChangeList(ChangeList):
     """The change URL of each row from one reverse() per page instead of one per row, and
     only the columns the list shows (`list_columns` on the ModelAdmin), which halves the time
     spent making model instances."""
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request  # For the kept parts (admin_rows, admin_dates).
+        super().__init__(request, *args, **kwargs)
 
     def get_results(self, request):
         super().get_results(request)
@@ -145,6 +194,25 @@ class FastListMixin:
 
     def get_changelist(self, request, **kwargs):
         return FastChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        match = request.resolver_match
+        changelist = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
+        if not hasattr(self, "list_changes_at") or match is None or match.url_name != changelist:
+            return super().get_paginator(
+                request, queryset, per_page, orphans, allow_empty_first_page
+            )
+        # The same count on every page of the list: the page number is not part of the key.
+        params = {name: value for name, value in request.GET.lists() if name != "p"}
+        return KeptCountPaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            kept_as=("changelist-count", *asked(self.opts, params)),
+            request=request,
+            model_admin=self,
+        )
 
     def action_checkbox(self, obj):
         return format_html(

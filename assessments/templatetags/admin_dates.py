@@ -13,6 +13,9 @@ from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.utils import timezone
 
+from ..admin.base import asked, list_changes_at
+from ..views.fragments import kept
+
 register = template.Library()
 
 
@@ -36,17 +39,30 @@ class RangeOnlyQuerySet:
     for both in one query) and once per page, however often the drill-down asks.
     """
 
-    def __init__(self, queryset, field_name):
+    def __init__(self, queryset, field_name, changelist=None):
         self.queryset = queryset
         self.field_name = field_name
+        self.changelist = changelist
         self._bounds = None
+
+    def first_and_last(self):
+        ordered = self.queryset.order_by(self.field_name).values_list(self.field_name, flat=True)
+        return {"first": ordered.first(), "last": ordered.last()}
 
     def bounds(self):
         if self._bounds is None:
-            ordered = self.queryset.order_by(self.field_name).values_list(
-                self.field_name, flat=True
-            )
-            self._bounds = {"first": ordered.first(), "last": ordered.last()}
+            cl = self.changelist
+            request = getattr(cl, "request", None)
+            if request is None or not hasattr(cl.model_admin, "list_changes_at"):
+                self._bounds = self.first_and_last()
+            else:  # Kept like the table (admin_rows.py), when the admin says until when.
+                now = timezone.now()
+
+                def bounds():
+                    return self.first_and_last(), list_changes_at(request, cl.model_admin, now)
+
+                key = ("changelist-dates", *asked(cl.opts, cl.params))
+                self._bounds = kept(key, now, bounds, request)
         return self._bounds
 
     def aggregate(self, *args, **kwargs):
@@ -67,7 +83,9 @@ class RangeOnlyQuerySet:
 class RangeOnlyChangeList:
     def __init__(self, changelist):
         self._changelist = changelist
-        self.queryset = RangeOnlyQuerySet(changelist.queryset, changelist.date_hierarchy)
+        self.queryset = RangeOnlyQuerySet(
+            changelist.queryset, changelist.date_hierarchy, changelist
+        )
 
     def __getattr__(self, name):
         return getattr(self._changelist, name)

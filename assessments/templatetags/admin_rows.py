@@ -12,7 +12,6 @@ the table kept (views/fragments.py) under the data version, the query string and
 (which carry the action checkbox or not): the same for every user who sees that list.
 """
 
-import hashlib
 from html import escape as escape_text
 
 from django import template
@@ -26,9 +25,9 @@ from django.contrib.admin.utils import display_for_field, display_for_value
 from django.core.exceptions import FieldDoesNotExist
 from django.template.loader import select_template
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from ..admin.base import asked, list_changes_at
 from ..views.fragments import kept
 
 register = template.Library()
@@ -130,20 +129,15 @@ def results_template(cl):
 @register.simple_tag
 def kept_result_list(cl):
     """The changelist's table, kept until a write or the moment the admin gives."""
-    changes_at = getattr(cl.model_admin, "list_changes_at", None)
-    if changes_at is None or cl.is_popup or getattr(cl, "formset", None):
+    request = getattr(cl, "request", None)
+    keeps = hasattr(cl.model_admin, "list_changes_at") and request is not None
+    if not keeps or cl.is_popup or getattr(cl, "formset", None):
         return results_template(cl).render(fast_result_list(cl))
     now = timezone.now()
-    # The columns and the query string, hashed: a search may be a patient's name.
-    asked = f"{','.join(cl.list_display)}?{urlencode(sorted(cl.params.items()), doseq=True)}"
-    key = (
-        "changelist",
-        cl.opts.label_lower,
-        str(timezone.get_current_timezone()),
-        hashlib.sha256(asked.encode()).hexdigest()[:32],
-    )
+    key = ("changelist", *asked(cl.opts, cl.params, ",".join(cl.list_display)))
 
     def table():
-        return results_template(cl).render(fast_result_list(cl)), changes_at(now)
+        html = results_template(cl).render(fast_result_list(cl))
+        return html, list_changes_at(request, cl.model_admin, now)
 
-    return kept(key, now, table)
+    return kept(key, now, table, request)

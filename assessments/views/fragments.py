@@ -72,12 +72,22 @@ def next_minute(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
-def kept(key, now, render):
+def data_version(request=None):
+    """The data version; read once per `request` when one is given (a page of several kept
+    parts asks for each)."""
+    if request is None:
+        return DataVersion.current()
+    if not hasattr(request, "kept_data_version"):
+        request.kept_data_version = DataVersion.current()
+    return request.kept_data_version
+
+
+def kept(key, now, render, request=None):
     """The fragment for `key` at the current data version; `render()` returns (fragment,
     until) when it has to be made. A fragment is any picklable value (HTML, or a tuple of
     parts). The cache's own expiry is only a bound: `until` is checked against `now`, so a
     page turns the very moment a window closes."""
-    name = ":".join(str(part) for part in ("page", release(), DataVersion.current(), *key))
+    name = ":".join(str(part) for part in ("page", release(), data_version(request), *key))
     try:
         found = page_cache.get(name)
     except RedisError:
