@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from django.db import connection
 
 from bench.databases import free_port, postgres_answers, throwaway_postgres
 
@@ -142,6 +143,9 @@ def commands_seen(redis_client, marker):
             seen.append(command["command"])
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the PostgreSQL run of the suite runs it"
+)
 @pytest.mark.skipif(not postgres_answers(), reason="PostgreSQL does not answer on 127.0.0.1:5432")
 @pytest.mark.skipif(not redis_answers(), reason=f"Redis does not answer at {REDIS_URL}")
 def test_a_reading_saved_through_one_app_server_is_on_the_others_pages_at_once(tmp_path):

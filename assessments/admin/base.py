@@ -49,10 +49,10 @@ class KeptCountPaginator(Paginator):
     def count(self):
         now = timezone.now()
 
-        def count():
+        def counted():
             return Paginator.count.func(self), list_changes_at(self.request, self.model_admin, now)
 
-        return kept(self.kept_as, now, count, self.request)
+        return kept(self.kept_as, now, counted, self.request)
 
 
 class ClinicalRecordAdmin(SimpleHistoryAdmin):
