@@ -9,9 +9,17 @@
 # and prints req/s, p50/p99 latency, errors (non-2xx responses + socket errors), the ratio
 # to the ceiling and a verdict against the targets below.
 #
+# Then, when Redis answers at REDIS_URL (default redis://127.0.0.1:6379/0), the same pages on
+# two app servers (ports PORT and PORT+1, each WORKERS workers) sharing that Redis and the
+# database, half of the connections on each at once, as behind a load balancer: req/s of
+# each and together, the worst p99, errors, and the ratio of the total to the pair's own
+# ceiling. On one 2-core machine the two servers share the cores: the figure shows what the
+# shared cache costs and keeps, not more capacity.
+#
 #     bench/load.sh                                  # 20 s per page, SQLite then PostgreSQL
 #     DURATION=5 bench/load.sh                       # a quick smoke run
 #     BENCH_DATABASES=sqlite GUNICORN_THREADS=1 bench/load.sh
+#     PAGES="ceiling changelist" TWO_SERVERS=0 bench/load.sh   # some pages, one server only
 #
 # SQLite: a throwaway file in a temporary directory. PostgreSQL (when PG_ADMIN_URL answers,
 # default postgres://postgres@127.0.0.1:5432, trust auth): a throwaway database si_load_<pid>,
@@ -29,6 +37,10 @@ WORKERS=${WORKERS:-2}
 PORT=${PORT:-8765}
 SYNTHETIC=${SYNTHETIC:-3000}
 BENCH_DATABASES=${BENCH_DATABASES:-sqlite postgresql}
+PAGES=${PAGES:-ceiling board changelist injection pdf}
+TWO_SERVERS=${TWO_SERVERS:-1}
+BENCH_REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
+unset REDIS_URL # the one-server run uses each process's memory, as `make serve` does by default
 PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432}
 PG_DATABASE="si_load_$$"
 PYTHON=.venv/bin/python
@@ -42,6 +54,7 @@ fi
 
 WORK=$(mktemp -d)
 GUNICORN_PID=""
+SECOND_PID=""
 PG_CREATED=""
 
 postgres() { # postgres create|drop|ping: the throwaway database, via psycopg
@@ -61,11 +74,25 @@ PY
 }
 
 stop_gunicorn() {
-    if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
-        kill "$GUNICORN_PID" 2>/dev/null || true
-        wait "$GUNICORN_PID" 2>/dev/null || true
-    fi
+    local pid
+    for pid in "$GUNICORN_PID" "$SECOND_PID"; do
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
     GUNICORN_PID=""
+    SECOND_PID=""
+}
+
+redis_answers() {
+    "$PYTHON" - "$BENCH_REDIS_URL" <<'PY' 2>/dev/null
+import sys
+
+import redis
+
+redis.Redis.from_url(sys.argv[1], socket_connect_timeout=2).ping()
+PY
 }
 
 cleanup() {
@@ -132,36 +159,49 @@ print(settings.SESSION_COOKIE_NAME + "=" + store.session_key, injection.pk)
     read -r SESSION INJECTION <<<"$facts"
 }
 
-start_gunicorn() {
-    local log=$1
-    WEB_CONCURRENCY=$WORKERS BIND="127.0.0.1:${PORT}" .venv/bin/gunicorn \
+start_gunicorn() { # start_gunicorn LOG [PORT]: sets GUNICORN_PID (SECOND_PID for a 2nd)
+    local log=$1 port=${2:-$PORT}
+    WEB_CONCURRENCY=$WORKERS BIND="127.0.0.1:${port}" .venv/bin/gunicorn \
         --config gunicorn.conf.py --log-level warning >"$log" 2>&1 &
-    GUNICORN_PID=$!
+    if [ "$port" = "$PORT" ]; then GUNICORN_PID=$!; else SECOND_PID=$!; fi
     for _ in $(seq 50); do
-        curl -s -o /dev/null "$BASE/health/" && return 0
+        curl -s -o /dev/null "http://127.0.0.1:${port}/health/" && return 0
         sleep 0.2
     done
-    echo "gunicorn did not answer on $BASE; its log:" >&2
+    echo "gunicorn did not answer on port $port; its log:" >&2
     tail -n 40 "$log" >&2
     exit 1
 }
 
 # One wrk run; prints "req/s p50 p99 requests non2xx socket-errors".
 measure() {
-    local path=$1 seconds=$2
-    wrk --threads "$THREADS" --connections "$CONNECTIONS" --duration "${seconds}s" \
-        --timeout 5s --script "$WORK/count.lua" -H "Cookie: ${SESSION}" "$BASE$path" |
+    local path=$1 seconds=$2 base=${3:-$BASE} connections=${4:-$CONNECTIONS}
+    wrk --threads "$THREADS" --connections "$connections" --duration "${seconds}s" \
+        --timeout 5s --script "$WORK/count.lua" -H "Cookie: ${SESSION}" "$base$path" |
         awk '/^RESULT/ {print $2, $3, $4, $5, $6, $7}'
 }
 
+# The pages to measure: name, path, minimum ratio to the ceiling ("-": none; the ceiling has
+# its own target): the ceiling (always: the ratios need it) and those named in PAGES.
+pages() {
+    local name path min_ratio
+    while read -r name path min_ratio; do
+        case " ceiling $PAGES " in *" $name "*) echo "$name ${path//<id>/$INJECTION} $min_ratio" ;; esac
+    done <<'LIST'
+ceiling /account/whoami/ -
+board / 0.5
+changelist /admin/assessments/injection/ 0.2
+injection /injections/<id>/ 0.4
+pdf /injections/<id>/report.pdf -
+LIST
+}
+
 status=0
-# name, path, minimum ratio to the ceiling ("-": none; the ceiling has its own target).
 run_pages() {
     local database=$1 log=$2 ceiling="" name path min_ratio
     printf '  %-12s %-34s %8s %7s %7s %7s %6s  %s\n' \
         page path 'req/s' 'p50 ms' 'p99 ms' errors ratio verdict
     while read -r name path min_ratio; do
-        path=${path//<id>/$INJECTION}
         local code
         code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: ${SESSION}" "$BASE$path")
         if [ "$code" != 200 ]; then
@@ -191,13 +231,35 @@ run_pages() {
         fi
         printf '  %-12s %-34s %8s %7s %7s %7s %6s  %s\n' \
             "$name" "$path" "$rps" "$p50" "$p99" "$errors" "${ratio}x" "$verdict"
-    done <<'PAGES'
-ceiling /account/whoami/ -
-board / 0.5
-changelist /admin/assessments/injection/ 0.2
-injection /injections/<id>/ 0.4
-pdf /injections/<id>/report.pdf -
-PAGES
+    done < <(pages)
+}
+
+# The same pages on two servers sharing Redis, half of the connections on each at once.
+run_two_servers() {
+    local log=$1 ceiling="" name path min_ratio half=$(((CONNECTIONS + 1) / 2))
+    local second="http://127.0.0.1:$((PORT + 1))"
+    printf '  %-12s %-34s %8s %8s %8s %7s %7s %6s\n' \
+        page path 'A req/s' 'B req/s' 'req/s' 'p99 ms' errors ratio
+    while read -r name path min_ratio; do
+        [ "$WARMUP" -gt 0 ] && measure "$path" "$WARMUP" "$second" "$half" >/dev/null
+        measure "$path" "$DURATION" "$BASE" "$half" >"$WORK/a" &
+        local first_wrk=$!
+        measure "$path" "$DURATION" "$second" "$half" >"$WORK/b"
+        wait "$first_wrk"
+        local a_rps a_p50 a_p99 a_requests a_non2xx a_socket
+        local b_rps b_p50 b_p99 b_requests b_non2xx b_socket
+        read -r a_rps a_p50 a_p99 a_requests a_non2xx a_socket <"$WORK/a"
+        read -r b_rps b_p50 b_p99 b_requests b_non2xx b_socket <"$WORK/b"
+        local total p99 errors ratio
+        total=$(awk -v a="$a_rps" -v b="$b_rps" 'BEGIN {printf "%.1f", a + b}')
+        p99=$(awk -v a="$a_p99" -v b="$b_p99" 'BEGIN {printf "%.1f", (a > b ? a : b)}')
+        errors=$((a_non2xx + a_socket + b_non2xx + b_socket))
+        [ -z "$ceiling" ] && ceiling=$total
+        ratio=$(awk -v r="$total" -v c="$ceiling" 'BEGIN {printf "%.2f", (c > 0 ? r / c : 0)}')
+        [ "$errors" -gt 0 ] && status=1
+        printf '  %-12s %-34s %8s %8s %8s %7s %7s %6s\n' \
+            "$name" "$path" "$a_rps" "$b_rps" "$total" "$p99" "$errors" "${ratio}x"
+    done < <(pages)
 }
 
 bench_database() {
@@ -231,6 +293,18 @@ bench_database() {
         "wrk: ${THREADS} threads, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per page"
     run_pages "$database" "$WORK/gunicorn-$database.log"
     stop_gunicorn
+    if [ "$TWO_SERVERS" = 1 ]; then
+        if redis_answers; then
+            echo "two servers (ports ${PORT} and $((PORT + 1)), ${WORKERS} workers each) sharing" \
+                "Redis at ${BENCH_REDIS_URL}; wrk: $(((CONNECTIONS + 1) / 2)) connections on each"
+            REDIS_URL=$BENCH_REDIS_URL start_gunicorn "$WORK/gunicorn-$database-a.log"
+            REDIS_URL=$BENCH_REDIS_URL start_gunicorn "$WORK/gunicorn-$database-b.log" $((PORT + 1))
+            run_two_servers "$WORK/gunicorn-$database-a.log"
+            stop_gunicorn
+        else
+            echo "two servers: Redis does not answer at ${BENCH_REDIS_URL}; skipped."
+        fi
+    fi
     if [ "$database" = postgresql ]; then
         postgres drop
         PG_CREATED=""
@@ -243,5 +317,6 @@ done
 echo
 echo "Targets: ceiling >= 350 req/s on SQLite; ratio to the ceiling: board >= 0.5x,"
 echo "changelist >= 0.2x, injection page >= 0.4x; p99 < 200 ms and 0 errors (non-2xx +"
-echo "socket errors) on every page. Ratios are what count on a 2-core machine."
+echo "socket errors) on every page. Ratios are what count on a 2-core machine. Two servers:"
+echo "0 errors; their ratios are to the pair's own ceiling."
 exit $status

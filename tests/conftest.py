@@ -2,6 +2,7 @@
 and the per-test settings every test gets."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 from django.test import TransactionTestCase
 
@@ -51,11 +52,11 @@ def no_download_streaming():
 
 
 @pytest.fixture(autouse=True)
-def fresh_board_cache():
-    # Each test's database starts again from version 0 (rolled back): no cards carried over.
-    from assessments.views.fragments import fragments
-
-    fragments.clear()
+def fresh_page_cache(settings):
+    # Each test's database starts again from version 0 (rolled back): no page carried over.
+    # Each test process keeps its own (never a Redis that REDIS_URL names: others use it).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

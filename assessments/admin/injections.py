@@ -1,4 +1,5 @@
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -24,11 +25,12 @@ from ..diary.links import absolute_url
 from ..exports import slots
 from ..forms.fields import local_time_field
 from ..models import DiaryLink, Injection, PainReading, Patient, ReportAccess
-from ..models.result import InjectionQuerySet
+from ..models.result import WINDOW_LENGTH, InjectionQuerySet
 from ..record import build_record
 from ..reports.bundle import report_files, stream_zip, zip_filename
 from ..reports.data import report_filename
 from ..reports.handout import handout_facts, render_handout
+from ..views.fragments import next_minute
 from .base import ClinicalRecordAdmin, FastListMixin
 from .exports import EXPORT_ACTIONS, ExportMixin, busy_response
 from .filters import ResultFilter, SignedFilter
@@ -157,6 +159,21 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin[Injection])
     def get_queryset(self, request: HttpRequest) -> InjectionQuerySet:
         # The admin's queryset is the model's manager's: an InjectionQuerySet.
         return cast(InjectionQuerySet, super().get_queryset(request)).with_result(timezone.now())
+
+    def list_changes_at(self, now: datetime) -> datetime:
+        """When the list may change by the clock alone (the admin_rows tag keeps its table
+        until then, or a write): the next 30-minute window to close turns its injection's
+        result from pending or provisional to final; the next minute at the latest."""
+        first_open = (
+            Injection.objects.filter(performed_at__gt=now - WINDOW_LENGTH)
+            .order_by("performed_at")
+            .values_list("performed_at", flat=True)
+            .first()
+        )
+        moments = [next_minute(now)]
+        if first_open is not None:
+            moments.append(first_open + WINDOW_LENGTH)
+        return min(moments)
 
     def get_inline_instances(
         self, request: HttpRequest, obj: Injection | None = None

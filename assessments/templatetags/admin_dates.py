@@ -17,6 +17,9 @@ from django.db.models import QuerySet
 from django.template.base import Parser, Token
 from django.utils import timezone
 
+from ..admin.base import asked, list_changes_at
+from ..views.fragments import kept, next_minute
+
 register = template.Library()
 
 
@@ -40,17 +43,33 @@ class RangeOnlyQuerySet:
     for both in one query) and once per page, however often the drill-down asks.
     """
 
-    def __init__(self, queryset: "QuerySet[Any]", field_name: str):
+    def __init__(
+        self, queryset: "QuerySet[Any]", field_name: str, changelist: ChangeList | None = None
+    ):
         self.queryset = queryset
         self.field_name = field_name
+        self.changelist = changelist
         self._bounds: dict[str, datetime | None] | None = None
+
+    def first_and_last(self) -> dict[str, datetime | None]:
+        ordered = self.queryset.order_by(self.field_name).values_list(self.field_name, flat=True)
+        return {"first": ordered.first(), "last": ordered.last()}
 
     def bounds(self) -> dict[str, datetime | None]:
         if self._bounds is None:
-            ordered = self.queryset.order_by(self.field_name).values_list(
-                self.field_name, flat=True
-            )
-            self._bounds = {"first": ordered.first(), "last": ordered.last()}
+            cl = self.changelist
+            request = getattr(cl, "request", None)
+            if cl is None or request is None or not hasattr(cl.model_admin, "list_changes_at"):
+                self._bounds = self.first_and_last()
+            else:  # Kept like the table (admin_rows.py), when the admin says until when.
+                now = timezone.now()
+
+                def bounds() -> tuple[dict[str, datetime | None], datetime]:
+                    until = list_changes_at(request, cl.model_admin, now) or next_minute(now)
+                    return self.first_and_last(), until
+
+                key = ("changelist-dates", *asked(cl.opts, cl.params))
+                self._bounds = kept(key, now, bounds, request)
         return self._bounds
 
     def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -73,7 +92,9 @@ class RangeOnlyChangeList:
 
     def __init__(self, changelist: ChangeList):
         self._changelist = changelist
-        self.queryset = RangeOnlyQuerySet(changelist.queryset, changelist.date_hierarchy)
+        self.queryset = RangeOnlyQuerySet(
+            changelist.queryset, changelist.date_hierarchy, changelist
+        )
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._changelist, name)

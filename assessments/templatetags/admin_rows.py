@@ -6,9 +6,14 @@ is one string, with the same markup (`<td class="field-…">`, the first linked 
 `<th>`, the action checkbox cell), so the admin's CSS and JavaScript work unchanged. It
 serves list_display entries that are ModelAdmin methods, model fields or "action_checkbox";
 no list_editable (the injection list has none).
+
+A ModelAdmin that says when its list changes by the clock alone (`list_changes_at(now)`) has
+the table kept (views/fragments.py) under the data version, the query string and the columns
+(which carry the action checkbox or not): the same for every user who sees that list.
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from html import escape as escape_text
 from typing import Any
 
@@ -19,15 +24,18 @@ from django.contrib.admin.templatetags.admin_list import (
     result_list,
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import display_for_field, display_for_value
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field as DatabaseField
 from django.db.models import Model
 from django.db.models.options import Options
-from django.template.base import Parser, Token
+from django.template.loader import select_template
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+
+from ..admin.base import asked, list_changes_at
+from ..views.fragments import kept, next_minute
 
 register = template.Library()
 
@@ -127,12 +135,30 @@ def fast_result_list(cl: ChangeList) -> dict[str, Any]:
     }
 
 
-@register.tag(name="fast_result_list")
-def fast_result_list_tag(parser: Parser, token: Token) -> InclusionAdminNode:
-    return InclusionAdminNode(
-        parser,
-        token,
-        func=fast_result_list,
-        template_name="change_list_results.html",
-        takes_context=False,
+def results_template(cl: ChangeList) -> Any:
+    """change_list_results.html, looked up as the admin's inclusion tags look it up."""
+    opts = cl.opts
+    return select_template(
+        [
+            f"admin/{opts.app_label}/{opts.model_name}/change_list_results.html",
+            f"admin/{opts.app_label}/change_list_results.html",
+            "admin/change_list_results.html",
+        ]
     )
+
+
+@register.simple_tag
+def kept_result_list(cl: ChangeList) -> SafeString:
+    """The changelist's table, kept until a write or the moment the admin gives."""
+    request = getattr(cl, "request", None)
+    keeps = hasattr(cl.model_admin, "list_changes_at") and request is not None
+    if request is None or not keeps or cl.is_popup or getattr(cl, "formset", None):
+        return mark_safe(results_template(cl).render(fast_result_list(cl)))  # noqa: S308
+    now = timezone.now()
+    key = ("changelist", *asked(cl.opts, cl.params, ",".join(map(str, cl.list_display))))
+
+    def table() -> tuple[str, datetime]:
+        html = results_template(cl).render(fast_result_list(cl))
+        return html, list_changes_at(request, cl.model_admin, now) or next_minute(now)
+
+    return mark_safe(kept(key, now, table, request))  # noqa: S308 - a rendered template

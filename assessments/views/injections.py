@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -19,7 +18,7 @@ from ..forms import NewInjectionForm, add_service_errors
 from ..models import DiaryLink, Injection, Patient
 from ..models.result import window_open
 from ..record import build_record
-from .fragments import kept, next_minute
+from .fragments import kept, next_minute, render_blocks
 
 
 def known_patient(request: HttpRequest) -> dict[str, Any]:
@@ -64,7 +63,8 @@ def new_injection(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "assessments/new_injection.html", {"form": form})
 
 
-RECORD_PARTS = ("<!--diary-link-->", "<!--diary-link-forms-->")
+# The record template's blocks, rendered one by one; the diary link and its forms go between.
+RECORD_PARTS = ("record_head", "record_diary_actions", "record_tail")
 # Every permission _injection_record.html asks about: the kept record is per combination.
 RECORD_PERMISSIONS = (
     "assessments.add_painreading",
@@ -76,7 +76,7 @@ RECORD_PERMISSIONS = (
 
 def injection_record(
     request: HttpRequest, pk: int, now: datetime
-) -> tuple[tuple[str, str], datetime]:
+) -> tuple[tuple[tuple[str, ...], str], datetime]:
     """The page's record part (summary, result, readings, diary times) and why no new diary
     link can be made ("" when one can), as ((html, refusal), until)."""
     record = build_record(get_object_or_404(Injection.objects.for_record(), pk=pk), now=now)
@@ -84,8 +84,9 @@ def injection_record(
     for row in record.readings:
         # Marks the readings table shows beside the withdrawn ones (`shown`).
         row.reading.not_counted_why = row.not_counted_why
-    html = render_to_string(
+    parts = render_blocks(
         "assessments/_injection_record.html",
+        RECORD_PARTS,
         {
             "record": record,
             "injection": injection,
@@ -118,26 +119,25 @@ def injection_record(
         DiaryLink.expiry(injection),
     ]
     until = min([next_minute(now), *(moment for moment in moments if moment > now)])
-    return (html, diary.link_refusal(injection, now)), until
+    return (parts, diary.link_refusal(injection, now)), until
 
 
 @staff_required
 def injection_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The injection's page. The record part is kept until a write or the next minute
+    """The injection's page. The record's parts are kept until a write or the next minute
     (views/fragments.py); the diary link and its forms (a CSRF token) are made per request."""
     now = timezone.now()
     user = request.user
-    key = ("injection", pk, tuple(user.has_perm(name) for name in RECORD_PERMISSIONS))
+    allowed = "".join("1" if user.has_perm(name) else "0" for name in RECORD_PERMISSIONS)
+    key = ("injection", pk, allowed)
     record, refusal = kept(key, now, lambda: injection_record(request, pk, now))
-    head, rest = record.split(RECORD_PARTS[0], 1)
-    middle, tail = rest.split(RECORD_PARTS[1], 1)
     link = DiaryLink.current(pk)
     return render(
         request,
         "assessments/injection_detail.html",
         {
             "pk": pk,
-            "record": [mark_safe(part) for part in (head, middle, tail)],  # noqa: S308 - rendered
+            "record": [mark_safe(part) for part in record],  # noqa: S308 - rendered
             "diary_link": link,
             "diary_url": absolute_url(link, request) if link else "",
             "link_refusal": "" if link else refusal,
