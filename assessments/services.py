@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import display, rules
-from .models import Injection, PainReading, Patient, evaluated_rule
+from .models import Injection, PainReading, Patient, WorkUp, evaluated_rule
 from .models.limits import change_reason
 
 
@@ -322,3 +322,16 @@ def update_reading(reading: PainReading, **fields: Any) -> PainReading:
     for name, value in fields.items():
         setattr(reading, name, value)
     return save_reading(reading)
+
+
+@transaction.atomic
+def save_work_up(work_up: WorkUp, *, examined_by: Any = None) -> WorkUp:
+    """Save a work-up once it is valid; one that a signed block uses is refused with a
+    message (the database refuses it too, triggers.py)."""
+    if work_up.pk is not None:
+        WorkUp.objects.select_for_update().filter(pk=work_up.pk).first()
+    work_up.full_clean()
+    if work_up.pk is None and examined_by is not None:
+        work_up.examined_by = examined_by
+    work_up.save()
+    return work_up

@@ -7,6 +7,7 @@ from .choices import (
     Guidance,
     Language,
     OutcomeChoices,
+    Purpose,
     Sedation,
     Sex,
     Side,
@@ -22,6 +23,7 @@ from .reminder import Reminder, ReminderSend
 from .result import Result
 from .signoff import Amendment, SignedReport, SignOff
 from .version import DataVersion
+from .workup import Provocation, WorkUp
 
 __all__ = [
     "MAX_AFTER_INJECTION",
@@ -40,6 +42,9 @@ __all__ = [
     "OutcomeChoices",
     "PainReading",
     "Patient",
+    "Provocation",
+    "Purpose",
+    "WorkUp",
     "Reminder",
     "ReminderSend",
     "Result",

@@ -20,6 +20,7 @@ from .choices import (
     Contrast,
     Guidance,
     OutcomeChoices,
+    Purpose,
     Sedation,
     Side,
     Source,
@@ -46,6 +47,8 @@ ONE_DAY = MAX_BEFORE_INJECTION
 
 class Injection(ResultInForce, models.Model):
     Side = Side
+
+    Purpose = Purpose
 
     Guidance = Guidance
 
@@ -103,6 +106,36 @@ class Injection(ResultInForce, models.Model):
     )
     analgesic_at = models.DateTimeField(
         "analgesic taken at", null=True, blank=True, help_text="When it was taken."
+    )
+    # The series and the work-up (issue 21): what the coverage checklists read.
+    purpose = models.CharField(max_length=12, choices=Purpose.choices, default=Purpose.DIAGNOSTIC)
+    confirms = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="confirmed_by",
+        help_text="The earlier diagnostic block (same patient and side) this one confirms.",
+    )
+    work_up = models.ForeignKey(
+        "WorkUp",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="injections",
+        help_text="The patient's work-up for this side (the latest in 12 months when empty).",
+    )
+    contrast_contraindicated = models.BooleanField(
+        "contrast contraindicated", null=True, blank=True
+    )
+    same_day_spine_block = models.BooleanField(
+        "facet, epidural or sympathetic block the same day", null=True, blank=True
+    )
+    retest_positive = models.PositiveSmallIntegerField(
+        "manoeuvres still positive after the block", null=True, blank=True
+    )
+    retest_tested = models.PositiveSmallIntegerField(
+        "manoeuvres re-tested after the block", null=True, blank=True
     )
     notes = models.TextField(
         blank=True, max_length=NOTES_MAX, validators=[MaxLengthValidator(NOTES_MAX)]
@@ -213,6 +246,22 @@ class Injection(ResultInForce, models.Model):
                 name="assessments_injection_performed_from_2000",
             ),
             length_constraint("assessments_injection_notes_length", "notes", NOTES_MAX),
+            choice_constraint("assessments_injection_purpose_valid", "purpose", Purpose),
+            models.CheckConstraint(
+                condition=Q(confirms__isnull=True)
+                | (Q(purpose=Purpose.DIAGNOSTIC) & ~Q(confirms=models.F("id"))),
+                name="assessments_injection_confirms_diagnostic_other",
+            ),
+            models.CheckConstraint(
+                condition=Q(retest_positive__isnull=True, retest_tested__isnull=True)
+                | Q(
+                    retest_tested__isnull=False,
+                    retest_tested__lte=6,
+                    retest_positive__isnull=False,
+                    retest_positive__lte=models.F("retest_tested"),
+                ),
+                name="assessments_injection_retest_counts",
+            ),
         ]
         indexes = [
             models.Index(fields=["performed_at"]),
@@ -243,6 +292,7 @@ class Injection(ResultInForce, models.Model):
         if self.steroid_agent != self.Steroid.NONE and self.steroid_dose_mg is None:
             errors["steroid_dose_mg"] = "Enter the corticosteroid dose."
         errors.update(self.analgesic_errors())
+        errors.update(self.series_errors())
         if errors:
             raise ValidationError(errors)
 
@@ -257,6 +307,40 @@ class Injection(ResultInForce, models.Model):
         if performed_at and not too_early(performed_at) and taken < performed_at - ONE_DAY:
             return {"analgesic_at": "More than 24 hours before the injection: not relevant."}
         return {}
+
+    def series_errors(self):
+        """The confirmed block and the work-up are the patient's own, on this side, earlier."""
+        errors = {}
+        if self.retest_tested is not None and self.retest_tested > 6:
+            errors["retest_tested"] = "At most 6 manoeuvres."
+        if (self.retest_positive is None) != (self.retest_tested is None):
+            field = "retest_tested" if self.retest_tested is None else "retest_positive"
+            errors[field] = "Enter how many were re-tested and how many stayed positive."
+        elif self.retest_positive is not None and self.retest_positive > self.retest_tested:
+            errors["retest_positive"] = "More still positive than re-tested."
+        confirmed = self.confirms
+        if confirmed is not None:
+            if self.purpose != Purpose.DIAGNOSTIC:
+                errors["confirms"] = "Only a diagnostic block confirms an earlier one."
+            elif (
+                confirmed.pk == self.pk
+                or confirmed.patient_id != self.patient_id
+                or confirmed.side != self.side
+            ):
+                errors["confirms"] = "Choose an earlier block of this patient, on this side."
+            elif confirmed.purpose != Purpose.DIAGNOSTIC:
+                errors["confirms"] = "The confirmed block must be diagnostic."
+            elif self.performed_at and confirmed.performed_at >= self.performed_at:
+                errors["confirms"] = "The confirmed block must be earlier than this one."
+        work_up = self.work_up
+        if work_up is not None:
+            if work_up.patient_id != self.patient_id or work_up.side != self.side:
+                errors["work_up"] = "Choose a work-up of this patient, on this side."
+            elif self.performed_at and not work_up.usable_for(
+                timezone.localdate(self.performed_at)
+            ):
+                errors["work_up"] = "The work-up must be from the 12 months before the block."
+        return errors
 
     def born_after(self, moment):
         """The patient was born after `moment` (False while either is unknown)."""
