@@ -30,11 +30,17 @@ class Coverage:
     series: str | None  # "confirmed by comparative blocks", "not confirmed", … or None
     confirms: Injection | None
     confirmed_by: tuple[Injection, ...]
+    coding: str
+    retest: str
+
+    @property
+    def clinic_checklists(self) -> tuple[Checklist, ...]:
+        return tuple(c for c in self.checklists if not c.policy.startswith(COMPARATIVE + "@"))
 
     @property
     def status(self) -> str:
         """The worst of the clinic's checklists: unmet, incomplete or met."""
-        statuses = {checklist.status for checklist in self.checklists}
+        statuses = {checklist.status for checklist in self.clinic_checklists}
         for status in (coverage.UNMET, coverage.INCOMPLETE):
             if status in statuses:
                 return status
@@ -161,6 +167,16 @@ def comparative_facts(injection: Injection, facts: Facts, earlier: list[Injectio
     return replace(facts, prior=tuple(prior_of(injection, other) for other in pair))
 
 
+def retest_text(injection: Injection) -> str:
+    """ "2 of 4 manoeuvres still positive after the block", or ""."""
+    if injection.retest_tested is None:
+        return ""
+    return (
+        f"{injection.retest_positive} of {injection.retest_tested} manoeuvres still positive "
+        "after the block"
+    )
+
+
 def coverage_for(injection: Injection, readings=None, *, policies=None) -> Coverage:
     """Everything the pages, the PDF and the exports say about coverage (a few queries)."""
     work_up = work_up_for(injection)
@@ -185,8 +201,16 @@ def coverage_for(injection: Injection, readings=None, *, policies=None) -> Cover
         comparative = coverage.check(COMPARATIVE, pair_facts)
         checklists.append(comparative)
         series = coverage.series_result(comparative)
+    day = local_day(injection.performed_at)
+    bilateral = any(
+        other.side != injection.side and local_day(other.performed_at) == day for other in earlier
+    )
     return Coverage(
         work_up=work_up,
+        coding=coverage.coding_hints(
+            injection.side, bilateral=bilateral, icd10=settings.SI_ICD10_CODE
+        ),
+        retest=retest_text(injection),
         facts=facts,
         checklists=tuple(checklists),
         series=series,

@@ -5,13 +5,15 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import display, rules
-from .models import Injection, PainReading, Patient, WorkUp, evaluated_rule
+from .coverage_facts import coverage_for
+from .models import CoverageStatus, Injection, PainReading, Patient, WorkUp, evaluated_rule
 from .models.limits import change_reason
 
 
@@ -75,8 +77,25 @@ def refresh_evaluation(injection_id: int) -> None:
     elif injection.follow_up_open():
         fields = follow_up_fields(injection, readings)
     else:
-        return
-    Injection.objects.filter(pk=injection_id).update(**fields)
+        fields = {}
+    if fields:
+        Injection.objects.filter(pk=injection_id).update(**fields)
+    refresh_coverage(
+        Injection.objects.filter(
+            patient_id=injection.patient_id, performed_at__gte=injection.performed_at
+        )
+    )
+
+
+def refresh_coverage(injections: Iterable[Injection]) -> None:
+    """Store the checklists' status of each injection (a later block's priors include the
+    earlier ones, so a change refreshes the patient's blocks from it on)."""
+    policies = ",".join(settings.SI_COVERAGE_POLICIES)
+    for injection in injections:
+        status = coverage_for(injection).status
+        CoverageStatus.objects.update_or_create(
+            injection=injection, defaults={"status": status, "policies": policies}
+        )
 
 
 STAYS_BEFORE = (
@@ -334,4 +353,9 @@ def save_work_up(work_up: WorkUp, *, examined_by: Any = None) -> WorkUp:
     if work_up.pk is None and examined_by is not None:
         work_up.examined_by = examined_by
     work_up.save()
+    refresh_coverage(
+        Injection.objects.filter(patient_id=work_up.patient_id, side=work_up.side).order_by(
+            "performed_at"
+        )
+    )
     return work_up

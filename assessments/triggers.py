@@ -66,6 +66,7 @@ VERSIONED_TABLES = [
     "assessments_painreading",
     "assessments_signoff",
     "assessments_amendment",
+    "assessments_workup",
 ]
 VERSION_TABLE = "assessments_dataversion"
 # An upsert, so an emptied table (a test's flush) starts counting again.

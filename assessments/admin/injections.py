@@ -21,7 +21,7 @@ from ..reports.data import report_filename
 from ..reports.handout import handout_facts, render_handout
 from .base import ClinicalRecordAdmin, FastListMixin
 from .exports import EXPORT_ACTIONS, ExportMixin, busy_response
-from .filters import ResultFilter, SignedFilter
+from .filters import CoverageFilter, ResultFilter, SignedFilter
 from .inlines import AmendmentInline, PainReadingInline, SignOffInline
 
 SEARCH_ID_LIST_LIMIT = 1000
@@ -82,7 +82,7 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
     # 50 rows keep the page fast on a busy clinic's list; the admin paginates the rest.
     list_per_page = 50
     # The date drill-down above the list chooses the period; no date filter beside it.
-    list_filter = [ResultFilter, SignedFilter, "side", "guidance"]
+    list_filter = [ResultFilter, SignedFilter, CoverageFilter, "side", "guidance"]
     list_select_related = ["patient", "proceduralist"]
     # What the rows show (and result() and __str__ read); a deferred column read per row
     # would be a query per row, which test_changelist_runs_a_constant_number_of_queries catches.
@@ -109,6 +109,7 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
     # No second COUNT(*) over every injection for "N total" on each page.
     show_full_result_count = False
     autocomplete_fields = ["patient"]
+    raw_id_fields = ["confirms", "work_up"]
     readonly_fields = [
         "patient_details",
         "evaluation",
@@ -122,6 +123,19 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
         (None, {"fields": ["patient", "patient_details", "performed_at", "side", "proceduralist"]}),
         ("Result", {"fields": ["evaluation"]}),
         ("Technique", {"fields": ["guidance", "contrast", "sedation"]}),
+        (
+            "Series and coverage",
+            {
+                "fields": [
+                    ("purpose", "confirms"),
+                    "work_up",
+                    ("contrast_contraindicated", "same_day_spine_block"),
+                    ("retest_tested", "retest_positive"),
+                ],
+                "description": "Coverage checklists are warnings: they never stop saving or "
+                "signing.",
+            },
+        ),
         (
             "Medication",
             {

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
-from .. import display
-from ..models import Injection, Patient
+from .. import display, services
+from ..models import Injection, Patient, WorkUp
 from ..reminders.services import record_consent
 from .base import ClinicalRecordAdmin
 
@@ -27,6 +27,38 @@ class InjectionOfPatientInline(admin.TabularInline):
     @admin.display(description="Result")
     def result_display(self, obj):
         return display.result_badge(obj.result())
+
+
+class WorkUpInline(admin.StackedInline):
+    """The work-up per side, dated: editable until a block that uses it is signed (then the
+    form says so on save, and the database refuses the change)."""
+
+    model = WorkUp
+    extra = 0
+    can_delete = False
+    classes = ["collapse"]
+    fieldsets = [
+        (None, {"fields": [("side", "examined_on"), ("pain_over_si_joint", "pain_onset")]}),
+        (None, {"fields": ["usual_pain", "radiculopathy"]}),
+        (
+            "Provocation manoeuvres",
+            {
+                "fields": [
+                    ("distraction", "thigh_thrust", "compression"),
+                    ("sacral_thrust", "gaenslen", "faber"),
+                ]
+            },
+        ),
+        (
+            "Conservative care and imaging",
+            {
+                "fields": [
+                    ("conservative_care", "conservative_weeks", "active_rehab"),
+                    ("imaging_reviewed", "other_causes_excluded"),
+                ]
+            },
+        ),
+    ]
 
 
 class PatientForm(forms.ModelForm):
@@ -84,7 +116,14 @@ class PatientAdmin(ClinicalRecordAdmin):
     ]
     readonly_fields = ["consent_record"]
     ordering = ["mrn"]
-    inlines = [InjectionOfPatientInline]
+    inlines = [WorkUpInline, InjectionOfPatientInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not WorkUp:
+            return super().save_formset(request, form, formset, change)
+        # Through the service: the patient's checklists follow the work-up.
+        for work_up in formset.save(commit=False):
+            services.save_work_up(work_up, examined_by=request.user)
 
     def save_model(self, request, obj, form, change):
         if "reminders" in form.cleaned_data:

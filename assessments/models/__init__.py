@@ -23,7 +23,7 @@ from .reminder import Reminder, ReminderSend
 from .result import Result
 from .signoff import Amendment, SignedReport, SignOff
 from .version import DataVersion
-from .workup import Provocation, WorkUp
+from .workup import CoverageStatus, Provocation, WorkUp
 
 __all__ = [
     "MAX_AFTER_INJECTION",
@@ -31,6 +31,7 @@ __all__ = [
     "Amendment",
     "Anaesthetic",
     "Context",
+    "CoverageStatus",
     "Contrast",
     "DataVersion",
     "DiaryLink",

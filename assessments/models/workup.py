@@ -179,3 +179,35 @@ class WorkUp(models.Model):
 
     def usable_for(self, performed_on):
         return self.examined_on <= performed_on < self.examined_on + REUSED_FOR
+
+
+class CoverageStatus(models.Model):
+    """The stored status of an injection's checklists under the clinic's policies, so the
+    admin filters and the statistics count in the database. Derived, never entered: written
+    by services.refresh_coverage, apart from the injection so a signed record's lock stays
+    whole while a later block's series moves on."""
+
+    Status = models.TextChoices(
+        "Status", [(status, status) for status in coverage.CHECKLIST_STATUSES]
+    )
+
+    # Derived data goes with its injection (an unsigned one may be deleted).
+    injection = models.OneToOneField(
+        "Injection", on_delete=models.CASCADE, primary_key=True, related_name="coverage"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    policies = models.CharField(max_length=200)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "coverage statuses"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=coverage.CHECKLIST_STATUSES),
+                name="assessments_coveragestatus_status_valid",
+            )
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"Coverage of injection #{self.injection_id}: {self.status}"

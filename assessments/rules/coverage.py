@@ -60,6 +60,38 @@ NOT_CONFIRMED = "not confirmed"
 AWAITING = "awaiting a confirming block"
 
 
+# How pages, the PDF and the exports name the items and statuses.
+ITEM_LABELS = {
+    "pain_region": "Pain over the SI joint",
+    "pain_severity": "Moderate-to-severe pain",
+    "pain_duration": "Pain for 3 months or more",
+    "provocation": "Provocation manoeuvres",
+    "conservative_care": "Conservative care",
+    "active_rehab": "Active rehabilitation",
+    "other_causes": "Other causes excluded",
+    "image_guidance": "Image guidance",
+    "same_day_block": "No other spinal block that day",
+    "session_limit": "Sessions in 12 months",
+    "prior_positive": "Earlier positive diagnostic block",
+    "interval": "Interval since the last therapeutic",
+    "relief": "Relief",
+    "relief_duration": "Duration of relief",
+    "prior_block": "Earlier diagnostic block",
+    "anaesthetic_only": "Anaesthetic only",
+    "different_agents": "Short- and long-acting agents",
+    "both_positive": "Both blocks positive",
+    "concordance": "Concordance",
+}
+STATUS_WORDS = {
+    MET: "met",
+    UNMET: "unmet",
+    UNKNOWN: "unknown",
+    NOT_APPLICABLE: "not applicable",
+    INCOMPLETE: "incomplete",
+}
+STATUS_MARKS = {MET: "✓", UNMET: "✗", UNKNOWN: "?", NOT_APPLICABLE: "–"}
+
+
 @dataclass(frozen=True)
 class Prior:
     """An earlier block of the same patient and side, `days_ago` days before this one."""
@@ -101,6 +133,18 @@ class Item:
     status: str
     why: str
 
+    @property
+    def label(self) -> str:
+        return ITEM_LABELS.get(self.code, self.code)
+
+    @property
+    def mark(self) -> str:
+        return STATUS_MARKS[self.status]
+
+    @property
+    def status_words(self) -> str:
+        return STATUS_WORDS[self.status]
+
 
 @dataclass(frozen=True)
 class Checklist:
@@ -112,6 +156,10 @@ class Checklist:
 
     def item(self, code: str) -> Item:
         return next(item for item in self.items if item.code == code)
+
+    @property
+    def status_words(self) -> str:
+        return STATUS_WORDS[self.status]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -512,3 +560,13 @@ def check(policy: str, facts: Facts) -> Checklist:
         raise ValueError(f"purpose must be one of {PURPOSES}, not {facts.purpose!r}")
     items = found.items(facts)
     return Checklist(found.key, found.title, found.source, status_of(items), items)
+
+
+def coding_hints(side: str, *, bilateral: bool, icd10: str) -> str:
+    """Suggested codes, never a claim: CPT 27096 (Medicare facility: G0260) with laterality."""
+    modifier = "50" if bilateral else {"left": "LT", "right": "RT"}.get(side, "")
+    suffix = f"-{modifier}" if modifier else ""
+    text = f"CPT 27096{suffix} (Medicare facility claims: G0260{suffix})"
+    if icd10:
+        text += f"; ICD-10-CM {icd10} (the clinic's code)"
+    return text + ". Suggestions only: the coder decides."

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from .. import display, services
 from ..access import staff_required
+from ..coverage_facts import coverage_for
 from ..diary import services as diary
 from ..diary.links import absolute_url
 from ..diary.schedule import completeness
@@ -118,6 +119,7 @@ def injection_record(request, pk, now):
             ),
             "relief": injection.relief(readings),
             "diary": completeness(slots),
+            "coverage": coverage_for(injection, readings),
             "slots": slots,
             "counted": {readings[i].pk for i in evaluation.counted},
             "after_signoff": {r.pk for r in readings if r.after_signoff},

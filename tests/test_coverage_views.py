@@ -1,0 +1,96 @@
+"""The bedside work-up page and the coverage section of the injection page."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import CoverageStatus, WorkUp
+
+BLOCK = [(-5, 8), (25, 1), (60, 1), (100, 1), (150, 6)]
+
+
+def work_up_body(**overrides):
+    body = {
+        "side": "left",
+        "examined_on": timezone.localdate().isoformat(),
+        "pain_over_si_joint": "True",
+        "pain_onset": (timezone.localdate() - timedelta(days=200)).isoformat(),
+        "usual_pain": "7",
+        "distraction": "positive",
+        "thigh_thrust": "positive",
+        "compression": "positive",
+        "sacral_thrust": "negative",
+        "gaenslen": "not_done",
+        "faber": "",
+        "conservative_care": "physiotherapy",
+        "conservative_weeks": "6",
+        "active_rehab": "True",
+        "imaging_reviewed": "True",
+        "other_causes_excluded": "True",
+        "radiculopathy": "False",
+    }
+    return {**body, **overrides}
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"usual_pain": "11"}, "usual_pain"),
+        ({"distraction": "maybe"}, "distraction"),
+        ({"side": ""}, "side"),
+        ({"pain_onset": "2099-01-01"}, "pain_onset"),
+        ({"examined_on": "2099-01-01"}, "examined_on"),
+        ({"conservative_care": "", "conservative_weeks": "6"}, "conservative_care"),
+        ({"conservative_weeks": "-1"}, "conservative_weeks"),
+    ],
+)
+def test_a_bad_work_up_shows_the_error_on_its_field_and_saves_nothing(
+    nurse_client, make_patient, overrides, field
+):
+    patient = make_patient()
+    url = reverse("assessments:work_up", args=[patient.pk])
+    response = nurse_client.post(url, work_up_body(**overrides))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not WorkUp.objects.exists()
+
+
+def test_a_work_up_is_saved_and_the_block_page_reads_it(clinic_clock, nurse_client, make_injection):
+    injection = make_injection(BLOCK, contrast="yes")
+    url = reverse("assessments:work_up", args=[injection.patient_id])
+    examined = (timezone.localdate() - timedelta(days=2)).isoformat()
+    body = work_up_body(examined_on=examined)
+    response = nurse_client.post(f"{url}?injection={injection.pk}", body)
+    assert response.status_code == 302
+    assert response.url == reverse("assessments:injection_detail", args=[injection.pk])
+    record = WorkUp.objects.get()
+    assert record.provocation_text == "3 of 6 positive (1 negative, 1 not done, 1 not recorded)"
+    assert CoverageStatus.objects.get(injection=injection).status == "met"
+    page = nurse_client.get(response.url).content.decode()
+    assert "Medicare LCD L39402 (CMS-L39402@1): <span" in page
+    assert 'data-code="provocation" data-status="met"' in page
+    assert "CPT 27096-LT" in page
+
+
+def test_without_a_work_up_the_page_says_what_is_unknown(nurse_client, make_injection):
+    injection = make_injection(BLOCK)
+    page = nurse_client.get(reverse("assessments:injection_detail", args=[injection.pk]))
+    text = page.content.decode()
+    assert "No work-up in the 12 months before this block." in text
+    assert 'data-status="incomplete"' in text
+    assert 'data-code="provocation" data-status="unknown"' in text
+
+
+def test_the_admin_lists_filter_by_coverage_status(
+    admin_client, make_injection, django_assert_max_num_queries
+):
+    met = make_injection(BLOCK)
+    other = make_injection(BLOCK)
+    CoverageStatus.objects.filter(injection=met).update(status="met")
+    url = reverse("admin:assessments_injection_changelist")
+    response = admin_client.get(url, {"coverage": "met"})
+    assert [row.pk for row in response.context["cl"].result_list] == [met.pk]
+    response = admin_client.get(url, {"coverage": "incomplete"})
+    assert [row.pk for row in response.context["cl"].result_list] == [other.pk]
