@@ -281,6 +281,22 @@ def _patient_for_registration(
     return patient
 
 
+def latest_diagnostic(injection: Injection) -> Injection | None:
+    """The patient's latest diagnostic block on the injection's side before it."""
+    if injection.patient.pk is None or injection.performed_at is None:
+        return None
+    return (
+        Injection.objects.filter(
+            patient_id=injection.patient.pk,
+            side=injection.side,
+            purpose=Injection.Purpose.DIAGNOSTIC,
+            performed_at__lt=injection.performed_at,
+        )
+        .order_by("-performed_at")
+        .first()
+    )
+
+
 @transaction.atomic
 def register_injection(
     *,
@@ -291,6 +307,7 @@ def register_injection(
     baseline_at: datetime,
     baseline_context: str,
     created_by: Any,
+    confirms_latest: bool = False,
 ) -> Injection:
     """Save an injection and its baseline reading, finding or creating the patient by MRN.
 
@@ -302,6 +319,12 @@ def register_injection(
     mrn = (mrn or "").strip()
     patient = _patient_for_registration(mrn, patient_details, errors)
     injection = Injection(patient=patient, created_by=created_by, **injection_fields)
+    if confirms_latest:
+        injection.confirms = latest_diagnostic(injection)
+        if injection.confirms is None:
+            errors["confirms_latest"] = [
+                "No earlier diagnostic block of this patient on this side to confirm."
+            ]
     try:
         injection.full_clean(exclude=["patient"])
     except ValidationError as error:

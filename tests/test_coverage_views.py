@@ -94,3 +94,35 @@ def test_the_admin_lists_filter_by_coverage_status(
     assert [row.pk for row in response.context["cl"].result_list] == [met.pk]
     response = admin_client.get(url, {"coverage": "incomplete"})
     assert [row.pk for row in response.context["cl"].result_list] == [other.pk]
+
+
+def test_a_new_block_can_confirm_the_latest_diagnostic_block(
+    nurse_client, new_injection_body, make_injection, make_patient
+):
+    patient = make_patient(mrn="PAIR-1")
+    first = make_injection(BLOCK, patient=patient, side="right", minutes_ago=14 * 24 * 60)
+    body = new_injection_body(
+        mrn="PAIR-1",
+        family_name="",
+        given_name="",
+        date_of_birth="",
+        anaesthetic_agent="bupivacaine",
+        confirms_latest="on",
+    )
+    response = nurse_client.post(reverse("assessments:new_injection"), body)
+    assert response.status_code == 302, response.context["form"].errors
+    assert patient.injections.exclude(pk=first.pk).get().confirms == first
+
+
+def test_confirming_with_no_earlier_block_is_a_field_error_and_saves_nothing(
+    nurse_client, new_injection_body
+):
+    response = nurse_client.post(
+        reverse("assessments:new_injection"), new_injection_body(confirms_latest="on")
+    )
+    assert response.status_code == 200
+    assert "confirms_latest" in response.context["form"].errors
+    assert not WorkUp.objects.exists()
+    from assessments.models import Injection
+
+    assert not Injection.objects.exists()

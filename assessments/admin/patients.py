@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from .. import display, services
@@ -35,6 +36,12 @@ class WorkUpInline(admin.StackedInline):
 
     model = WorkUp
     extra = 0
+    # The browser's date box, as for the birth date.
+    formfield_overrides = {
+        models.DateField: {
+            "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+    }
     can_delete = False
     classes = ["collapse"]
     fieldsets = [

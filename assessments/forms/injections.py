@@ -68,6 +68,21 @@ class NewInjectionForm(forms.ModelForm):
     )
 
     analgesic_at = local_time_field("Analgesic taken at", required=False)
+    confirms_latest = forms.BooleanField(
+        label="Confirms the patient's latest diagnostic block on this side",
+        required=False,
+        help_text="A comparative block: a different anaesthetic, no steroid.",
+    )
+    contrast_contraindicated = forms.NullBooleanField(
+        label="Contrast contraindicated",
+        required=False,
+        widget=forms.RadioSelect(choices=[("", "Not recorded"), ("True", "Yes"), ("False", "No")]),
+    )
+    same_day_spine_block = forms.NullBooleanField(
+        label="Facet, epidural or sympathetic block the same day",
+        required=False,
+        widget=forms.RadioSelect(choices=[("", "Not recorded"), ("True", "Yes"), ("False", "No")]),
+    )
 
     class Meta:
         model = Injection
@@ -75,6 +90,7 @@ class NewInjectionForm(forms.ModelForm):
             "performed_at",
             "side",
             "proceduralist",
+            "purpose",
             "guidance",
             "contrast",
             "sedation",
@@ -85,9 +101,15 @@ class NewInjectionForm(forms.ModelForm):
             "steroid_dose_mg",
             "analgesic",
             "analgesic_at",
+            "contrast_contraindicated",
+            "same_day_spine_block",
             "notes",
         ]
-        widgets = {"side": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "side": forms.RadioSelect,
+            "purpose": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
 
     patient_fields = ["family_name", "given_name", "date_of_birth", "sex", "phone"]
 
@@ -96,6 +118,8 @@ class NewInjectionForm(forms.ModelForm):
         now = local_now()
         self.fields["proceduralist"].queryset = staff_choices()
         self.fields["side"].choices = Injection.Side.choices
+        self.fields["purpose"].choices = Injection.Purpose.choices
+        self.fields["purpose"].required = False
         self.initial.setdefault("performed_at", now)
         self.initial.setdefault("baseline_at", now - timedelta(minutes=5))
         for name in ["performed_at", "baseline_at"]:
@@ -126,7 +150,23 @@ class NewInjectionForm(forms.ModelForm):
                     Field("side", template=BUTTON_CHOICES_TEMPLATE),
                     "proceduralist",
                 ),
+                Row(
+                    Column(
+                        Field("purpose", template=BUTTON_CHOICES_TEMPLATE), css_class="col-md-4"
+                    ),
+                    Column("confirms_latest", css_class="col-md-8"),
+                ),
                 thirds("guidance", "contrast", "sedation"),
+                Row(
+                    Column(
+                        Field("contrast_contraindicated", template=BUTTON_CHOICES_TEMPLATE),
+                        css_class="col-md-6",
+                    ),
+                    Column(
+                        Field("same_day_spine_block", template=BUTTON_CHOICES_TEMPLATE),
+                        css_class="col-md-6",
+                    ),
+                ),
                 Row(
                     Column("anaesthetic_agent", css_class="col-md-4"),
                     Column("anaesthetic_concentration", css_class="col-6 col-md-4"),
@@ -156,6 +196,9 @@ class NewInjectionForm(forms.ModelForm):
             ),
             Submit("register", "Register injection", css_class="btn-lg"),
         )
+
+    def clean_purpose(self):
+        return self.cleaned_data["purpose"] or Injection.Purpose.DIAGNOSTIC
 
     def patient_details(self):
         return {name: self.cleaned_data[name] for name in self.patient_fields}

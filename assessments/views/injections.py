@@ -48,6 +48,7 @@ def new_injection(request):
                 baseline_at=form.cleaned_data["baseline_at"],
                 baseline_context=form.cleaned_data["baseline_context"],
                 created_by=request.user,
+                confirms_latest=form.cleaned_data["confirms_latest"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
