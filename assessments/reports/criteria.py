@@ -10,6 +10,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 
 from .. import display
 from ..rules.profiles import MATRIX_TITLE
+from .coverage import coverage_rows
 from .fonts import markup
 from .palette import GRID
 
@@ -37,6 +38,7 @@ def criteria_section(facts, frame_width, style):
     cell = ParagraphStyle("matrix", parent=style["cell"], fontSize=7.5, leading=8.8)
     heading = Paragraph(markup(MATRIX_TITLE), style["heading"])
     rows = [[Paragraph(row_text(criterion), cell)] for criterion in facts.criteria]
+    rows += coverage_rows(facts, cell)
     table = Table(rows, colWidths=[frame_width])
     table.setStyle(
         TableStyle(

@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from .. import display, rules
+from ..coverage_facts import Coverage, coverage_for
 from ..diary.schedule import Completeness, completeness
 from ..models import Amendment, Injection, PainReading, Result, SignOff, primary_profile
 from ..rules.profiles import Criterion
@@ -123,6 +124,9 @@ class ReportFacts:
     addenda: tuple[str, ...] = ()
     # Readings withdrawn (struck through on the page), one sentence each.
     withdrawn: tuple[str, ...] = ()
+    # The work-up, series and coverage checklists (coverage_facts.Coverage).
+    coverage: Coverage | None = None
+    purpose: str = "Diagnostic"
 
     @property
     def follow_up_days_with_data(self):
@@ -324,4 +328,6 @@ def gather_report(injection, *, generated_at=None, archival=False, signature=Non
         signature=signature,
         addenda=addenda_of(injection.amendments.all()),
         withdrawn=withdrawn_lines(injection.withdrawn_readings),
+        coverage=coverage_for(injection, readings),
+        purpose=injection.get_purpose_display(),
     )
