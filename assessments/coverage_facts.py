@@ -1,11 +1,15 @@
 """What the coverage checklists read about an injection: its work-up, its series, its relief.
 
 The one place that turns records into `rules.coverage.Facts`; the injection page, the PDF,
-the exports and the statistics ask `coverage_for` and never rebuild the facts themselves.
+the exports and the stored status ask `coverage_for` and never rebuild the facts themselves.
+A `Series` holds the patients' work-ups and blocks (two queries, however many injections),
+so an export reads a whole chunk's coverage without a query per injection.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -51,28 +55,65 @@ def local_day(moment) -> date:
     return timezone.localdate(moment)
 
 
-def work_up_for(injection: Injection) -> WorkUp | None:
-    """The injection's own work-up, else the patient's latest on that side in 12 months."""
-    if injection.work_up_id is not None:
-        return injection.work_up
-    day = local_day(injection.performed_at)
-    return (
-        WorkUp.objects.filter(
-            patient_id=injection.patient_id,
-            side=injection.side,
-            examined_on__lte=day,
-            examined_on__gt=day - timedelta(days=coverage.WINDOW_DAYS),
+class Series:
+    """The work-ups and blocks of some patients, with each block's live readings."""
+
+    def __init__(self, patient_ids: Iterable[int]):
+        ids = set(patient_ids)
+        self.work_ups: dict[int, list[WorkUp]] = defaultdict(list)
+        for work_up in WorkUp.objects.filter(patient_id__in=ids).order_by("-examined_on", "-id"):
+            self.work_ups[work_up.patient_id].append(work_up)
+        self.blocks: dict[int, list[Injection]] = defaultdict(list)
+        readings = PainReading.objects.live().order_by("recorded_at", "pk")
+        blocks = (
+            Injection.objects.filter(patient_id__in=ids)
+            .prefetch_related(Prefetch("readings", queryset=readings, to_attr="live_readings"))
+            .order_by("-performed_at")
         )
-        .order_by("-examined_on", "-id")
-        .first()
-    )
+        for block in blocks:
+            self.blocks[block.patient_id].append(block)
 
+    def of(self, injection: Injection) -> list[Injection]:
+        return self.blocks.get(injection.patient_id, [])
 
-def relief_percent(injection: Injection):
-    return injection.percent_reduction
+    def work_up_for(self, injection: Injection) -> WorkUp | None:
+        """The injection's own work-up, else the patient's latest on that side within 12
+        months before the block."""
+        day = local_day(injection.performed_at)
+        for work_up in self.work_ups.get(injection.patient_id, []):
+            if injection.work_up_id is not None:
+                if work_up.pk == injection.work_up_id:
+                    return work_up
+            elif work_up.side == injection.side and work_up.usable_for(day):
+                return work_up
+        return None
+
+    def earlier(self, injection: Injection) -> list[Injection]:
+        """The patient's other blocks up to the end of the block's day, in the 365 days
+        before it, newest first (either side: sessions are the patient's)."""
+        day = local_day(injection.performed_at)
+        return [
+            block
+            for block in self.of(injection)
+            if block.pk != injection.pk
+            and 0 <= (day - local_day(block.performed_at)).days <= coverage.WINDOW_DAYS
+        ]
+
+    def confirmed_by(self, injection: Injection) -> tuple[Injection, ...]:
+        return tuple(
+            sorted(
+                (block for block in self.of(injection) if block.confirms_id == injection.pk),
+                key=lambda block: block.performed_at,
+            )
+        )
+
+    def block(self, injection: Injection, pk: int | None) -> Injection | None:
+        return next((block for block in self.of(injection) if block.pk == pk), None)
 
 
 def relief_consistency(injection: Injection, readings=None) -> str | None:
+    if readings is None:
+        readings = getattr(injection, "live_readings", None)
     if readings is None:
         readings = injection.readings.live()
     return injection.relief(list(readings)).consistency
@@ -82,46 +123,25 @@ def prior_of(injection: Injection, earlier: Injection) -> Prior:
     return Prior(
         days_ago=(local_day(injection.performed_at) - local_day(earlier.performed_at)).days,
         purpose=earlier.purpose,
-        relief_percent=relief_percent(earlier),
+        relief_percent=earlier.percent_reduction,
         agent=earlier.anaesthetic_agent,
-        relief_duration=relief_consistency(earlier, earlier.live_readings),
+        relief_duration=relief_consistency(earlier),
         steroid=earlier.has_steroid,
     )
 
 
-def earlier_injections(injection: Injection) -> list[Injection]:
-    """The patient's blocks up to the same day (either side), newest first, with their live
-    readings (two queries)."""
-    next_day = local_day(injection.performed_at) + timedelta(days=1)
-    day_end = timezone.make_aware(datetime.combine(next_day, time.min))
-    since = injection.performed_at - timedelta(days=coverage.WINDOW_DAYS + 1)
-    return list(
-        Injection.objects.filter(
-            patient_id=injection.patient_id, performed_at__gte=since, performed_at__lt=day_end
-        )
-        .exclude(pk=injection.pk)
-        .prefetch_related(
-            Prefetch(
-                "readings",
-                queryset=PainReading.objects.live().order_by("recorded_at"),
-                to_attr="live_readings",
-            )
-        )
-        .order_by("-performed_at")
-    )
-
-
-def facts_for(injection: Injection, readings=None, *, work_up=None, earlier=None) -> Facts:
+def facts_for(injection: Injection, readings=None, *, series: Series | None = None) -> Facts:
     """The facts of one block for the clinic's policies: priors are the patient's blocks of
     either side before it (a block on the same day is the same session)."""
-    if work_up is None:
-        work_up = work_up_for(injection)
-    if earlier is None:
-        earlier = earlier_injections(injection)
+    if series is None:
+        series = Series([injection.patient_id])
+    if readings is None:
+        readings = getattr(series.block(injection, injection.pk), "live_readings", None)
+    work_up = series.work_up_for(injection)
     day = local_day(injection.performed_at)
-    same_day_or_before = [
+    earlier = [
         other
-        for other in earlier
+        for other in series.earlier(injection)
         if other.performed_at < injection.performed_at or local_day(other.performed_at) == day
     ]
     baseline = injection.baseline_score
@@ -136,9 +156,9 @@ def facts_for(injection: Injection, readings=None, *, work_up=None, earlier=None
         steroid=injection.has_steroid,
         same_day_spine_block=injection.same_day_spine_block,
         agent=injection.anaesthetic_agent,
-        relief_percent=relief_percent(injection),
+        relief_percent=injection.percent_reduction,
         relief_duration=relief_consistency(injection, readings),
-        prior=tuple(prior_of(injection, other) for other in same_day_or_before),
+        prior=tuple(prior_of(injection, other) for other in earlier),
     )
     if work_up is None:
         return facts
@@ -153,18 +173,19 @@ def facts_for(injection: Injection, readings=None, *, work_up=None, earlier=None
     )
 
 
-def comparative_facts(injection: Injection, facts: Facts, earlier: list[Injection]) -> Facts:
+def comparative_facts(injection: Injection, series: Series) -> Facts:
     """A comparative pair is one side's: the block it confirms, else its side's earlier
     diagnostic blocks."""
+    facts = facts_for(injection, series=series)
     if injection.confirms_id is not None:
-        pair = [other for other in earlier if other.pk == injection.confirms_id]
+        pair = [block for block in series.of(injection) if block.pk == injection.confirms_id]
     else:
         pair = [
-            other
-            for other in earlier
-            if other.side == injection.side and other.performed_at < injection.performed_at
+            block
+            for block in series.earlier(injection)
+            if block.side == injection.side and block.performed_at < injection.performed_at
         ]
-    return replace(facts, prior=tuple(prior_of(injection, other) for other in pair))
+    return replace(facts, prior=tuple(prior_of(injection, block) for block in pair))
 
 
 def retest_text(injection: Injection) -> str:
@@ -177,43 +198,47 @@ def retest_text(injection: Injection) -> str:
     )
 
 
-def coverage_for(injection: Injection, readings=None, *, policies=None) -> Coverage:
-    """Everything the pages, the PDF and the exports say about coverage (a few queries)."""
-    work_up = work_up_for(injection)
-    earlier = earlier_injections(injection)
-    facts = facts_for(injection, readings, work_up=work_up, earlier=earlier)
+def coverage_for(
+    injection: Injection, readings=None, *, series: Series | None = None, policies=None
+) -> Coverage:
+    """Everything the pages, the PDF and the exports say about coverage (two queries, none
+    with a `Series` of the injection's patient)."""
+    if series is None:
+        series = Series([injection.patient_id])
+    facts = facts_for(injection, readings, series=series)
     if policies is None:
         policies = settings.SI_COVERAGE_POLICIES
     checklists = [coverage.check(policy, facts) for policy in policies]
-    confirmed_by = tuple(
-        Injection.objects.filter(confirms_id=injection.pk).order_by("performed_at")
-        if injection.pk
-        else ()
-    )
-    series = None
-    confirms = injection.confirms if injection.confirms_id else None
+    confirmed_by = series.confirmed_by(injection)
+    confirms = series.block(injection, injection.confirms_id)
+    series_result = None
     if injection.purpose == coverage.DIAGNOSTIC and (confirms or confirmed_by):
-        pair_facts = comparative_facts(injection, facts, earlier)
-        if confirms is None:
-            # The first block of a pair reads the series from its confirming block.
-            later = confirmed_by[-1]
-            pair_facts = comparative_facts(later, facts_for(later), earlier_injections(later))
-        comparative = coverage.check(COMPARATIVE, pair_facts)
+        # The first block of a pair reads the series from its latest confirming block.
+        later = injection if confirms is not None else confirmed_by[-1]
+        comparative = coverage.check(COMPARATIVE, comparative_facts(later, series))
         checklists.append(comparative)
-        series = coverage.series_result(comparative)
+        series_result = coverage.series_result(comparative)
     day = local_day(injection.performed_at)
     bilateral = any(
-        other.side != injection.side and local_day(other.performed_at) == day for other in earlier
+        other.side != injection.side and local_day(other.performed_at) == day
+        for other in series.earlier(injection)
     )
     return Coverage(
-        work_up=work_up,
+        work_up=series.work_up_for(injection),
+        facts=facts,
+        checklists=tuple(checklists),
+        series=series_result,
+        confirms=confirms,
+        confirmed_by=confirmed_by,
         coding=coverage.coding_hints(
             injection.side, bilateral=bilateral, icd10=settings.SI_ICD10_CODE
         ),
         retest=retest_text(injection),
-        facts=facts,
-        checklists=tuple(checklists),
-        series=series,
-        confirms=confirms,
-        confirmed_by=confirmed_by,
     )
+
+
+def coverages_for(injections: Iterable[Injection]) -> dict[int, Coverage]:
+    """{injection id: Coverage} for many injections, in two queries."""
+    injections = list(injections)
+    series = Series(injection.patient_id for injection in injections)
+    return {injection.pk: coverage_for(injection, series=series) for injection in injections}

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import display, rules
-from .coverage_facts import coverage_for
+from .coverage_facts import coverages_for
 from .models import CoverageStatus, Injection, PainReading, Patient, WorkUp, evaluated_rule
 from .models.limits import change_reason
 
@@ -91,10 +91,9 @@ def refresh_coverage(injections: Iterable[Injection]) -> None:
     """Store the checklists' status of each injection (a later block's priors include the
     earlier ones, so a change refreshes the patient's blocks from it on)."""
     policies = ",".join(settings.SI_COVERAGE_POLICIES)
-    for injection in injections:
-        status = coverage_for(injection).status
+    for injection_id, found in coverages_for(injections).items():
         CoverageStatus.objects.update_or_create(
-            injection=injection, defaults={"status": status, "policies": policies}
+            injection_id=injection_id, defaults={"status": found.status, "policies": policies}
         )
 
 

@@ -129,9 +129,8 @@ def test_report_query_count_is_fixed_whatever_the_readings(
     injection = Injection.objects.get(pk=injection.pk)
 
     # Injection with patient and proceduralist, readings, withdrawn readings, sign-offs,
-    # amendments; coverage: the work-up, the patient's earlier blocks and their readings,
-    # the blocks confirming this one.
-    with django_assert_num_queries(9):
+    # amendments; coverage: the patient's work-ups, blocks and their readings.
+    with django_assert_num_queries(8):
         render_report(injection)
 
 

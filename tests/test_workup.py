@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments import services, signing
-from assessments.coverage_facts import coverage_for, facts_for
+from assessments.coverage_facts import coverage_for, coverages_for, facts_for
 from assessments.models import Injection, WorkUp
 
 POSITIVE_BLOCK = [(-5, 8), (25, 1), (60, 1), (100, 1), (150, 6)]  # lidocaine: 1–2 h
@@ -178,8 +178,12 @@ def test_a_bilateral_day_is_one_session(clinic_clock, make_injection):
     assert coverage_for(later).checklists[0].item("session_limit").status == "met"
 
 
-def test_coverage_takes_a_fixed_number_of_queries(make_injection, django_assert_max_num_queries):
+def test_coverage_reads_work_ups_blocks_and_readings_in_three_queries(
+    make_injection, django_assert_num_queries
+):
     first, confirming = comparative_pair(make_injection)
-    fresh = Injection.objects.get(pk=confirming.pk)
-    with django_assert_max_num_queries(12):
-        coverage_for(fresh)
+    others = [make_injection(POSITIVE_BLOCK) for _ in range(3)]
+    fresh = list(Injection.objects.filter(pk__in=[confirming.pk, *(o.pk for o in others)]))
+    with django_assert_num_queries(3):
+        found = coverages_for(fresh)
+    assert found[confirming.pk].series == "confirmed by comparative blocks"
