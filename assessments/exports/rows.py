@@ -1,7 +1,8 @@
 """The facts every export format writes, read in one planned pass over the injections.
 
 Injections are read in id order, `CHUNK_SIZE` at a time (iterator(chunk_size) with the
-readings and sign-offs prefetched per chunk: three queries a chunk), so memory stays flat
+readings and sign-offs prefetched per chunk: three queries a chunk, and two for the chunk's
+coverage: coverage_facts.Series), so memory stays flat
 whatever the selection. Results come from the rule and `decide`, as on the PDF report: a
 signed injection is read as signed (SignOff.reproduce), an unsigned one with today's rule.
 """
@@ -13,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from .. import rules
+from ..coverage_facts import Coverage, coverage_for, coverages_for
 from ..diary.schedule import Completeness, completeness
 from ..models import Injection, PainReading, Patient, Result, SignOff, primary_profile
 from ..rules.relief import Relief
@@ -58,6 +60,7 @@ class InjectionFacts:
     relief: Relief
     diary: Completeness
     confounders: tuple[str, ...]
+    coverage: Coverage | None = None
 
     @property
     def patient(self) -> Patient:
@@ -92,7 +95,9 @@ def export_queryset():
     )
 
 
-def injection_facts(injection: Injection, *, now: datetime) -> InjectionFacts:
+def injection_facts(
+    injection: Injection, *, now: datetime, coverage: Coverage | None = None
+) -> InjectionFacts:
     """One injection of `export_queryset()` as export facts (no query)."""
     readings = list(injection.readings.all())
     signoff = injection.signoff_in_force(list(injection.signoffs.all()))
@@ -121,11 +126,24 @@ def injection_facts(injection: Injection, *, now: datetime) -> InjectionFacts:
         relief=injection.relief(readings),
         diary=completeness(injection.diary(readings)),
         confounders=evaluation.confounders,
+        coverage=coverage_for(injection, readings) if coverage is None else coverage,
     )
 
 
 def export_facts(selection, *, now: datetime, chunk_size: int = CHUNK_SIZE):
     """InjectionFacts for each injection of the `selection` queryset, in id order."""
     queryset = export_queryset().filter(pk__in=selection.values("pk")).order_by("pk")
+    chunk: list[Injection] = []
     for injection in queryset.iterator(chunk_size=chunk_size):
-        yield injection_facts(injection, now=now)
+        chunk.append(injection)
+        if len(chunk) == chunk_size:
+            yield from chunk_facts(chunk, now=now)
+            chunk = []
+    yield from chunk_facts(chunk, now=now)
+
+
+def chunk_facts(chunk: list[Injection], *, now: datetime):
+    """A chunk's facts, with the coverage of all its injections read at once (two queries)."""
+    found = coverages_for(chunk)
+    for injection in chunk:
+        yield injection_facts(injection, now=now, coverage=found[injection.pk])
