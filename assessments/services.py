@@ -371,12 +371,13 @@ def save_work_up(work_up: WorkUp, *, examined_by: Any = None) -> WorkUp:
     message (the database refuses it too, triggers.py)."""
     if work_up.pk is not None:
         WorkUp.objects.select_for_update().filter(pk=work_up.pk).first()
+        work_up.ensure_editable()
     work_up.full_clean()
     if work_up.pk is None and examined_by is not None:
         work_up.examined_by = examined_by
     work_up.save()
     refresh_coverage(
-        Injection.objects.filter(patient_id=work_up.patient_id, side=work_up.side).order_by(
+        Injection.objects.filter(patient=work_up.patient, side=work_up.side).order_by(
             "performed_at"
         )
     )

@@ -126,3 +126,43 @@ def test_confirming_with_no_earlier_block_is_a_field_error_and_saves_nothing(
     from assessments.models import Injection
 
     assert not Injection.objects.exists()
+
+
+def test_a_patient_with_a_locked_work_up_still_saves_in_the_admin(
+    admin_client, make_injection, clinician
+):
+    from assessments import signing
+
+    injection = make_injection(BLOCK)
+    record = WorkUp.objects.create(
+        patient=injection.patient, side="left", examined_on=timezone.localdate() - timedelta(2)
+    )
+    from assessments.models import Injection
+
+    Injection.objects.filter(pk=injection.pk).update(work_up=record)
+    signing.sign_off(injection.pk, clinician)
+    patient = injection.patient
+    url = reverse("admin:assessments_patient_change", args=[patient.pk])
+    form = admin_client.get(url).context["adminform"].form
+    body = {
+        **{k: v for k, v in form.initial.items() if v is not None and k != "date_of_birth"},
+        "date_of_birth": patient.date_of_birth.isoformat(),
+        "work_ups-TOTAL_FORMS": "1",
+        "work_ups-INITIAL_FORMS": "1",
+        "work_ups-0-id": str(record.pk),
+        "work_ups-0-patient": str(patient.pk),
+        "work_ups-0-side": "left",
+        "work_ups-0-examined_on": record.examined_on.isoformat(),
+        "injections-TOTAL_FORMS": "1",
+        "injections-INITIAL_FORMS": "1",
+        "injections-0-id": str(injection.pk),
+        "injections-0-patient": str(patient.pk),
+    }
+    body.pop("reminders", None)
+    assert admin_client.post(url, body).status_code == 302
+    body["work_ups-0-usual_pain"] = "3"
+    response = admin_client.post(url, body)
+    assert response.status_code == 200
+    assert "signed block uses this work-up" in response.content.decode()
+    record.refresh_from_db()
+    assert record.usual_pain is None

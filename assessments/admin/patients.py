@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Count
 
 from .. import display, services
+from ..forms import WorkUpForm
 from ..models import Injection, Patient, WorkUp
 from ..reminders.services import record_consent
 from .base import ClinicalRecordAdmin
@@ -30,11 +31,24 @@ class InjectionOfPatientInline(admin.TabularInline):
         return display.result_badge(obj.result())
 
 
+class WorkUpInlineForm(forms.ModelForm):
+    class Meta:
+        model = WorkUp
+        fields = WorkUpForm.Meta.fields
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.has_changed():
+            self.instance.ensure_editable()
+        return cleaned
+
+
 class WorkUpInline(admin.StackedInline):
     """The work-up per side, dated: editable until a block that uses it is signed (then the
     form says so on save, and the database refuses the change)."""
 
     model = WorkUp
+    form = WorkUpInlineForm
     extra = 0
     # The browser's date box, as for the birth date.
     formfield_overrides = {

@@ -144,10 +144,14 @@ class WorkUp(models.Model):
             errors["pain_onset"] = "The pain cannot begin after the examination."
         if self.conservative_weeks and not self.conservative_care.strip():
             errors["conservative_care"] = "Say what conservative care was tried."
-        if self.pk and self.is_locked():
-            errors["__all__"] = IN_USE[:1].upper() + IN_USE[1:] + "."
         if errors:
             raise ValidationError(errors)
+
+    def ensure_editable(self):
+        """Refuse a change to a work-up a signed block uses, in words staff can act on (the
+        database refuses it too)."""
+        if self.pk and self.is_locked():
+            raise ValidationError(IN_USE[:1].upper() + IN_USE[1:] + ".", code="locked")
 
     def is_locked(self):
         return self.injections.filter(locked_at__isnull=False).exists()
