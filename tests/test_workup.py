@@ -187,3 +187,38 @@ def test_coverage_reads_work_ups_blocks_and_readings_in_three_queries(
     with django_assert_num_queries(3):
         found = coverages_for(fresh)
     assert found[confirming.pk].series == "confirmed by comparative blocks"
+
+
+def test_an_unmet_checklist_never_stops_signing(make_injection, clinician):
+    injection = make_injection(POSITIVE_BLOCK, guidance="ultrasound")
+    work_up(
+        injection.patient,
+        distraction="negative",
+        thigh_thrust="negative",
+        compression="negative",
+        sacral_thrust="negative",
+    )
+    assert coverage_for(injection).status == "unmet"
+    signing.sign_off(injection.pk, clinician)
+    injection.refresh_from_db()
+    assert injection.is_locked
+
+
+def test_recompute_evaluations_stores_coverage_when_the_policies_change(make_injection, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from assessments.models import CoverageStatus
+
+    injection = make_injection(POSITIVE_BLOCK)
+    assert CoverageStatus.objects.get(injection=injection).policies == "CMS-L39402@1"
+    settings.SI_COVERAGE_POLICIES = ["CMS-L39402@1", "EVICORE-CMM-203@1"]
+    out = StringIO()
+    call_command("recompute_evaluations", stdout=out)
+    assert "stored for 1 injection(s)" in out.getvalue()
+    stored = CoverageStatus.objects.get(injection=injection)
+    assert stored.policies == "CMS-L39402@1,EVICORE-CMM-203@1"
+    out = StringIO()
+    call_command("recompute_evaluations", stdout=out)
+    assert "stored for 0 injection(s)" in out.getvalue()
