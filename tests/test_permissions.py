@@ -33,6 +33,7 @@ from assessments.models import (
     ReminderSend,
     ReportAccess,
     SignOff,
+    WorkUp,
 )
 from tests import builders
 
@@ -161,6 +162,10 @@ def world(module_db, signed_in):
     link = DiaryLink.issue(injection)
     return {
         "patient": patient.pk,
+        "patient_id": patient.pk,
+        "work_up_id": WorkUp.objects.create(
+            patient=patient, side="left", examined_on=timezone.localdate()
+        ).pk,
         "patient_history": patient.history.latest().history_id,
         "injection": injection.pk,
         "reading_pk": injection.readings.get(recorded_at__gt=injection.performed_at).pk,
@@ -254,7 +259,7 @@ def admin_patient_body(mrn):
         "given_name": "Nia",
         "date_of_birth": "1980-05-05",
         "sex": "female",
-        **management("injections"),
+        **management("injections", "work_ups"),
     }
 
 
@@ -326,6 +331,12 @@ def bedside_sign_off(records):
 def bedside_new_injection(records):
     body = builders.new_injection_body(records["proceduralist"], mrn="NEW-0001")
     return reverse("assessments:new_injection"), body, Injection.objects.count
+
+
+def bedside_work_up(records):
+    url = reverse("assessments:work_up", args=[records["patient"].pk])
+    body = {"side": "right", "examined_on": timezone.localdate().isoformat(), "usual_pain": "6"}
+    return url, body, WorkUp.objects.count
 
 
 def bedside_follow_up_entry(records):
@@ -436,6 +447,9 @@ MATRIX = {
     "/injections/<injection>/diary-link/revoke/": (LOGIN, 403, 405, 405, 405, 405),
     "/follow-up/": (LOGIN, 403, 200, 200, 403, 200),
     "/patients/": (LOGIN, 403, 200, 200, 200, 200),
+    # The work-up form: staff who see injections may look; nurses and clinicians save.
+    "/patients/<patient_id>/work-up/": (LOGIN, 403, 200, 200, 200, 200),
+    "/patients/<patient_id>/work-up/<work_up_id>/": (LOGIN, 403, 200, 200, 200, 200),
     # Outcome statistics: aggregate figures, for those with view_statistics.
     "/stats/": (LOGIN, 403, 403, 200, 200, 200),
     "/stats/table.csv": (LOGIN, 403, 403, 200, 200, 200),
@@ -575,6 +589,7 @@ WRITE_MATRIX = {
     bedside_correct_reading: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
     bedside_sign_off: (LOGIN, 403, 403, SAVED, 403, SAVED),
     bedside_new_injection: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
+    bedside_work_up: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
     bedside_follow_up_entry: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
     bedside_diary_link: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
     bedside_follow_up_call: (LOGIN, 403, SAVED, SAVED, 403, SAVED),

@@ -139,6 +139,11 @@ class PatientAdmin(ClinicalRecordAdmin):
     ordering = ["mrn"]
     inlines = [WorkUpInline, InjectionOfPatientInline]
 
+    def get_inline_instances(self, request, obj=None):
+        # Work-ups are recorded for a patient on file: not on the add page.
+        inlines = super().get_inline_instances(request, obj)
+        return [i for i in inlines if obj is not None or not isinstance(i, WorkUpInline)]
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not WorkUp:
             return super().save_formset(request, form, formset, change)

@@ -250,7 +250,7 @@ def other_causes(facts: Facts) -> Item:
 
 
 def image_guidance(facts: Facts, *, ultrasound_allowed: bool) -> Item:
-    guidance = facts.guidance
+    guidance = facts.guidance.lower() if facts.guidance else facts.guidance
     if guidance is None:
         return Item("image_guidance", UNKNOWN, "image guidance not recorded")
     if guidance in (FLUOROSCOPY, CT):
@@ -259,6 +259,10 @@ def image_guidance(facts: Facts, *, ultrasound_allowed: bool) -> Item:
             return Item("image_guidance", UNKNOWN, f"{name}; contrast not recorded")
         if facts.contrast:
             return Item("image_guidance", MET, f"{name} with contrast")
+        # Both policies waive the contrast, not the guidance, when it is contraindicated
+        # (LCD L39402: contrast allergy or pregnancy; CMM-203: "absent allergy to contrast").
+        if facts.contrast_contraindicated:
+            return Item("image_guidance", MET, f"{name}, contrast contraindicated")
         return Item("image_guidance", UNMET, f"{name} without contrast")
     if guidance == ULTRASOUND:
         if not ultrasound_allowed:
@@ -369,7 +373,7 @@ def interval(facts: Facts) -> Item:
 
 def acting(agent: str | None) -> str | None:
     """ "short" (lidocaine) or "long" (bupivacaine, levobupivacaine, ropivacaine), or None."""
-    window = EXPECTED_MINUTES.get(agent or "")
+    window = EXPECTED_MINUTES.get((agent or "").lower())
     if window is None:
         return None
     return SHORT_ACTING if window[1] <= 120 else LONG_ACTING

@@ -75,6 +75,8 @@ RECORD_PERMISSIONS = (
     "assessments.change_painreading",
     "assessments.sign_injection",
     "assessments.change_injection",
+    "assessments.add_workup",
+    "assessments.change_workup",
 )
 
 
