@@ -18,6 +18,8 @@ from django.utils import timezone
 from .models import Injection, PainReading, WorkUp
 from .rules import coverage
 from .rules.coverage import Checklist, Facts, Prior
+from .rules.series import coding_hints
+from .rules.series import series_result as series_words
 
 CONTRAST = {"yes": True, "no": False}
 COMPARATIVE = "COMPARATIVE"
@@ -217,7 +219,7 @@ def coverage_for(
         later = injection if confirms is not None else confirmed_by[-1]
         comparative = coverage.check(COMPARATIVE, comparative_facts(later, series))
         checklists.append(comparative)
-        series_result = coverage.series_result(comparative)
+        series_result = series_words(comparative.status)
     day = local_day(injection.performed_at)
     bilateral = any(
         other.side != injection.side and local_day(other.performed_at) == day
@@ -230,9 +232,7 @@ def coverage_for(
         series=series_result,
         confirms=confirms,
         confirmed_by=confirmed_by,
-        coding=coverage.coding_hints(
-            injection.side, bilateral=bilateral, icd10=settings.SI_ICD10_CODE
-        ),
+        coding=coding_hints(injection.side, bilateral=bilateral, icd10=settings.SI_ICD10_CODE),
         retest=retest_text(injection),
     )
 

@@ -10,7 +10,8 @@ Policies (each version frozen once published; a new reading of a policy is a new
   its twins (e.g. L39455).
 - EVICORE-CMM-203@1: eviCore Musculoskeletal guideline CMM-203 "Sacroiliac Joint Injections".
 - COMPARATIVE@1: comparative (dual) diagnostic blocks, a short- then a long-acting anaesthetic,
-  anaesthetic only (Barnsley 1993; 2025 multisociety SI joint guideline).
+  anaesthetic only (Barnsley 1993; 2025 multisociety SI joint guideline); the pair's
+  concordance and the series in words are series.py's.
 
 Sessions are counted in the rolling 365 days before the block; blocks on the block's own day
 (the other side) are the same session, and several earlier blocks on one day are one session.
@@ -20,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .relief import EXPECTED_MINUTES
+from .series import CONCORDANT, DURATION_MET, NOT_ASSESSABLE, acting, concordance
 
 MET, UNMET, UNKNOWN, NOT_APPLICABLE = "met", "unmet", "unknown", "not_applicable"
 ITEM_STATUSES = (MET, UNMET, UNKNOWN, NOT_APPLICABLE)
@@ -45,19 +46,6 @@ THERAPEUTIC_SESSIONS_MAX = 4
 THERAPEUTIC_INTERVAL_DAYS = 60
 
 FLUOROSCOPY, CT, ULTRASOUND = "fluoroscopy", "ct", "ultrasound"
-DURATION_MET = ("consistent", "longer than expected")
-
-# The comparative pair: relief "concordant" when it lasts longer with the long-acting agent.
-CONCORDANT, DISCORDANT, PROLONGED_BOTH, NOT_ASSESSABLE = (
-    "concordant",
-    "discordant",
-    "prolonged both",
-    "not assessable",
-)
-SHORT_ACTING, LONG_ACTING = "short", "long"
-CONFIRMED = "confirmed by comparative blocks"
-NOT_CONFIRMED = "not confirmed"
-AWAITING = "awaiting a confirming block"
 
 
 # How pages, the PDF and the exports name the items and statuses.
@@ -371,37 +359,6 @@ def interval(facts: Facts) -> Item:
 # -- comparative blocks ------------------------------------------------------------------------
 
 
-def acting(agent: str | None) -> str | None:
-    """ "short" (lidocaine) or "long" (bupivacaine, levobupivacaine, ropivacaine), or None."""
-    window = EXPECTED_MINUTES.get((agent or "").lower())
-    if window is None:
-        return None
-    return SHORT_ACTING if window[1] <= 120 else LONG_ACTING
-
-
-def concordance(
-    first_agent: str | None,
-    first_duration: str | None,
-    second_agent: str | None,
-    second_duration: str | None,
-) -> str:
-    """A comparative pair from each block's duration-of-relief consistency (relief.py):
-    concordant when relief lasts as long as each agent, longer with the long-acting one;
-    prolonged both when both outlast their agents; discordant otherwise; not assessable
-    without both durations or without a short- and a long-acting agent."""
-    kinds = {acting(first_agent): first_duration, acting(second_agent): second_duration}
-    if set(kinds) != {SHORT_ACTING, LONG_ACTING}:
-        return NOT_ASSESSABLE
-    short, long = kinds[SHORT_ACTING], kinds[LONG_ACTING]
-    if short is None or long is None:
-        return NOT_ASSESSABLE
-    if short == "consistent" and long in DURATION_MET:
-        return CONCORDANT
-    if short == long == "longer than expected":
-        return PROLONGED_BOTH
-    return DISCORDANT
-
-
 def comparator(facts: Facts) -> Prior | None:
     """The block this one is compared with: the latest earlier diagnostic block in 365 days."""
     diagnostic = earlier(facts, DIAGNOSTIC)
@@ -453,15 +410,6 @@ def comparative_items(facts: Facts) -> tuple[Item, ...]:
     else:
         concordant = Item("concordance", UNKNOWN, "durations of relief not both assessed")
     return (prior_block, anaesthetic_only, different, both, concordant)
-
-
-def series_result(checklist: Checklist) -> str:
-    """The comparative series in words, from a COMPARATIVE checklist."""
-    if checklist.status == MET:
-        return CONFIRMED
-    if checklist.status == UNMET:
-        return NOT_CONFIRMED
-    return AWAITING
 
 
 # -- the policies ------------------------------------------------------------------------------
@@ -564,13 +512,3 @@ def check(policy: str, facts: Facts) -> Checklist:
         raise ValueError(f"purpose must be one of {PURPOSES}, not {facts.purpose!r}")
     items = found.items(facts)
     return Checklist(found.key, found.title, found.source, status_of(items), items)
-
-
-def coding_hints(side: str, *, bilateral: bool, icd10: str) -> str:
-    """Suggested codes, never a claim: CPT 27096 (Medicare facility: G0260) with laterality."""
-    modifier = "50" if bilateral else {"left": "LT", "right": "RT"}.get(side, "")
-    suffix = f"-{modifier}" if modifier else ""
-    text = f"CPT 27096{suffix} (Medicare facility claims: G0260{suffix})"
-    if icd10:
-        text += f"; ICD-10-CM {icd10} (the clinic's code)"
-    return text + ". Suggestions only: the coder decides."
