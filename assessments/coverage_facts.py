@@ -113,6 +113,12 @@ class Series:
         return next((block for block in self.of(injection) if block.pk == pk), None)
 
 
+def work_up_in_use(injection: Injection) -> WorkUp | None:
+    """The work-up the block reads now (its own, else the side's latest in 12 months): a
+    sign-off pins it, so the signed checklist keeps it and it is locked with the block."""
+    return Series([injection.patient_id]).work_up_for(injection)
+
+
 def relief_consistency(injection: Injection, readings=None) -> str | None:
     if readings is None:
         readings = getattr(injection, "live_readings", None)

@@ -222,3 +222,19 @@ def test_recompute_evaluations_stores_coverage_when_the_policies_change(make_inj
     out = StringIO()
     call_command("recompute_evaluations", stdout=out)
     assert "stored for 0 injection(s)" in out.getvalue()
+
+
+def test_a_sign_off_pins_the_work_up_the_block_read_and_locks_it(make_injection, clinician):
+    injection = make_injection(POSITIVE_BLOCK)
+    record = work_up(injection.patient)
+    signing.sign_off(injection.pk, clinician)
+    injection.refresh_from_db()
+    assert injection.work_up == record
+    record.usual_pain = 2
+    with pytest.raises(ValidationError, match="signed block uses this work-up"):
+        services.save_work_up(record)
+    # A newer work-up does not change what the signed block reads.
+    newer = work_up(
+        injection.patient, examined_on=timezone.localdate() - timedelta(days=3), usual_pain=3
+    )
+    assert coverage_for(injection).work_up == record != newer
