@@ -94,6 +94,7 @@ def test_the_admin_lists_filter_by_coverage_status(
     assert [row.pk for row in response.context["cl"].result_list] == [met.pk]
     response = admin_client.get(url, {"coverage": "incomplete"})
     assert [row.pk for row in response.context["cl"].result_list] == [other.pk]
+    assert '<td class="field-coverage_display">incomplete</td>' in response.content.decode()
 
 
 def test_a_new_block_can_confirm_the_latest_diagnostic_block(

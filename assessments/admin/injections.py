@@ -76,6 +76,7 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
         "result_display",
         "reduction",
         "signed_display",
+        "coverage_display",
         "proceduralist_name",
     ]
     list_display_links = ["performed_local"]
@@ -83,7 +84,7 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
     list_per_page = 50
     # The date drill-down above the list chooses the period; no date filter beside it.
     list_filter = [ResultFilter, SignedFilter, CoverageFilter, "side", "guidance"]
-    list_select_related = ["patient", "proceduralist"]
+    list_select_related = ["patient", "proceduralist", "coverage"]
     # What the rows show (and result() and __str__ read); a deferred column read per row
     # would be a query per row, which test_changelist_runs_a_constant_number_of_queries catches.
     list_columns = [
@@ -102,6 +103,7 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
         "proceduralist__first_name",
         "proceduralist__last_name",
         "proceduralist__username",
+        "coverage__status",
     ]
     date_hierarchy = "performed_at"
     search_fields = ["patient__mrn", "patient__family_name", "patient__given_name"]
@@ -301,6 +303,12 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin):
     @admin.display(description="Reduction", ordering="percent_reduction")
     def reduction(self, obj):
         return display.percent(obj.percent_reduction)
+
+    @admin.display(description="Coverage", ordering="coverage__status")
+    def coverage_display(self, obj):
+        """The clinic's checklists: met, incomplete or unmet (a warning, never a blocker)."""
+        stored = getattr(obj, "coverage", None)
+        return stored.status if stored is not None else "—"
 
     @admin.display(description="Signed", ordering="locked_at")
     def signed_display(self, obj):
