@@ -22,6 +22,7 @@ from functools import cached_property
 from django.db.models import QuerySet
 
 from . import rules
+from .coverage_facts import Coverage, Series, coverage_for
 from .models import (
     Amendment,
     Injection,
@@ -75,6 +76,7 @@ class InjectionRecord:
     result: Result
     relief: Relief
     slots: tuple[Slot, ...]
+    coverage: Coverage  # the work-up, the series and the coverage checklists
 
     @property
     def pain_readings(self) -> list[PainReading]:
@@ -132,15 +134,26 @@ def is_prefetched(injection: Injection) -> bool:
     return "amendments" in cache and hasattr(injection, "withdrawn_readings")
 
 
-def build_record(injection: Injection, *, now: datetime) -> InjectionRecord:
+def build_record(
+    injection: Injection,
+    *,
+    now: datetime,
+    coverage: Coverage | None = None,
+    series: Series | None = None,
+) -> InjectionRecord:
     """`injection` as the record says it at `now`. One of `Injection.objects.for_record()`
-    costs no query; any other is fetched again with it (five queries)."""
+    costs no query; any other is fetched again with it (five queries). The coverage reads
+    the patient's work-ups and blocks (three queries), unless `coverage` or the `series` it
+    comes from is given (records(): one series per chunk)."""
     if not is_prefetched(injection):
         injection = Injection.objects.for_record().get(pk=injection.pk)
     readings = list(injection.readings.all())
     signoff = injection.signoff_in_force(list(injection.signoffs.all()))
     computed = injection.evaluate(readings, now=now)
     evaluation = signoff.reproduce() if signoff else computed
+    relief = injection.relief(readings, computed)
+    if coverage is None:
+        coverage = coverage_for(injection, readings, series=series, relief=relief)
     return InjectionRecord(
         injection=injection,
         now=now,
@@ -151,8 +164,9 @@ def build_record(injection: Injection, *, now: datetime) -> InjectionRecord:
         evaluation=evaluation,
         computed=computed,
         result=injection.result_of(evaluation, signoff),
-        relief=injection.relief(readings, computed),
+        relief=relief,
         slots=tuple(injection.diary(readings)),
+        coverage=coverage,
     )
 
 
@@ -191,5 +205,17 @@ def records(
 ) -> Iterator[InjectionRecord]:
     """An InjectionRecord for each injection of the `selection` queryset, in id order."""
     queryset = Injection.objects.for_record().filter(pk__in=selection.values("pk")).order_by("pk")
+    chunk: list[Injection] = []
     for injection in queryset.iterator(chunk_size=chunk_size):
-        yield build_record(injection, now=now)
+        chunk.append(injection)
+        if len(chunk) == chunk_size:
+            yield from chunk_records(chunk, now=now)
+            chunk = []
+    yield from chunk_records(chunk, now=now)
+
+
+def chunk_records(chunk: list[Injection], *, now: datetime) -> Iterator[InjectionRecord]:
+    """A chunk's records, the coverage of all its patients read at once."""
+    series = Series(injection.patient_id for injection in chunk)
+    for injection in chunk:
+        yield build_record(injection, now=now, series=series)

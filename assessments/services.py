@@ -13,7 +13,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import display, rules
-from .models import Injection, PainReading, Patient, evaluated_rule
+from .coverage_facts import coverages_for
+from .models import CoverageStatus, Injection, PainReading, Patient, WorkUp, evaluated_rule
 from .models.limits import change_reason
 
 
@@ -110,9 +111,26 @@ def refresh_evaluation(injection_id: int) -> Refreshed | None:
         closed = injection.evaluate(readings, window_closed=True)
         fields = follow_up_fields(injection, readings, closed)
     else:
-        return None
-    Injection.objects.filter(pk=injection_id).update(**fields)
-    return Refreshed(readings, closed)
+        closed = None
+        fields = {}
+    if fields:
+        Injection.objects.filter(pk=injection_id).update(**fields)
+    refresh_coverage(
+        Injection.objects.filter(
+            patient_id=injection.patient_id, performed_at__gte=injection.performed_at
+        )
+    )
+    return Refreshed(readings, closed) if closed is not None else None
+
+
+def refresh_coverage(injections: Iterable[Injection]) -> None:
+    """Store the checklists' status of each injection (a later block's priors include the
+    earlier ones, so a change refreshes the patient's blocks from it on)."""
+    policies = ",".join(settings.SI_COVERAGE_POLICIES)
+    for injection_id, found in coverages_for(injections).items():
+        CoverageStatus.objects.update_or_create(
+            injection_id=injection_id, defaults={"status": found.status, "policies": policies}
+        )
 
 
 @dataclass(frozen=True)
@@ -320,6 +338,22 @@ def _patient_for_registration(
     return patient
 
 
+def latest_diagnostic(injection: Injection) -> Injection | None:
+    """The patient's latest diagnostic block on the injection's side before it."""
+    if injection.patient.pk is None or injection.performed_at is None:
+        return None
+    return (
+        Injection.objects.filter(
+            patient_id=injection.patient.pk,
+            side=injection.side,
+            purpose=Injection.Purpose.DIAGNOSTIC,
+            performed_at__lt=injection.performed_at,
+        )
+        .order_by("-performed_at")
+        .first()
+    )
+
+
 @transaction.atomic
 def _registration(
     *,
@@ -330,12 +364,19 @@ def _registration(
     baseline_at: datetime | None,
     baseline_context: str | None,
     created_by: Any,
+    confirms_latest: bool = False,
 ) -> tuple[Patient, Injection, PainReading, dict[str, list[str]]]:
     """The unsaved rows of a registration and every error they have, keyed by form field."""
     errors: dict[str, list[str]] = {}
     mrn = (mrn or "").strip()
     patient = _patient_for_registration(mrn, patient_details, errors)
     injection = Injection(patient=patient, created_by=created_by, **injection_fields)
+    if confirms_latest:
+        injection.confirms = latest_diagnostic(injection)
+        if injection.confirms is None:
+            errors["confirms_latest"] = [
+                "No earlier diagnostic block of this patient on this side to confirm."
+            ]
     try:
         injection.full_clean(exclude=["patient"])
     except ValidationError as error:
@@ -379,6 +420,7 @@ def register_injection(
     baseline_at: datetime,
     baseline_context: str,
     created_by: Any,
+    confirms_latest: bool = False,
 ) -> Injection:
     """Save an injection and its baseline reading, finding or creating the patient by MRN.
 
@@ -394,6 +436,7 @@ def register_injection(
         baseline_at=baseline_at,
         baseline_context=baseline_context,
         created_by=created_by,
+        confirms_latest=confirms_latest,
     )
     if errors:
         raise ValidationError(errors)
@@ -412,3 +455,22 @@ def update_reading(reading: PainReading, **fields: Any) -> SavedReading:
     for name, value in fields.items():
         setattr(reading, name, value)
     return save_reading(reading)
+
+
+@transaction.atomic
+def save_work_up(work_up: WorkUp, *, examined_by: Any = None) -> WorkUp:
+    """Save a work-up once it is valid; one that a signed block uses is refused with a
+    message (the database refuses it too, triggers.py)."""
+    if work_up.pk is not None:
+        WorkUp.objects.select_for_update().filter(pk=work_up.pk).first()
+        work_up.ensure_editable()
+    work_up.full_clean()
+    if work_up.pk is None and examined_by is not None:
+        work_up.examined_by = examined_by
+    work_up.save()
+    refresh_coverage(
+        Injection.objects.filter(patient=work_up.patient, side=work_up.side).order_by(
+            "performed_at"
+        )
+    )
+    return work_up

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from . import display, rules
+from .coverage_facts import work_up_in_use
 from .models import Amendment, Injection, PainReading, SignedReport, SignOff, primary_profile
 from .models.limits import change_reason
 from .models.result import window_open
@@ -51,6 +52,8 @@ def sign_off(
     # change not yet recomputed): the lists, exports and statistics then agree with the
     # sign-off's computed outcome for as long as the lock holds.
     fields = evaluation_fields(injection, readings)
+    # The work-up the checklists read is pinned, and so locked with the block (triggers.py).
+    fields["work_up"] = work_up_in_use(injection)
     Injection.objects.filter(pk=injection_id).update(**fields)
     profile = primary_profile()
     options = rule_options(

@@ -16,6 +16,7 @@ sure no other path (the shell, a bulk update, raw SQL, a history "revert") gets 
   so every unlock leaves a reason. Only a new sign-off locks.
 - A sign-off is the next version of an unlocked injection; an amendment reopens the latest
   sign-off of a locked one.
+- A work-up that a signed block uses cannot change (the checklist it fed is signed).
 - Sign-offs, archived reports, amendments, the report access log and the history tables are
   append-only: UPDATE, DELETE (and TRUNCATE on PostgreSQL) are refused.
 
@@ -45,6 +46,7 @@ UNLOCK = "only an amendment of the latest sign-off unlocks a signed injection"
 LOCK = "an injection is locked only by a new sign-off"
 SIGNOFF_ORDER = "a sign-off is the next version of an unlocked injection"
 AMENDMENT_ORDER = "an amendment reopens the latest sign-off of a signed injection"
+WORK_UP_IN_USE = "a signed block uses this work-up: record a new work-up instead"
 APPEND_ONLY = "is append-only: rows are never changed or deleted"
 
 APPEND_ONLY_TABLES = [
@@ -70,6 +72,7 @@ VERSIONED_TABLES = [
     "assessments_painreading",
     "assessments_signoff",
     "assessments_amendment",
+    "assessments_workup",
 ]
 VERSION_TABLE = "assessments_dataversion"
 # An upsert, so an emptied table (a test's flush) starts counting again.
@@ -224,6 +227,14 @@ def guards(
             AMENDMENT_ORDER,
         ),
     ]
+    in_use = (
+        "EXISTS (SELECT 1 FROM assessments_injection "
+        "WHERE work_up_id = OLD.id AND locked_at IS NOT NULL)"
+    )
+    for event in ("UPDATE", "DELETE"):
+        found.append(
+            Guard(f"workup_{event.lower()}", "assessments_workup", event, in_use, WORK_UP_IN_USE)
+        )
     if withdrawals:
         kept = "(OLD.withdrawn_at IS NOT NULL OR OLD.replaces_id IS NOT NULL)"
         found += [

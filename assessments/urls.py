@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 from .reports import views as report_views
-from .views import diary, follow_up, patients, readings, signoff, statistics
+from .views import diary, follow_up, patients, readings, signoff, statistics, workups
 
 app_name = "assessments"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("", views.today_board, name="board"),
     path("follow-up/", follow_up.call_list, name="call_list"),
     path("patients/", patients.patient_search, name="patient_search"),
+    path("patients/<int:patient_id>/work-up/", workups.work_up, name="work_up"),
+    path(
+        "patients/<int:patient_id>/work-up/<int:work_up_id>/", workups.work_up, name="work_up_edit"
+    ),
     path("stats/", statistics.dashboard, name="statistics"),
     path("stats/table.csv", statistics.table_csv, name="statistics_csv"),
     path("injections/new/", views.new_injection, name="new_injection"),

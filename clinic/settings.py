@@ -13,6 +13,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from assessments.rules import CONFOUNDER_POLICIES
+from assessments.rules.coverage import find as find_coverage_policy
 from assessments.rules.profiles import find as find_profile
 from assessments.rules.relief import EXPECTED_MINUTES
 
@@ -319,6 +320,17 @@ for retired in ("SI_THRESHOLD_PERCENT", "SI_THRESHOLD_COMPARATOR"):
             f"{retired} was replaced by SI_PROFILE: LEAFLET is more than 75 %, CMS-LCD-2023 "
             "at least 75 % (provoked), ASPN-2024 more than 50 %, RESEARCH-80 at least 80 %."
         )
+
+# Payer coverage checklists shown with every block (assessments/rules/coverage.py): codes,
+# optionally "@version"; COMPARATIVE is always shown for a block in a comparative series.
+# Warnings only: an unmet checklist never stops saving or signing.
+SI_COVERAGE_POLICIES = env_list("SI_COVERAGE_POLICIES", "CMS-L39402")
+try:
+    SI_COVERAGE_POLICIES = [find_coverage_policy(code).key for code in SI_COVERAGE_POLICIES]
+except ValueError as error:
+    raise ImproperlyConfigured(f"SI_COVERAGE_POLICIES: {error}") from None
+# The ICD-10-CM code the clinic records for SI joint pain, printed in the coding hints.
+SI_ICD10_CODE = os.environ.get("SI_ICD10_CODE", "M53.3")
 
 # The patient's diary (assessments/diary/schedule.py): slots in minutes after the injection
 # for the anaesthetic's hours, then one a day on days 1..DIARY_DAYS at DIARY_DAILY_AT.

@@ -93,6 +93,7 @@ def local_input(moment):
 # A lidocaine block under fluoroscopy, contrast-confirmed, no sedation or steroid: the
 # procedure fields of both the admin's and the bedside's injection forms.
 PROCEDURE = {
+    "purpose": "diagnostic",
     "guidance": "fluoroscopy",
     "contrast": "yes",
     "sedation": "none",

@@ -31,6 +31,8 @@ def test_staff_adds_a_patient_in_the_admin(admin_client):
             "sex": "female",
             "injections-TOTAL_FORMS": "0",
             "injections-INITIAL_FORMS": "0",
+            "work_ups-TOTAL_FORMS": "0",
+            "work_ups-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302

@@ -24,12 +24,29 @@ def test_seed_demo_covers_every_result_and_runs_twice_without_duplicates(db):
     assert "23 new patient(s)" in run("seed_demo")
     counts = (Patient.objects.count(), Injection.objects.count())
     assert "0 new patient(s)" in run("seed_demo")
-    assert (Patient.objects.count(), Injection.objects.count()) == counts == (23, 23)
+    assert (Patient.objects.count(), Injection.objects.count()) == counts == (23, 24)
     results = {injection.result() for injection in Injection.objects.all()}
     assert {result.outcome for result in results} == set(Outcome)
     assert any(result.provisional for result in results)
     assert any(result.is_override for result in results)
     assert Injection.objects.filter(at_threshold=True, percent_reduction=75).exists()
+
+
+def test_seed_demo_shows_a_met_an_incomplete_and_an_unmet_medicare_checklist(db):
+    from assessments.coverage_facts import coverage_for
+
+    run("seed_demo")
+    statuses = {
+        injection.patient.mrn: coverage_for(injection)
+        for injection in Injection.objects.filter(confirms__isnull=True).select_related("patient")
+        if not injection.confirmed_by.exists()
+    }
+    confirming = Injection.objects.get(confirms__isnull=False)
+    pair = coverage_for(confirming)
+    assert pair.checklists[0].status == "met"
+    assert pair.series == "confirmed by comparative blocks"
+    assert statuses["DEMO-003"].checklists[0].status == "unmet"
+    assert statuses["DEMO-002"].checklists[0].status == "incomplete"
 
 
 def test_seed_demo_has_one_injection_performed_minutes_ago(db):
@@ -45,7 +62,7 @@ def test_seed_demo_has_one_injection_performed_minutes_ago(db):
 
 def test_seed_demo_stores_the_same_evaluation_the_rule_gives(db):
     run("seed_demo", "--patients", "300")
-    assert Injection.objects.count() == 323
+    assert Injection.objects.count() == 324
     for injection in Injection.objects.filter(locked_at__isnull=True).prefetch_related("readings"):
         evaluation = injection.evaluate(injection.readings.all(), window_closed=True)
         assert injection.outcome == evaluation.outcome.value

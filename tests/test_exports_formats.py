@@ -47,6 +47,11 @@ def resources(bundle, kind):
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
 
 
+def block_result(observation):
+    """The block's result (the coverage checklists are coded concepts too)."""
+    return observation["code"]["coding"][0]["code"] == "block-result"
+
+
 @pytest.fixture(autouse=True)
 def clinic_in_paris(settings):
     # A zone with an offset, so a UTC time written as local would be caught.
@@ -304,7 +309,7 @@ def test_fhir_writes_one_observation_per_reading_and_the_derived_ones(make_injec
         "system": "http://unitsofmeasure.org",
         "code": "%",
     }
-    (result,) = [o for o in observations if "valueCodeableConcept" in o]
+    (result,) = [o for o in observations if block_result(o)]
     assert result["valueCodeableConcept"]["coding"][0]["code"] == "positive"
     urls = {e["resource"].get("valueInteger"): e["fullUrl"] for e in bundle["entry"]}
     derived_from = {ref["reference"] for ref in reduction["derivedFrom"]}
@@ -340,7 +345,7 @@ def test_fhir_signed_report_carries_the_signed_pdf_when_asked(signed):
     assert form["contentType"] == "application/pdf"
     archived = signed.signoffs.get().archived_report
     assert base64.b64decode(form["data"]) == archived.file.open("rb").read()
-    (result,) = [o for o in resources(bundle, "Observation") if "valueCodeableConcept" in o]
+    (result,) = [o for o in resources(bundle, "Observation") if block_result(o)]
     assert result["status"] == "final"
 
 
@@ -358,7 +363,7 @@ def test_fhir_signed_override_is_the_result(make_injection, clinician):
     injection = make_injection([(-5, 8), (25, 1)])
     signing.sign_off(injection.pk, clinician, outcome="negative", reason="Wrong level.")
     bundle = bundle_of()
-    (result,) = [o for o in resources(bundle, "Observation") if "valueCodeableConcept" in o]
+    (result,) = [o for o in resources(bundle, "Observation") if block_result(o)]
     assert result["valueCodeableConcept"]["coding"][0]["code"] == "negative"
     assert "overrides the computed Positive" in result["valueCodeableConcept"]["text"]
 
@@ -381,7 +386,7 @@ def test_an_open_window_exports_as_pending(make_injection):
     (row,) = csv_rows("csv-wide")
     assert row["result"] == "pending"
     bundle = bundle_of()
-    (result,) = [o for o in resources(bundle, "Observation") if "valueCodeableConcept" in o]
+    (result,) = [o for o in resources(bundle, "Observation") if block_result(o)]
     assert result["status"] == "preliminary"
 
 
@@ -401,9 +406,9 @@ def test_an_export_runs_the_same_queries_for_3_and_30_injections(make_injection,
     many = queries_for(27)  # 30 in all
     assert Injection.objects.count() == 30
     assert many == few
-    # The selection, then for_record()'s five: injections, readings, withdrawn readings,
-    # sign-offs, amendments (one chunk).
-    assert few <= 6, few
+    # The selection, then for_record()'s five (injections, readings, withdrawn readings,
+    # sign-offs, amendments) for the chunk, and its coverage: work-ups, blocks, readings.
+    assert few <= 9, few
 
 
 def test_an_empty_selection_gives_valid_empty_files(db):

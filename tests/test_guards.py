@@ -45,7 +45,7 @@ def test_every_guard_is_installed(db):
         triggers.trigger_name(guard)
         for guard in triggers.guards(triggers.concrete_columns(Injection))
     }
-    assert len(expected) == 13 + 2 * len(triggers.APPEND_ONLY_TABLES)
+    assert len(expected) == 15 + 2 * len(triggers.APPEND_ONLY_TABLES)
     assert expected <= triggers.installed_names(connection)
 
 

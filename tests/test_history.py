@@ -44,6 +44,8 @@ def test_admin_patient_edit_records_old_and_new_values(client, staff_user, make_
             "sex": "",
             "injections-TOTAL_FORMS": "0",
             "injections-INITIAL_FORMS": "0",
+            "work_ups-TOTAL_FORMS": "0",
+            "work_ups-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302

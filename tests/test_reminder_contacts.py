@@ -78,6 +78,8 @@ def patient_form(**fields):
         "reminders": "on",
         "injections-TOTAL_FORMS": "0",
         "injections-INITIAL_FORMS": "0",
+        "work_ups-TOTAL_FORMS": "0",
+        "work_ups-INITIAL_FORMS": "0",
         **fields,
     }
 

@@ -46,3 +46,25 @@ class SignedFilter(admin.SimpleListFilter):
         if self.value() in ("yes", "no"):
             return cast(InjectionQuerySet, queryset).signed(self.value() == "yes")
         return queryset
+
+
+class CoverageFilter(admin.SimpleListFilter):
+    """By the stored status of the clinic's coverage checklists (SI_COVERAGE_POLICIES)."""
+
+    title = "coverage checklist"
+    parameter_name = "coverage"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("met", "Met"),
+            ("incomplete", "Incomplete documentation"),
+            ("unmet", "Unmet"),
+            ("none", "Not yet checked"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("met", "incomplete", "unmet"):
+            return queryset.filter(coverage__status=self.value())
+        if self.value() == "none":
+            return queryset.filter(coverage__isnull=True)
+        return queryset

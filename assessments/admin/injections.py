@@ -33,7 +33,7 @@ from ..reports.handout import handout_facts, render_handout
 from ..views.fragments import next_minute
 from .base import ClinicalRecordAdmin, FastListMixin
 from .exports import EXPORT_ACTIONS, ExportMixin, busy_response
-from .filters import ResultFilter, SignedFilter
+from .filters import CoverageFilter, ResultFilter, SignedFilter
 from .inlines import AmendmentInline, PainReadingInline, SignOffInline
 
 if TYPE_CHECKING:
@@ -97,14 +97,15 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin[Injection])
         "result_display",
         "reduction",
         "signed_display",
+        "coverage_display",
         "proceduralist_name",
     ]
     list_display_links = ["performed_local"]
     # 50 rows keep the page fast on a busy clinic's list; the admin paginates the rest.
     list_per_page = 50
     # The date drill-down above the list chooses the period; no date filter beside it.
-    list_filter = [ResultFilter, SignedFilter, "side", "guidance"]
-    list_select_related = ["patient", "proceduralist"]
+    list_filter = [ResultFilter, SignedFilter, CoverageFilter, "side", "guidance"]
+    list_select_related = ["patient", "proceduralist", "coverage"]
     # What the rows show (and result() and __str__ read); a deferred column read per row
     # would be a query per row, which test_changelist_runs_a_constant_number_of_queries catches.
     list_columns = [
@@ -123,6 +124,7 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin[Injection])
         "proceduralist__first_name",
         "proceduralist__last_name",
         "proceduralist__username",
+        "coverage__status",
     ]
     date_hierarchy = "performed_at"
     search_fields = ["patient__mrn", "patient__family_name", "patient__given_name"]
@@ -130,6 +132,7 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin[Injection])
     # No second COUNT(*) over every injection for "N total" on each page.
     show_full_result_count = False
     autocomplete_fields = ["patient"]
+    raw_id_fields = ["confirms", "work_up"]
     readonly_fields = [
         "patient_details",
         "evaluation",
@@ -143,6 +146,19 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin[Injection])
         (None, {"fields": ["patient", "patient_details", "performed_at", "side", "proceduralist"]}),
         ("Result", {"fields": ["evaluation"]}),
         ("Technique", {"fields": ["guidance", "contrast", "sedation"]}),
+        (
+            "Series and coverage",
+            {
+                "fields": [
+                    ("purpose", "confirms"),
+                    "work_up",
+                    ("contrast_contraindicated", "same_day_spine_block"),
+                    ("retest_tested", "retest_positive"),
+                ],
+                "description": "Coverage checklists are warnings: they never stop saving or "
+                "signing.",
+            },
+        ),
         (
             "Medication",
             {
@@ -337,6 +353,12 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin[Injection])
     @admin.display(description="Reduction", ordering="percent_reduction")
     def reduction(self, obj: Injection) -> str:
         return display.percent(obj.percent_reduction)
+
+    @admin.display(description="Coverage", ordering="coverage__status")
+    def coverage_display(self, obj):
+        """The clinic's checklists: met, incomplete or unmet (a warning, never a blocker)."""
+        stored = getattr(obj, "coverage", None)
+        return stored.status if stored is not None else "—"
 
     @admin.display(description="Signed", ordering="locked_at")
     def signed_display(self, obj: Injection) -> str:

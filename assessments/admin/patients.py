@@ -2,12 +2,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.db.models import Field as DatabaseField
 from django.http import HttpRequest
 
-from .. import display
-from ..models import Injection, Patient
+from .. import display, services
+from ..forms import WorkUpForm
+from ..models import Injection, Patient, WorkUp
 from ..reminders.services import record_consent
 from .base import ClinicalRecordAdmin
 
@@ -35,6 +37,57 @@ class InjectionOfPatientInline(admin.TabularInline):
     @admin.display(description="Result")
     def result_display(self, obj: Injection) -> str:
         return display.result_badge(obj.result())
+
+
+class WorkUpInlineForm(forms.ModelForm):
+    class Meta:
+        model = WorkUp
+        fields = WorkUpForm.Meta.fields
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.has_changed():
+            self.instance.ensure_editable()
+        return cleaned
+
+
+class WorkUpInline(admin.StackedInline):
+    """The work-up per side, dated: editable until a block that uses it is signed (then the
+    form says so on save, and the database refuses the change)."""
+
+    model = WorkUp
+    form = WorkUpInlineForm
+    extra = 0
+    # The browser's date box, as for the birth date.
+    formfield_overrides = {
+        models.DateField: {
+            "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+    }
+    can_delete = False
+    classes = ["collapse"]
+    fieldsets = [
+        (None, {"fields": [("side", "examined_on"), ("pain_over_si_joint", "pain_onset")]}),
+        (None, {"fields": ["usual_pain", "radiculopathy"]}),
+        (
+            "Provocation manoeuvres",
+            {
+                "fields": [
+                    ("distraction", "thigh_thrust", "compression"),
+                    ("sacral_thrust", "gaenslen", "faber"),
+                ]
+            },
+        ),
+        (
+            "Conservative care and imaging",
+            {
+                "fields": [
+                    ("conservative_care", "conservative_weeks", "active_rehab"),
+                    ("imaging_reviewed", "other_causes_excluded"),
+                ]
+            },
+        ),
+    ]
 
 
 class PatientForm(forms.ModelForm):
@@ -93,7 +146,19 @@ class PatientAdmin(ClinicalRecordAdmin[Patient]):
     ]
     readonly_fields = ["consent_record"]
     ordering = ["mrn"]
-    inlines = [InjectionOfPatientInline]
+    inlines = [WorkUpInline, InjectionOfPatientInline]
+
+    def get_inline_instances(self, request, obj=None):
+        # Work-ups are recorded for a patient on file: not on the add page.
+        inlines = super().get_inline_instances(request, obj)
+        return [i for i in inlines if obj is not None or not isinstance(i, WorkUpInline)]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not WorkUp:
+            return super().save_formset(request, form, formset, change)
+        # Through the service: the patient's checklists follow the work-up.
+        for work_up in formset.save(commit=False):
+            services.save_work_up(work_up, examined_by=request.user)
 
     def save_model(self, request: HttpRequest, obj: Patient, form: Any, change: bool) -> None:
         if "reminders" in form.cleaned_data:

@@ -5,7 +5,7 @@ negative ones are baselines. `seed` writes them through the services, like staff
 """
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import services, signing
-from ..models import DiaryLink, Injection, PainReading, Patient
+from ..models import DiaryLink, Injection, PainReading, Patient, WorkUp
 
 DAY = 24 * 60
 
@@ -33,12 +33,35 @@ class Scenario:
     extra: dict = field(default_factory=dict)  # other injection fields
     sign: str = ""  # "confirm", or an outcome to sign as an override
     contact: dict = field(default_factory=dict)  # email, mobile, preferred language
+    # The work-up (WorkUp fields), examined a week before the block.
+    work_up: dict = field(default_factory=dict)
+    # An earlier diagnostic block this one confirms: (days before, readings, injection fields).
+    earlier: tuple = ()
 
 
 P, R = "provoked", "rest"
+# A work-up with everything Medicare LCD L39402 asks for.
+COMPLETE_WORK_UP = {
+    "pain_over_si_joint": True,
+    "pain_onset": 300,  # days before the examination
+    "usual_pain": 7,
+    "distraction": "positive",
+    "thigh_thrust": "positive",
+    "compression": "positive",
+    "sacral_thrust": "negative",
+    "gaenslen": "positive",
+    "faber": "not_done",
+    "conservative_care": "Physiotherapy and NSAIDs",
+    "conservative_weeks": 8,
+    "active_rehab": True,
+    "imaging_reviewed": True,
+    "other_causes_excluded": True,
+    "radiculopathy": False,
+}
 SCENARIOS = [
     # Positive, with an hourly diary: relief began 21 min after the injection and ended between 3 h and 4 h, about as
-    # long as bupivacaine lasts.
+    # long as bupivacaine lasts. It confirms a lidocaine block two weeks earlier (relief 1–2 h): confirmed by
+    # comparative blocks, and with its work-up the Medicare checklist is met.
     Scenario(
         "DEMO-001",
         "Okafor",
@@ -49,6 +72,8 @@ SCENARIOS = [
         3 * DAY,
         [(-15, 8, P), (21, 1, P), (25, 1, P), (60, 1, P), (120, 1, P), (180, 1, P), (240, 6, P)],
         extra={"anaesthetic_agent": "bupivacaine", "anaesthetic_concentration": Decimal("0.5")},
+        work_up=COMPLETE_WORK_UP,
+        earlier=(14, [(-10, 8, P), (25, 1, P), (60, 1, P), (100, 1, P), (150, 6, P)], {}),
     ),
     # Exactly 75 %: not "more than 75 %" (indeterminate), but meets the Medicare profile.
     Scenario(
@@ -61,7 +86,8 @@ SCENARIOS = [
         2 * DAY,
         [(-10, 8, P), (25, 2, P)],
     ),
-    # Exactly 75 % at baseline 4; the rest reading in the window is listed, not counted.
+    # Exactly 75 % at baseline 4; the rest reading in the window is listed, not counted. Its work-up has one
+    # positive provocation manoeuvre of five done and two weeks of conservative care: the Medicare checklist is unmet.
     Scenario(
         "DEMO-003",
         "Ångström-Nuñez",
@@ -71,6 +97,13 @@ SCENARIOS = [
         "left",
         5 * DAY,
         [(-20, 4, P), (22, 1, P), (28, 2, R)],
+        work_up={
+            **COMPLETE_WORK_UP,
+            "distraction": "negative",
+            "thigh_thrust": "negative",
+            "compression": "negative",
+            "conservative_weeks": 2,
+        },
     ),
     # 42.9 %: below the 50 % band, negative (rule 1.0 called it indeterminate).
     Scenario(
@@ -334,33 +367,71 @@ def seed(proceduralist):
             **consent(scenario, proceduralist, now),
         )
         performed_at = now - timedelta(minutes=scenario.ago)
-        injection = Injection.objects.create(
-            patient=patient,
-            performed_at=performed_at,
-            side=scenario.side,
-            proceduralist=proceduralist,
-            created_by=proceduralist,
-            **injection_fields(scenario, performed_at),
-        )
-        rows = [(m, s, c, "staff") for m, s, c in scenario.readings]
-        for minutes, score, context, source in rows + diary(scenario.ago, rng):
-            PainReading.objects.create(
-                injection=injection,
-                recorded_at=performed_at + timedelta(seconds=int(minutes * 60)),
-                score=score,
-                context=context,
-                source=source,
-                entered_by=proceduralist if source == "staff" else None,
+        if scenario.work_up:
+            first = performed_at - timedelta(days=scenario.earlier[0] if scenario.earlier else 0)
+            work_up_of(scenario, patient, first)
+        confirms = None
+        if scenario.earlier:
+            days, readings, extra = scenario.earlier
+            confirms = seed_block(
+                patient,
+                scenario.side,
+                performed_at - timedelta(days=days),
+                proceduralist,
+                [(m, s, c, "staff") for m, s, c in readings],
+                injection_fields(replace(scenario, extra=extra), performed_at),
             )
-        # Entered as they happened: only late entries are marked "Recalled".
-        injection.readings.update(created_at=F("recorded_at"))
-        services.refresh_evaluation(injection.pk)
+        fields = injection_fields(scenario, performed_at)
+        rows = [(m, s, c, "staff") for m, s, c in scenario.readings]
+        injection = seed_block(
+            patient,
+            scenario.side,
+            performed_at,
+            proceduralist,
+            rows + diary(scenario.ago, rng),
+            {**fields, "confirms": confirms},
+        )
         if scenario.sign:
             sign_as_demo(injection, proceduralist, scenario.sign)
         if scenario.contact:
             DiaryLink.issue(injection, created_by=proceduralist)
         created += 1
     return created
+
+
+def work_up_of(scenario, patient, first_block_at):
+    """The scenario's work-up, a week before its first block."""
+    examined_on = timezone.localdate(first_block_at) - timedelta(days=7)
+    fields = dict(scenario.work_up)
+    fields["pain_onset"] = examined_on - timedelta(days=fields["pain_onset"])
+    return WorkUp.objects.create(
+        patient=patient, side=scenario.side, examined_on=examined_on, **fields
+    )
+
+
+def seed_block(patient, side, performed_at, proceduralist, readings, fields):
+    """One injection with its readings, entered as they happened."""
+    injection = Injection.objects.create(
+        patient=patient,
+        performed_at=performed_at,
+        side=side,
+        proceduralist=proceduralist,
+        created_by=proceduralist,
+        **fields,
+    )
+    for minutes, score, context, source in readings:
+        PainReading.objects.create(
+            injection=injection,
+            recorded_at=performed_at + timedelta(seconds=int(minutes * 60)),
+            score=score,
+            context=context,
+            source=source,
+            entered_by=proceduralist if source == "staff" else None,
+        )
+    # Entered as they happened: only late entries are marked "Recalled".
+    injection.readings.update(created_at=F("recorded_at"))
+    services.refresh_evaluation(injection.pk)
+    return injection
 
 
 def consent(scenario, proceduralist, now):

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Iterator
 
 from .. import display
 from .cells import Cell, csv_chunks, yes_no
+from .coverage_columns import columns as coverage_columns
 from .rows import InjectionFacts, rounded_minutes, rounded_percent
 
 HEADER = [
@@ -52,6 +53,7 @@ HEADER = [
     "relief_last_meeting_minutes",
     "relief_first_failing_minutes",
     "relief_consistency",
+    *(column.name for column in coverage_columns()),
     "notes",
 ]
 
@@ -106,8 +108,14 @@ def injection_row(facts: InjectionFacts) -> list[Cell]:
         rounded_minutes(relief.last_meeting),
         rounded_minutes(relief.first_failing),
         relief.consistency or "",
+        *(csv_value(column, facts) for column in coverage_columns()),
         injection.notes,
     ]
+
+
+def csv_value(column, facts: InjectionFacts):
+    value = column.value(facts)
+    return yes_no(value) if column.kind == "yesno" and value is not None else value
 
 
 def chunks(all_facts: Iterable[InjectionFacts]) -> Iterator[bytes]:

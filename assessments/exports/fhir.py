@@ -3,7 +3,8 @@
 Per injection: the Patient (once per bundle: the MRN, nothing the record does not hold), a
 Procedure (CPT 27096, the SI joint with its side), an Observation per reading (LOINC
 72514-3, part of the Procedure), a derived Observation for the percent reduction and one for
-the block's result (each derivedFrom the readings the rule used), and a DiagnosticReport
+the block's result (each derivedFrom the readings the rule used), the work-up and the coverage
+checklists (fhir_coverage.py), and a DiagnosticReport
 (final once signed, preliminary before). The signed PDF names the patient (name, date of
 birth), so it goes into the DiagnosticReport only when asked for (with_reports). Every
 reference is a urn:uuid fullUrl inside the bundle; the UUIDs are derived from the record ids,
@@ -22,6 +23,7 @@ from django.utils import timezone
 from .. import display, rules
 from ..models import Patient
 from ..signing import ArchiveMismatch, verified_archive
+from .fhir_coverage import checklist_resource, work_up_resource
 from .rows import InjectionFacts, ReadingFacts
 
 # A FHIR resource (or a part of one) as the JSON it is written as.
@@ -82,7 +84,7 @@ def procedure_resource(facts: InjectionFacts, patient_url: str, report_url: str)
                     "with image guidance",
                 }
             ],
-            "text": "Diagnostic sacroiliac joint injection",
+            "text": f"{injection.get_purpose_display()} sacroiliac joint injection",
         },
         "subject": ref(patient_url),
         "performedDateTime": display.iso_local(injection.performed_at),
@@ -278,10 +280,38 @@ def injection_entries(
         derived.append(reduction_url)
     result_url = urn("injection", injection.pk, "result")
     yield entry(result_url, result_resource(facts, patient_url, procedure_url, derived + used_urls))
+    yield from coverage_entries(facts, seen_patients, patient_url, procedure_url)
     yield entry(
         report_url,
         report_resource(facts, patient_url, [*derived, result_url], with_reports=with_reports),
     )
+
+
+def coverage_entries(facts, seen, patient_url, procedure_url) -> Iterator[dict]:
+    """The work-up (once per bundle) and one Observation per coverage checklist."""
+    coverage = facts.coverage
+    if coverage is None:
+        return
+    work_up_url = ""
+    if coverage.work_up is not None:
+        work_up = coverage.work_up
+        work_up_url = urn("work-up", work_up.pk)
+        if work_up_url not in seen:
+            seen.add(work_up_url)
+            code, side = LATERALITY_CODES[work_up.side]
+            body_site = {
+                "coding": [
+                    {"system": SNOMED, "code": "39723000", "display": "Sacroiliac joint structure"}
+                ],
+                "text": f"{side} sacroiliac joint",
+            }
+            yield entry(work_up_url, work_up_resource(work_up, patient_url, body_site))
+    for checklist in coverage.checklists:
+        url = urn("injection", facts.injection.pk, "coverage", checklist.policy)
+        resource = checklist_resource(
+            checklist, facts, patient_url, procedure_url, work_up_url, status_of(facts)
+        )
+        yield entry(url, resource)
 
 
 def dumps(value: Resource) -> str:

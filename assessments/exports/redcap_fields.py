@@ -16,6 +16,7 @@ from django.utils import timezone
 from .. import display, rules
 from ..models import Anaesthetic, Context, Contrast, Guidance, Sedation, Side, Source, Steroid
 from .cells import Cell
+from .coverage_columns import columns as coverage_columns
 from .rows import InjectionFacts, ReadingFacts, rounded_minutes, rounded_percent
 
 DICTIONARY_HEADER = [
@@ -338,6 +339,17 @@ def fields() -> list[Field]:
             "Relief: first reading failing the rule (minutes after the injection)",
             lambda f: rounded_minutes(f.relief.first_failing),
             validation="number",
+        ),
+        *(
+            injection(
+                column.name,
+                column.kind,
+                column.label,
+                column.value,
+                choices=column.choices,
+                validation=column.validation,
+            )
+            for column in coverage_columns()
         ),
         injection("notes", "notes", "Notes", lambda f: f.injection.notes),
         reading(

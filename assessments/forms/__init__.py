@@ -14,6 +14,7 @@ from .readings import (
     ReadingInlineFormSet,
 )
 from .signing import AmendmentForm, SignOffForm
+from .workups import WorkUpForm
 
 __all__ = [
     "AmendmentForm",
@@ -25,6 +26,7 @@ __all__ = [
     "ReadingInlineForm",
     "ReadingInlineFormSet",
     "SignOffForm",
+    "WorkUpForm",
     "add_service_errors",
     "local_now",
 ]

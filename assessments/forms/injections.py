@@ -85,6 +85,21 @@ class NewInjectionForm(forms.ModelForm):
     )
 
     analgesic_at = local_time_field("Analgesic taken at", required=False)
+    confirms_latest = forms.BooleanField(
+        label="Confirms the patient's latest diagnostic block on this side",
+        required=False,
+        help_text="A comparative block: a different anaesthetic, no steroid.",
+    )
+    contrast_contraindicated = forms.NullBooleanField(
+        label="Contrast contraindicated",
+        required=False,
+        widget=forms.RadioSelect(choices=[("", "Not recorded"), ("True", "Yes"), ("False", "No")]),
+    )
+    same_day_spine_block = forms.NullBooleanField(
+        label="Facet, epidural or sympathetic block the same day",
+        required=False,
+        widget=forms.RadioSelect(choices=[("", "Not recorded"), ("True", "Yes"), ("False", "No")]),
+    )
 
     class Meta:
         model = Injection
@@ -92,6 +107,7 @@ class NewInjectionForm(forms.ModelForm):
             "performed_at",
             "side",
             "proceduralist",
+            "purpose",
             "guidance",
             "contrast",
             "sedation",
@@ -102,9 +118,15 @@ class NewInjectionForm(forms.ModelForm):
             "steroid_dose_mg",
             "analgesic",
             "analgesic_at",
+            "contrast_contraindicated",
+            "same_day_spine_block",
             "notes",
         ]
-        widgets = {"side": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "side": forms.RadioSelect,
+            "purpose": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
 
     patient_fields = ["family_name", "given_name", "date_of_birth", "sex", "phone"]
 
@@ -113,6 +135,8 @@ class NewInjectionForm(forms.ModelForm):
         now = local_now()
         cast(forms.ModelChoiceField, self.fields["proceduralist"]).queryset = staff_choices()
         cast(forms.ChoiceField, self.fields["side"]).choices = Injection.Side.choices
+        cast(forms.ChoiceField, self.fields["purpose"]).choices = Injection.Purpose.choices
+        self.fields["purpose"].required = False
         self.initial.setdefault("performed_at", now)
         self.initial.setdefault("baseline_at", now - timedelta(minutes=5))
         for name in ["performed_at", "baseline_at"]:
@@ -147,7 +171,23 @@ class NewInjectionForm(forms.ModelForm):
                     Field("side", template=BUTTON_CHOICES_TEMPLATE),
                     "proceduralist",
                 ),
+                Row(
+                    Column(
+                        Field("purpose", template=BUTTON_CHOICES_TEMPLATE), css_class="col-md-4"
+                    ),
+                    Column("confirms_latest", css_class="col-md-8"),
+                ),
                 thirds("guidance", "contrast", "sedation"),
+                Row(
+                    Column(
+                        Field("contrast_contraindicated", template=BUTTON_CHOICES_TEMPLATE),
+                        css_class="col-md-6",
+                    ),
+                    Column(
+                        Field("same_day_spine_block", template=BUTTON_CHOICES_TEMPLATE),
+                        css_class="col-md-6",
+                    ),
+                ),
                 Row(
                     Column("anaesthetic_agent", css_class="col-md-4"),
                     Column("anaesthetic_concentration", css_class="col-6 col-md-4"),
@@ -178,6 +218,9 @@ class NewInjectionForm(forms.ModelForm):
             Submit("register", "Register injection", css_class="btn-lg"),
         )
 
+    def clean_purpose(self) -> str:
+        return self.cleaned_data["purpose"] or Injection.Purpose.DIAGNOSTIC
+
     def patient_details(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.patient_fields}
 
@@ -196,6 +239,7 @@ class NewInjectionForm(forms.ModelForm):
             "baseline_at": data.get("baseline_at"),
             "baseline_context": data.get("baseline_context"),
             "created_by": created_by,
+            "confirms_latest": bool(data.get("confirms_latest")),
         }
 
     def add_registration_errors(self, errors: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ from .choices import (
     Guidance,
     Language,
     OutcomeChoices,
+    Purpose,
     Sedation,
     Sex,
     Side,
@@ -22,6 +23,7 @@ from .reminder import Reminder, ReminderSend
 from .result import Result
 from .signoff import Amendment, SignedReport, SignOff
 from .version import DataVersion
+from .workup import CoverageStatus, Provocation, WorkUp
 
 __all__ = [
     "MAX_AFTER_INJECTION",
@@ -29,6 +31,7 @@ __all__ = [
     "Amendment",
     "Anaesthetic",
     "Context",
+    "CoverageStatus",
     "Contrast",
     "DataVersion",
     "DiaryLink",
@@ -40,6 +43,9 @@ __all__ = [
     "OutcomeChoices",
     "PainReading",
     "Patient",
+    "Provocation",
+    "Purpose",
+    "WorkUp",
     "Reminder",
     "ReminderSend",
     "Result",

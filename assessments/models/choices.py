@@ -24,6 +24,11 @@ class Guidance(models.TextChoices):
     NONE = "none", "None"
 
 
+class Purpose(models.TextChoices):
+    DIAGNOSTIC = "diagnostic", "Diagnostic"
+    THERAPEUTIC = "therapeutic", "Therapeutic"
+
+
 class Contrast(models.TextChoices):
     YES = "yes", "Yes: intra-articular spread confirmed"
     NO = "no", "No"

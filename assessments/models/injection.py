@@ -13,7 +13,13 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .. import display, rules
-from ..rules.profiles import Criterion, Profile, criteria_matrix, evaluate_profile
+from ..rules.profiles import (
+    Criterion,
+    Profile,
+    criteria_matrix,
+    evaluate_profile,
+    profile_baseline,
+)
 from ..rules.profiles import find as find_profile
 from ..rules.relief import Relief, duration_of_relief
 from ..rules.schedule import Slot, schedule
@@ -22,6 +28,7 @@ from .choices import (
     Contrast,
     Guidance,
     OutcomeChoices,
+    Purpose,
     Sedation,
     Side,
     Source,
@@ -54,6 +61,8 @@ ONE_DAY = MAX_BEFORE_INJECTION
 
 class Injection(ResultInForce, models.Model):
     Side = Side
+
+    Purpose = Purpose
 
     Guidance = Guidance
 
@@ -111,6 +120,36 @@ class Injection(ResultInForce, models.Model):
     )
     analgesic_at = models.DateTimeField(
         "analgesic taken at", null=True, blank=True, help_text="When it was taken."
+    )
+    # The series and the work-up (issue 21): what the coverage checklists read.
+    purpose = models.CharField(max_length=12, choices=Purpose.choices, default=Purpose.DIAGNOSTIC)
+    confirms = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="confirmed_by",
+        help_text="The earlier diagnostic block (same patient and side) this one confirms.",
+    )
+    work_up = models.ForeignKey(
+        "WorkUp",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="injections",
+        help_text="The patient's work-up for this side (the latest in 12 months when empty).",
+    )
+    contrast_contraindicated = models.BooleanField(
+        "contrast contraindicated", null=True, blank=True
+    )
+    same_day_spine_block = models.BooleanField(
+        "facet, epidural or sympathetic block the same day", null=True, blank=True
+    )
+    retest_positive = models.PositiveSmallIntegerField(
+        "manoeuvres still positive after the block", null=True, blank=True
+    )
+    retest_tested = models.PositiveSmallIntegerField(
+        "manoeuvres re-tested after the block", null=True, blank=True
     )
     notes = models.TextField(
         blank=True, max_length=NOTES_MAX, validators=[MaxLengthValidator(NOTES_MAX)]
@@ -223,6 +262,22 @@ class Injection(ResultInForce, models.Model):
                 name="assessments_injection_performed_from_2000",
             ),
             length_constraint("assessments_injection_notes_length", "notes", NOTES_MAX),
+            choice_constraint("assessments_injection_purpose_valid", "purpose", Purpose),
+            models.CheckConstraint(
+                condition=Q(confirms__isnull=True)
+                | (Q(purpose=Purpose.DIAGNOSTIC) & ~Q(confirms=models.F("id"))),
+                name="assessments_injection_confirms_diagnostic_other",
+            ),
+            models.CheckConstraint(
+                condition=Q(retest_positive__isnull=True, retest_tested__isnull=True)
+                | Q(
+                    retest_tested__isnull=False,
+                    retest_tested__lte=6,
+                    retest_positive__isnull=False,
+                    retest_positive__lte=models.F("retest_tested"),
+                ),
+                name="assessments_injection_retest_counts",
+            ),
         ]
         indexes = [
             models.Index(fields=["performed_at"]),
@@ -253,6 +308,7 @@ class Injection(ResultInForce, models.Model):
         if self.steroid_agent != self.Steroid.NONE and self.steroid_dose_mg is None:
             errors["steroid_dose_mg"] = "Enter the corticosteroid dose."
         errors.update(self.analgesic_errors())
+        errors.update(self.series_errors())
         if errors:
             raise ValidationError(errors)
 
@@ -267,6 +323,40 @@ class Injection(ResultInForce, models.Model):
         if performed_at and not too_early(performed_at) and taken < performed_at - ONE_DAY:
             return {"analgesic_at": "More than 24 hours before the injection: not relevant."}
         return {}
+
+    def series_errors(self) -> dict[str, str]:
+        """The confirmed block and the work-up are the patient's own, on this side, earlier."""
+        errors: dict[str, str] = {}
+        if self.retest_tested is not None and self.retest_tested > 6:
+            errors["retest_tested"] = "At most 6 manoeuvres."
+        if (self.retest_positive is None) != (self.retest_tested is None):
+            field = "retest_tested" if self.retest_tested is None else "retest_positive"
+            errors[field] = "Enter how many were re-tested and how many stayed positive."
+        elif self.retest_positive is not None and self.retest_positive > self.retest_tested:
+            errors["retest_positive"] = "More still positive than re-tested."
+        confirmed = self.confirms
+        if confirmed is not None:
+            if self.purpose != Purpose.DIAGNOSTIC:
+                errors["confirms"] = "Only a diagnostic block confirms an earlier one."
+            elif (
+                confirmed.pk == self.pk
+                or confirmed.patient_id != self.patient_id
+                or confirmed.side != self.side
+            ):
+                errors["confirms"] = "Choose an earlier block of this patient, on this side."
+            elif confirmed.purpose != Purpose.DIAGNOSTIC:
+                errors["confirms"] = "The confirmed block must be diagnostic."
+            elif self.performed_at and confirmed.performed_at >= self.performed_at:
+                errors["confirms"] = "The confirmed block must be earlier than this one."
+        work_up = self.work_up
+        if work_up is not None:
+            if work_up.patient_id != self.patient_id or work_up.side != self.side:
+                errors["work_up"] = "Choose a work-up of this patient, on this side."
+            elif self.performed_at and not work_up.usable_for(
+                timezone.localdate(self.performed_at)
+            ):
+                errors["work_up"] = "The work-up must be from the 12 months before the block."
+        return errors
 
     def born_after(self, moment: datetime | None) -> bool:
         """The patient was born after `moment` (False while either is unknown)."""
@@ -373,11 +463,18 @@ class Injection(ResultInForce, models.Model):
             known=known,
         )
 
-    def relief(self, readings: "Iterable[PainReading]", evaluation: rules.Evaluation) -> Relief:
+    def relief(
+        self, readings: "Iterable[PainReading]", evaluation: rules.Evaluation | None = None
+    ) -> Relief:
         """Duration of relief in the first 8 hours, from the baseline `evaluation` (the
-        primary profile's, from these readings) took."""
+        primary profile's, of these readings) took; without one, from the baseline the
+        primary profile takes (the rule is not run)."""
         readings = list(readings)
         profile = primary_profile()
+        if evaluation is not None:
+            baseline, baseline_context = evaluation.baseline, evaluation.baseline_context
+        else:
+            baseline, baseline_context = profile_baseline(profile, self.rule_readings(readings))
         rescues: list[datetime] = [
             rescue for r in readings if (rescue := getattr(r, "rescue_at", None))
         ]
@@ -385,11 +482,11 @@ class Injection(ResultInForce, models.Model):
             rescues.append(self.analgesic_at)
         after = [rules.as_reading(r) for r in self.rule_readings(readings)]
         return duration_of_relief(
-            evaluation.baseline,
+            baseline,
             [r for r in after if r.minutes >= 0],
             threshold=profile.threshold,
             inclusive=profile.inclusive,
-            baseline_context=evaluation.baseline_context,
+            baseline_context=baseline_context,
             rescue_at=self.minutes_after(min(rescues)) if rescues else None,
             agent=self.anaesthetic_agent,
             expected=settings.ANAESTHETIC_MINUTES,

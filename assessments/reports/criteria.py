@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 
 from .. import display
 from ..rules.profiles import MATRIX_TITLE, Criterion
+from .coverage import coverage_rows
 from .data import ReportFacts
 from .fonts import markup
 from .palette import GRID
@@ -40,6 +41,7 @@ def criteria_section(facts: ReportFacts, frame_width: float, style: Styles) -> l
     cell = ParagraphStyle("matrix", parent=style["cell"], fontSize=7.5, leading=8.8)
     heading = Paragraph(markup(MATRIX_TITLE), style["heading"])
     rows = [[Paragraph(row_text(criterion), cell)] for criterion in facts.criteria]
+    rows += coverage_rows(facts, cell)
     table = Table(rows, colWidths=[frame_width])
     table.setStyle(
         TableStyle(

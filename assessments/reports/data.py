@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .. import display, rules
+from ..coverage_facts import Coverage
 from ..models import Amendment, Injection, PainReading, Result, SignOff
 from ..models.result import InjectionQuerySet
 from ..record import InjectionRecord, build_record
@@ -125,6 +126,9 @@ class ReportFacts:
     addenda: tuple[str, ...] = ()
     # Readings withdrawn (struck through on the page), one sentence each.
     withdrawn: tuple[str, ...] = ()
+    # The work-up, series and coverage checklists (coverage_facts.Coverage).
+    coverage: Coverage | None = None
+    purpose: str = "Diagnostic"
 
     @property
     def follow_up_days_with_data(self) -> int:
@@ -323,4 +327,6 @@ def gather_report(
         signature=signature,
         addenda=addenda_of(record.amendments),
         withdrawn=withdrawn_lines(record.withdrawn),
+        coverage=record.coverage,
+        purpose=injection.get_purpose_display(),
     )

@@ -20,6 +20,8 @@ from . import (
     Outcome,
     Reading,
     ReadingRow,
+    as_reading,
+    choose_baseline,
     evaluate_readings,
     minutes_text,
 )
@@ -198,6 +200,20 @@ def decided_by_the_same_reading(primary: Profile, other: Profile) -> bool:
         and other.revision == primary.revision
         and other.band == primary.band
     )
+
+
+def profile_baseline(
+    profile: Profile, readings: Iterable[Reading | tuple[Any, ...]]
+) -> tuple[int | None, str | None]:
+    """The baseline score `profile` reads `readings` from, and the context the readings after
+    it must match (None when the profile does not match contexts): what `evaluate_profile`
+    takes, without evaluating."""
+    parsed = [as_reading(raw) for raw in readings]
+    index = choose_baseline(parsed, context=profile.required_context, revision=profile.revision)
+    if index is None:
+        return None, None
+    baseline = parsed[index]
+    return baseline.score, baseline.context if profile.match_context else None
 
 
 def computable_profiles(primary: Profile) -> list[Profile]:

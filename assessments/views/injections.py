@@ -71,6 +71,8 @@ RECORD_PERMISSIONS = (
     "assessments.change_painreading",
     "assessments.sign_injection",
     "assessments.change_injection",
+    "assessments.add_workup",
+    "assessments.change_workup",
 )
 
 
@@ -99,6 +101,7 @@ def injection_record(
             "baseline": record.baseline.reading if record.baseline else None,
             "relief": record.relief,
             "diary": record.diary,
+            "coverage": record.coverage,
             "slots": record.slots,
             "counted": {row.reading.pk for row in record.readings if row.counted},
             "after_signoff": {row.reading.pk for row in record.readings if row.after_signoff},

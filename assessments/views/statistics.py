@@ -1,5 +1,6 @@
 """The outcome dashboard (/stats/) and its table as CSV: staff with `view_statistics`."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -7,6 +8,7 @@ from django.utils import timezone
 from ..access import staff_required
 from ..forms.statistics import StatisticsForm
 from ..statistics.chart import outcome_chart
+from ..statistics.documentation import documentation_by_month
 from ..statistics.figures import FINAL, GROUPINGS, SMALL, statistics
 from ..statistics.groups import Group
 from ..statistics.table import COLUMNS, csv_text
@@ -33,6 +35,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             chart=outcome_chart(figures.groupings["month"], figures.profile.title),
             query=form.query(),
             summary=summary(figures.total),
+            documentation=documentation_by_month(data["start"], data["end"]),
+            coverage_policies=settings.SI_COVERAGE_POLICIES,
         )
     return render(
         request, "assessments/statistics.html", context, status=200 if form.is_valid() else 400

@@ -98,6 +98,9 @@ MATRIX = {
     "/injections/<injection>/diary-link/revoke/": (LOGIN, 403, 405, 405, 405, 405),
     "/follow-up/": (LOGIN, 403, 200, 200, 403, 200),
     "/patients/": (LOGIN, 403, 200, 200, 200, 200),
+    # The work-up form: staff who see injections may look; nurses and clinicians save.
+    "/patients/<patient_id>/work-up/": (LOGIN, 403, 200, 200, 200, 200),
+    "/patients/<patient_id>/work-up/<work_up_id>/": (LOGIN, 403, 200, 200, 200, 200),
     # Outcome statistics: aggregate figures, for those with view_statistics.
     "/stats/": (LOGIN, 403, 403, 200, 200, 200),
     "/stats/table.csv": (LOGIN, 403, 403, 200, 200, 200),

@@ -23,6 +23,7 @@ from assessments.models import (
     Reminder,
     ReminderSend,
     ReportAccess,
+    WorkUp,
 )
 from tests import builders
 
@@ -107,6 +108,10 @@ def world(module_db, signed_in):
     link = DiaryLink.issue(injection)
     return {
         "patient": patient.pk,
+        "patient_id": patient.pk,
+        "work_up_id": WorkUp.objects.create(
+            patient=patient, side="left", examined_on=timezone.localdate()
+        ).pk,
         "patient_history": patient.history.latest().history_id,
         "injection": injection.pk,
         "reading_pk": injection.readings.get(recorded_at__gt=injection.performed_at).pk,
@@ -200,7 +205,7 @@ def admin_patient_body(mrn):
         "given_name": "Nia",
         "date_of_birth": "1980-05-05",
         "sex": "female",
-        **management("injections"),
+        **management("injections", "work_ups"),
     }
 
 

@@ -15,6 +15,7 @@ from assessments.models import (
     PainReading,
     Patient,
     SignOff,
+    WorkUp,
 )
 from tests import builders
 from tests.access.world import (
@@ -71,6 +72,12 @@ def bedside_sign_off(records):
 def bedside_new_injection(records):
     body = builders.new_injection_body(records["proceduralist"], mrn="NEW-0001")
     return reverse("assessments:new_injection"), body, Injection.objects.count
+
+
+def bedside_work_up(records):
+    url = reverse("assessments:work_up", args=[records["patient"].pk])
+    body = {"side": "right", "examined_on": timezone.localdate().isoformat(), "usual_pain": "6"}
+    return url, body, WorkUp.objects.count
 
 
 def bedside_follow_up_entry(records):
@@ -169,6 +176,7 @@ WRITE_MATRIX = {
     bedside_correct_reading: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
     bedside_sign_off: (LOGIN, 403, 403, SAVED, 403, SAVED),
     bedside_new_injection: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
+    bedside_work_up: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
     bedside_follow_up_entry: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
     bedside_diary_link: (LOGIN, 403, SAVED, SAVED, 403, SAVED),
     bedside_follow_up_call: (LOGIN, 403, SAVED, SAVED, 403, SAVED),

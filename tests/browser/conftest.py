@@ -100,6 +100,10 @@ def clinic(make_role_user):
     call_command("seed_demo", stdout=StringIO())
     users = {role: make_role_user(role.title()) for role in ("nurse", "clinician", "auditor")}
     users["administrator"] = make_role_user("Clinician", is_superuser=True)
-    records = {mrn: Injection.objects.get(patient__mrn=mrn) for mrn in ("DEMO-001", "DEMO-011")}
+    # DEMO-001's latest block (it confirms an earlier one).
+    records = {
+        mrn: Injection.objects.filter(patient__mrn=mrn).latest("performed_at")
+        for mrn in ("DEMO-001", "DEMO-011")
+    }
     due = Injection.objects.get(patient__mrn="DEMO-021")
     return users, records["DEMO-001"], records["DEMO-011"], due

@@ -15,7 +15,8 @@ class Command(BaseCommand):
     help = (
         "Recompute stored evaluations after the rule changes (a new rule version, SI_PROFILE "
         "or SI_CONFOUNDER_POLICY). Signed injections keep the evaluation they were signed "
-        "with. Says how many outcomes changed, from what to what, and which injections moved."
+        "with. Says how many outcomes changed, from what to what, and which injections moved. "
+        "Stores the coverage checklists' status where SI_COVERAGE_POLICIES changed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,6 +43,11 @@ class Command(BaseCommand):
             f"confounders: {settings.SI_CONFOUNDER_POLICY}), stored as {evaluated_rule()}: "
             f"{sum(moves.values())} outcome(s) changed."
         )
+        refreshed = refresh_coverage(everything=options["all"])
+        self.stdout.write(
+            f"Coverage checklists ({', '.join(settings.SI_COVERAGE_POLICIES)}) stored for "
+            f"{refreshed} injection(s)."
+        )
         for (old, new), count in sorted(moves.items()):
             self.stdout.write(f"  {old} → {new}: {count}")
         if moved:
@@ -53,6 +59,19 @@ class Command(BaseCommand):
                 f"  {names[pk]}: {old['outcome']} {percent(old)} → {new['outcome']} "
                 f"{percent(new)} (was {old['evaluated_rule'] or 'rule 1.0'})"
             )
+
+
+def refresh_coverage(*, everything: bool) -> int:
+    """Store the coverage status of the injections checked under other policies, or never
+    (all of them with --all), signed or not: it is derived, never signed."""
+    policies = ",".join(settings.SI_COVERAGE_POLICIES)
+    stale = Injection.objects.all()
+    if not everything:
+        stale = stale.exclude(coverage__policies=policies)
+    ids = list(stale.values_list("pk", flat=True))
+    for start in range(0, len(ids), 500):
+        services.refresh_coverage(Injection.objects.filter(pk__in=ids[start : start + 500]))
+    return len(ids)
 
 
 def stored(queryset: "QuerySet[Injection]") -> dict[int, dict[str, Any]]:

@@ -5,8 +5,11 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 
-CLINICAL_MODELS = ["patient", "injection", "painreading"]
-HISTORY_MODELS = [f"historical{model}" for model in [*CLINICAL_MODELS, "signoff", "amendment"]]
+HISTORY_MODELS = [
+    f"historical{model}"
+    for model in ["patient", "injection", "painreading", "signoff", "amendment"]
+]
+CLINICAL_MODELS = ["patient", "injection", "painreading", "workup"]
 
 
 def perms(actions: list[str], models: list[str]) -> list[str]:
