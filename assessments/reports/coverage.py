@@ -50,6 +50,11 @@ def coverage_rows(facts, cell):
     checklists = "; ".join(checklist_text(checklist) for checklist in coverage.checklists)
     series = series_text(coverage, facts.purpose)
     return [
-        [Paragraph(f"<b>Coverage</b> (warnings only): {series}", cell)],
-        [Paragraph(f"{checklists}. Coding hints: {markup(coverage.coding)}", cell)],
+        [
+            Paragraph(
+                f"<b>Coverage</b> (warnings only): {series} {checklists}. "
+                f"Coding hints: {markup(coverage.coding)}",
+                cell,
+            )
+        ]
     ]

@@ -253,24 +253,25 @@ def readings_legend(evaluation: Evaluation) -> str:
         "the most relief (rule 1.0)" if evaluation.method == "best" else "the least relief counted"
     )
     return (
-        f"Shaded: the {display.window_label()} window (staff readings). \u201cDecisive\u201d: "
-        f"{decisive}. \u201cBaseline used\u201d: the reading the rule took. \u201cNot "
-        "counted\u201d: another context, or a patient entry. Reduction: from the "
-        "baseline, as the rule computes it."
+        f"Shaded: the {display.window_label()} window. \u201cDecisive\u201d: {decisive}. "
+        "\u201cBaseline used\u201d: the rule's baseline. \u201cNot counted\u201d: another "
+        "context, or a patient entry."
     )
 
 
 def follow_up_section(facts: ReportFacts, frame_width: float, style: Styles) -> KeepTogether:
     days = facts.follow_up
     header = ["Day after injection", *[str(day.day) for day in days]]
-    # Three rows (the mean with the lowest beside it), so the week and the closing note fit
-    # under the readings of a typical record on page 1.
+    # Two rows (entries, then the mean with the lowest beside it), so the week and the
+    # closing note fit under the readings and the coverage of a typical record on page 1.
     rows = [
         header,
-        ["Entries", *[str(day.entries) for day in days]],
         [
-            "Mean score (lowest)",
-            *[day.mean if day.lowest is None else f"{day.mean} ({day.lowest})" for day in days],
+            "Entries: mean (lowest)",
+            *[
+                "0" if day.lowest is None else f"{day.entries}: {day.mean} ({day.lowest})"
+                for day in days
+            ],
         ],
     ]
     first = 96
@@ -292,7 +293,7 @@ def follow_up_section(facts: ReportFacts, frame_width: float, style: Styles) -> 
     heading = Paragraph(
         f"Follow-up week: days with data {facts.follow_up_days_with_data} of {len(days)}"
         + f'<font name="{REGULAR}" size="7.5"> · '
-        + markup(f"Diary: {facts.diary.text}. Days are counted in the clinic's time zone.")
+        + markup(f"Diary: {facts.diary.text} (clinic time).")
         + "</font>",
         style["heading"],
     )
