@@ -9,7 +9,7 @@ so an export reads a whole chunk's coverage without a query per injection.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -54,7 +54,7 @@ class Coverage:
         return coverage.MET
 
 
-def local_day(moment) -> date:
+def local_day(moment: datetime) -> date:
     return timezone.localdate(moment)
 
 
@@ -120,7 +120,9 @@ def work_up_in_use(injection: Injection) -> WorkUp | None:
     return Series([injection.patient_id]).work_up_for(injection)
 
 
-def relief_consistency(injection: Injection, readings=None) -> str | None:
+def relief_consistency(
+    injection: Injection, readings: Iterable[PainReading] | None = None
+) -> str | None:
     if readings is None:
         readings = getattr(injection, "live_readings", None)
     if readings is None:

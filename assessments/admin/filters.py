@@ -54,7 +54,9 @@ class CoverageFilter(admin.SimpleListFilter):
     title = "coverage checklist"
     parameter_name = "coverage"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: "ModelAdmin[Any]"
+    ) -> list[tuple[str, str]]:
         return [
             ("met", "Met"),
             ("incomplete", "Incomplete documentation"),
@@ -62,7 +64,7 @@ class CoverageFilter(admin.SimpleListFilter):
             ("none", "Not yet checked"),
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: "QuerySet[Any]") -> "QuerySet[Any]":
         if self.value() in ("met", "incomplete", "unmet"):
             return queryset.filter(coverage__status=self.value())
         if self.value() == "none":

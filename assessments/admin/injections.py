@@ -355,7 +355,7 @@ class InjectionAdmin(FastListMixin, ExportMixin, ClinicalRecordAdmin[Injection])
         return display.percent(obj.percent_reduction)
 
     @admin.display(description="Coverage", ordering="coverage__status")
-    def coverage_display(self, obj):
+    def coverage_display(self, obj: Injection) -> str:
         """The clinic's checklists: met, incomplete or unmet (a warning, never a blocker)."""
         stored = getattr(obj, "coverage", None)
         return stored.status if stored is not None else "—"

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.db.models import Field as DatabaseField
@@ -44,7 +45,7 @@ class WorkUpInlineForm(forms.ModelForm):
         model = WorkUp
         fields = WorkUpForm.Meta.fields
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         if self.instance.pk and self.has_changed():
             self.instance.ensure_editable()
@@ -148,12 +149,14 @@ class PatientAdmin(ClinicalRecordAdmin[Patient]):
     ordering = ["mrn"]
     inlines = [WorkUpInline, InjectionOfPatientInline]
 
-    def get_inline_instances(self, request, obj=None):
+    def get_inline_instances(
+        self, request: HttpRequest, obj: Patient | None = None
+    ) -> "list[InlineModelAdmin[Any, Any]]":
         # Work-ups are recorded for a patient on file: not on the add page.
         inlines = super().get_inline_instances(request, obj)
         return [i for i in inlines if obj is not None or not isinstance(i, WorkUpInline)]
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not WorkUp:
             return super().save_formset(request, form, formset, change)
         # Through the service: the patient's checklists follow the work-up.

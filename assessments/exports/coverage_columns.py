@@ -10,6 +10,7 @@ from typing import Any
 
 from ..models import Provocation, Purpose
 from ..rules.coverage import CHECKLIST_STATUSES, MANOEUVRES, UNKNOWN, UNMET
+from .rows import InjectionFacts
 
 SERIES_RESULTS = (
     ("confirmed by comparative blocks", "Confirmed by comparative blocks"),
@@ -28,12 +29,18 @@ class Column:
     validation: str = ""
 
 
-def work_up(facts, name, default=None):
+def work_up(facts: InjectionFacts, name: str, default: Any = None) -> Any:
+    """The field `name` of the block's work-up, or `default` without one."""
     record = facts.coverage.work_up
     return default if record is None else getattr(record, name)
 
 
-def items_with(facts, status):
+def provocation_of(name: str) -> Callable[[InjectionFacts], Any]:
+    """The work-up's result of one manoeuvre, "" without a work-up."""
+    return lambda f: work_up(f, name, "")
+
+
+def items_with(facts: InjectionFacts, status: str) -> str:
     """ "CMS-L39402@1:provocation, CMS-L39402@1:image_guidance" """
     return ", ".join(
         f"{checklist.policy}:{item.code}"
@@ -98,7 +105,7 @@ def columns() -> list[Column]:
                 f"provocation_{name}",
                 "radio",
                 f"Provocation: {name.replace('_', ' ')}",
-                lambda f, name=name: work_up(f, name, ""),
+                provocation_of(name),
                 tuple(Provocation.choices),
             )
             for name in MANOEUVRES

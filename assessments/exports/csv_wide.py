@@ -4,6 +4,7 @@ from collections.abc import Iterable, Iterator
 
 from .. import display
 from .cells import Cell, csv_chunks, yes_no
+from .coverage_columns import Column
 from .coverage_columns import columns as coverage_columns
 from .rows import InjectionFacts, rounded_minutes, rounded_percent
 
@@ -113,7 +114,7 @@ def injection_row(facts: InjectionFacts) -> list[Cell]:
     ]
 
 
-def csv_value(column, facts: InjectionFacts):
+def csv_value(column: Column, facts: InjectionFacts) -> Cell:
     value = column.value(facts)
     return yes_no(value) if column.kind == "yesno" and value is not None else value
 

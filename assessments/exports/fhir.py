@@ -256,7 +256,7 @@ def report_resource(
 
 
 def injection_entries(
-    facts: InjectionFacts, seen_patients: set[int], *, with_reports: bool = False
+    facts: InjectionFacts, seen_patients: set[int | str], *, with_reports: bool = False
 ) -> Iterator[Resource]:
     injection, patient = facts.injection, facts.patient
     patient_url = urn("patient", patient.pk)
@@ -287,7 +287,9 @@ def injection_entries(
     )
 
 
-def coverage_entries(facts, seen, patient_url, procedure_url) -> Iterator[dict]:
+def coverage_entries(
+    facts: InjectionFacts, seen: set[int | str], patient_url: str, procedure_url: str
+) -> Iterator[Resource]:
     """The work-up (once per bundle) and one Observation per coverage checklist."""
     coverage = facts.coverage
     if coverage is None:
@@ -329,7 +331,7 @@ def chunks(all_facts: Iterable[InjectionFacts], *, with_reports: bool = False) -
         "timestamp": display.iso_local(timezone.now()),
     }
     yield dumps(opening)[:-1].encode()
-    seen_patients: set[int] = set()
+    seen_patients: set[int | str] = set()  # patient pks and work-up URLs
     separator = ',"entry":['
     for facts in all_facts:
         parts = []

@@ -11,8 +11,15 @@
   the value's text), the policy's source as the method; derivedFrom the work-up.
 """
 
+from typing import Any
+
 from .. import display
-from ..rules.coverage import MANOEUVRES
+from ..models import WorkUp
+from ..rules.coverage import MANOEUVRES, Checklist
+from .rows import InjectionFacts
+
+# A FHIR resource or element as JSON.
+Resource = dict[str, Any]
 
 LOCAL = "urn:si-assessments"
 WORK_UP = f"{LOCAL}:work-up"
@@ -25,14 +32,14 @@ UCUM = "http://unitsofmeasure.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 
 
-def local_code(code, text, system=WORK_UP):
+def local_code(code: str, text: str, system: str = WORK_UP) -> Resource:
     return {"coding": [{"system": system, "code": code}], "text": text}
 
 
-def components(work_up) -> list[dict]:
-    found = []
+def components(work_up: WorkUp) -> list[Resource]:
+    found: list[Resource] = []
 
-    def boolean(code, text, value):
+    def boolean(code: str, text: str, value: bool | None) -> None:
         if value is not None:
             found.append({"code": local_code(code, text), "valueBoolean": value})
 
@@ -91,8 +98,8 @@ def components(work_up) -> list[dict]:
     return found
 
 
-def work_up_resource(work_up, patient_url, body_site) -> dict:
-    resource = {
+def work_up_resource(work_up: WorkUp, patient_url: str, body_site: Resource) -> Resource:
+    resource: Resource = {
         "resourceType": "Observation",
         "status": "final",
         "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "exam"}]}],
@@ -107,8 +114,15 @@ def work_up_resource(work_up, patient_url, body_site) -> dict:
     return resource
 
 
-def checklist_resource(checklist, facts, patient_url, procedure_url, work_up_url, status):
-    resource = {
+def checklist_resource(
+    checklist: Checklist,
+    facts: InjectionFacts,
+    patient_url: str,
+    procedure_url: str,
+    work_up_url: str,
+    status: str,
+) -> Resource:
+    resource: Resource = {
         "resourceType": "Observation",
         "status": status,
         "code": local_code("coverage-checklist", f"Coverage checklist {checklist.policy}", LOCAL),

@@ -1,5 +1,7 @@
 """The bedside work-up: what payers ask to see before a block (rules/coverage.py)."""
 
+from typing import Any, cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
@@ -11,7 +13,7 @@ from .fields import BUTTON_CHOICES_TEMPLATE
 YES_NO = [("", "Not recorded"), ("True", "Yes"), ("False", "No")]
 
 
-def yes_no_field(label, help_text=""):
+def yes_no_field(label: str, help_text: str = "") -> forms.NullBooleanField:
     return forms.NullBooleanField(
         label=label,
         required=False,
@@ -55,11 +57,14 @@ class WorkUpForm(forms.ModelForm):
             **{name: forms.RadioSelect for name in MANOEUVRES},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["side"].choices = WorkUp.Side.choices
+        cast(forms.ChoiceField, self.fields["side"]).choices = WorkUp.Side.choices
         for name in MANOEUVRES:
-            self.fields[name].choices = [("", "Not recorded"), *WorkUp.Provocation.choices]
+            cast(forms.ChoiceField, self.fields[name]).choices = [
+                ("", "Not recorded"),
+                *WorkUp.Provocation.choices,
+            ]
             self.fields[name].required = False
         self.helper = FormHelper()
         self.helper.form_method = "post"

@@ -332,7 +332,12 @@ class Injection(ResultInForce, models.Model):
         if (self.retest_positive is None) != (self.retest_tested is None):
             field = "retest_tested" if self.retest_tested is None else "retest_positive"
             errors[field] = "Enter how many were re-tested and how many stayed positive."
-        elif self.retest_positive is not None and self.retest_positive > self.retest_tested:
+        elif (
+            self.retest_positive is not None
+            # Both or neither are recorded here (the branch above).
+            and self.retest_tested is not None
+            and self.retest_positive > self.retest_tested
+        ):
             errors["retest_positive"] = "More still positive than re-tested."
         confirmed = self.confirms
         if confirmed is not None:

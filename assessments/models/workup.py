@@ -1,6 +1,7 @@
 """The work-up before a block: what payers ask to see documented (rules/coverage.py)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator
@@ -40,17 +41,17 @@ class Provocation(models.TextChoices):
     NOT_DONE = "not_done", "Not done"
 
 
-def manoeuvre(label):
+def manoeuvre(label: str) -> "models.CharField[str, str]":
     return models.CharField(
         label, max_length=8, choices=Provocation.choices, blank=True, default=""
     )
 
 
-def yes_no(label, **options):
+def yes_no(label: str, **options: Any) -> "models.BooleanField[bool | None, bool | None]":
     return models.BooleanField(label, null=True, blank=True, **options)
 
 
-def manoeuvre_constraint(name):
+def manoeuvre_constraint(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{name}__in": ["", *Provocation.values]}),
         name=f"assessments_workup_{name}_valid",
@@ -128,12 +129,12 @@ class WorkUp(models.Model):
         ]
         indexes = [models.Index(fields=["patient", "side", "-examined_on"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         examined = display.day_text(self.examined_on) if self.examined_on else "?"
         return f"Work-up #{self.pk} ({self.side}, {examined})"
 
-    def clean(self):
-        errors = {}
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.examined_on and self.examined_on < EARLIEST_DAY:
             errors["examined_on"] = EARLIEST_MESSAGE
         elif self.examined_on and self.examined_on > timezone.localdate():
@@ -147,22 +148,22 @@ class WorkUp(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def ensure_editable(self):
+    def ensure_editable(self) -> None:
         """Refuse a change to a work-up a signed block uses, in words staff can act on (the
         database refuses it too)."""
         if self.pk and self.is_locked():
             raise ValidationError(IN_USE[:1].upper() + IN_USE[1:] + ".", code="locked")
 
-    def is_locked(self):
+    def is_locked(self) -> bool:
         return self.injections.filter(locked_at__isnull=False).exists()
 
     @property
-    def provocation(self):
+    def provocation(self) -> dict[str, str]:
         """{manoeuvre: "positive" | "negative" | "not_done"} of those recorded."""
         return {name: getattr(self, name) for name in coverage.MANOEUVRES if getattr(self, name)}
 
     @property
-    def provocation_text(self):
+    def provocation_text(self) -> str:
         """ "3 of 6 positive (2 negative, 1 not done)"."""
         results = list(self.provocation.values())
         positive = results.count(Provocation.POSITIVE)
@@ -174,14 +175,14 @@ class WorkUp(models.Model):
             rest.append(f"{unrecorded} not recorded")
         return text + (f" ({', '.join(rest)})" if rest else "")
 
-    def pain_months(self, on):
+    def pain_months(self, on: date) -> int | None:
         """Whole months from the onset to `on` (a date), or None."""
         if self.pain_onset is None:
             return None
         months = (on.year - self.pain_onset.year) * 12 + on.month - self.pain_onset.month
         return max(months - (on.day < self.pain_onset.day), 0)
 
-    def usable_for(self, performed_on):
+    def usable_for(self, performed_on: date) -> bool:
         return self.examined_on <= performed_on < self.examined_on + REUSED_FOR
 
 
@@ -191,7 +192,9 @@ class CoverageStatus(models.Model):
     by services.refresh_coverage, apart from the injection so a signed record's lock stays
     whole while a later block's series moves on."""
 
-    Status = models.TextChoices(
+    # The functional API with (value, label) pairs works at run time; django-stubs types
+    # only names.
+    Status = models.TextChoices(  # type: ignore[call-overload]
         "Status", [(status, status) for status in coverage.CHECKLIST_STATUSES]
     )
 
@@ -213,5 +216,5 @@ class CoverageStatus(models.Model):
         ]
         indexes = [models.Index(fields=["status"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Coverage of injection #{self.injection_id}: {self.status}"

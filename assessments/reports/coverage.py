@@ -5,13 +5,16 @@ its unmet and unknown items, and the coding hints. Compact so the usual report k
 page (the page shows every item with its why).
 """
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from ..rules.coverage import STATUS_WORDS, UNKNOWN, UNMET
+from ..coverage_facts import Coverage
+from ..rules.coverage import STATUS_WORDS, UNKNOWN, UNMET, Checklist
+from .data import ReportFacts
 from .fonts import markup
 
 
-def series_text(coverage, purpose):
+def series_text(coverage: Coverage, purpose: str) -> str:
     text = f"{purpose} block"
     if coverage.confirms is not None:
         text += f", confirming injection #{coverage.confirms.pk}"
@@ -29,11 +32,11 @@ def series_text(coverage, purpose):
     return text + "."
 
 
-def checklist_text(checklist):
+def checklist_text(checklist: Checklist) -> str:
     """ "<b>CMS-L39402@1: incomplete</b> (unknown: pain over the SI joint, …)": item labels
     only, to stay compact (the page gives each item's why)."""
     text = f"<b>{markup(checklist.policy)}: {checklist.status_words}</b>"
-    groups = []
+    groups: list[str] = []
     for status in (UNMET, UNKNOWN):
         labels = [item.label.lower() for item in checklist.items if item.status == status]
         if labels:
@@ -41,7 +44,7 @@ def checklist_text(checklist):
     return text + (f" ({'; '.join(groups)})" if groups else "")
 
 
-def coverage_rows(facts, cell):
+def coverage_rows(facts: ReportFacts, cell: ParagraphStyle) -> list[list[Paragraph]]:
     """Rows for the criteria table (no heading of its own: the usual report keeps to one
     page): the series and work-up, then the checklists and the coding hints."""
     coverage = facts.coverage
