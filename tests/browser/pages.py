@@ -72,6 +72,7 @@ def bedside_pages(diarised, signed, due):
         "quick": f"/injections/{due.pk}/reading/",
         "week": f"/injections/{diarised.pk}/week/",
         "paper-diary": f"/injections/{diarised.pk}/paper-diary/",
+        "work-up": f"/patients/{diarised.patient_id}/work-up/",
         "new-injection": "/injections/new/",
         "calls": "/follow-up/",
         "statistics": "/stats/",
