@@ -8,24 +8,13 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assessments.forms import WorkUpForm
 from assessments.models import WorkUp
 from assessments.rules.coverage import MANOEUVRES
 from tests.test_form_fuzz import fuzz
 
-FIELDS = [
-    "side",
-    "examined_on",
-    "pain_over_si_joint",
-    "pain_onset",
-    "usual_pain",
-    *MANOEUVRES,
-    "conservative_care",
-    "conservative_weeks",
-    "active_rehab",
-    "imaging_reviewed",
-    "other_causes_excluded",
-    "radiculopathy",
-]
+# Every field the bedside form takes.
+FIELDS = list(WorkUpForm._meta.fields or ())
 HOSTILE = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=string.digits + "-:/.", max_size=40),

@@ -166,12 +166,21 @@ def status_of(items: tuple[Item, ...]) -> str:
 # -- the items ---------------------------------------------------------------------------------
 
 
+def recorded(code: str, value: bool | None, *, unknown: str, met: str, unmet: str) -> Item:
+    """An item that is a recorded yes or no: unknown while not recorded."""
+    if value is None:
+        return Item(code, UNKNOWN, unknown)
+    return Item(code, MET, met) if value else Item(code, UNMET, unmet)
+
+
 def pain_region(facts: Facts) -> Item:
-    if facts.pain_region is None:
-        return Item("pain_region", UNKNOWN, "pain location not recorded")
-    if facts.pain_region:
-        return Item("pain_region", MET, "pain primarily over the SI joint, below L5")
-    return Item("pain_region", UNMET, "pain not primarily over the SI joint region")
+    return recorded(
+        "pain_region",
+        facts.pain_region,
+        unknown="pain location not recorded",
+        met="pain primarily over the SI joint, below L5",
+        unmet="pain not primarily over the SI joint region",
+    )
 
 
 def pain_severity(facts: Facts) -> Item:
@@ -222,19 +231,23 @@ def conservative_care(facts: Facts) -> Item:
 
 
 def active_rehab(facts: Facts) -> Item:
-    if facts.active_rehab is None:
-        return Item("active_rehab", UNKNOWN, "active rehabilitation not recorded")
-    if facts.active_rehab:
-        return Item("active_rehab", MET, "active rehabilitation tried")
-    return Item("active_rehab", UNMET, "no active rehabilitation")
+    return recorded(
+        "active_rehab",
+        facts.active_rehab,
+        unknown="active rehabilitation not recorded",
+        met="active rehabilitation tried",
+        unmet="no active rehabilitation",
+    )
 
 
 def other_causes(facts: Facts) -> Item:
-    if facts.other_causes_excluded is None:
-        return Item("other_causes", UNKNOWN, "exclusion of other causes not recorded")
-    if facts.other_causes_excluded:
-        return Item("other_causes", MET, "other causes excluded (examination and imaging)")
-    return Item("other_causes", UNMET, "other causes not excluded")
+    return recorded(
+        "other_causes",
+        facts.other_causes_excluded,
+        unknown="exclusion of other causes not recorded",
+        met="other causes excluded (examination and imaging)",
+        unmet="other causes not excluded",
+    )
 
 
 def image_guidance(facts: Facts, *, ultrasound_allowed: bool) -> Item:
